@@ -1,0 +1,26 @@
+# The two commands of the README:
+#   make run    set everything up, start the local sandbox target, judge every claim, write the Allure report
+#   make test   set everything up and run the project's own tests (never touches a target)
+.PHONY: run test setup setup-python setup-system setup-node lint
+
+run: setup
+	claimcheck run --target local
+
+test: setup
+	@python -m pytest; status=$$?; \
+	if [ $$status -eq 5 ]; then echo 'pytest collected no tests: failing'; exit 1; fi; exit $$status
+
+setup: setup-system setup-python setup-node
+
+setup-system:
+	bash sandbox/install.sh
+
+setup-python:
+	python -m pip install -q -e '.[dev]'
+
+setup-node:
+	@if [ ! -x node_modules/.bin/allure ]; then npm install --no-audit --no-fund; fi
+
+lint:
+	ruff check checks fixtures suites sandbox tests benchmarks
+	mypy

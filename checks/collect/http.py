@@ -1,0 +1,84 @@
+"""HTTP collectors: response headers of a route and a series of probes, through the target's gateway."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from checks.errors import AccessDenied, CollectionError, TargetUnreachable
+from checks.ledger import project_root
+from checks.targets import HttpEndpoint
+
+
+@dataclass(frozen=True)
+class ResponseHeaders:
+    """One response: status and headers (lower-cased names)."""
+
+    url: str
+    status: int
+    headers: dict[str, str]
+    elapsed_ms: float
+
+
+@dataclass(frozen=True)
+class ProbeSeries:
+    """Repeated requests to one route: status per probe (0 = no answer) and latency in ms."""
+
+    url: str
+    statuses: tuple[int, ...]
+    latencies_ms: tuple[float, ...]
+    errors: tuple[str, ...]
+
+    @property
+    def successes(self) -> int:
+        return sum(1 for s in self.statuses if 200 <= s < 400)
+
+
+def verify_option(endpoint: HttpEndpoint) -> str | bool:
+    """The CA bundle to verify the gateway with (relative paths are from the project root)."""
+    if endpoint.ca_file is None:
+        return True
+    path = Path(endpoint.ca_file)
+    return str(path if path.is_absolute() else project_root() / path)
+
+
+def get(endpoint: HttpEndpoint, path: str, headers: dict[str, str] | None = None,
+        *, base: str | None = None, allow_redirects: bool = False) -> ResponseHeaders:
+    """GET `path` on the endpoint; raise TargetUnreachable/AccessDenied/CollectionError naming the URL."""
+    url = (base or endpoint.base_url).rstrip("/") + path
+    try:
+        response = requests.get(url, headers=headers or {}, timeout=endpoint.timeout_s,
+                                verify=verify_option(endpoint), allow_redirects=allow_redirects)
+    except requests.ConnectionError as exc:
+        raise TargetUnreachable(url, f"no answer: {exc}") from exc
+    except requests.RequestException as exc:
+        raise CollectionError(url, f"request failed: {exc}") from exc
+    if response.status_code in (401, 403) and headers:
+        raise AccessDenied(url, f"credentials refused ({response.status_code})")
+    return ResponseHeaders(url, response.status_code, {k.lower(): v for k, v in response.headers.items()},
+                           response.elapsed.total_seconds() * 1000)
+
+
+def probe(endpoint: HttpEndpoint, path: str, count: int, interval_s: float, timeout_s: float,
+          headers: dict[str, str] | None = None) -> ProbeSeries:
+    """`count` GETs spaced by `interval_s`; failures are recorded per probe, not raised."""
+    url = endpoint.base_url.rstrip("/") + path
+    statuses, latencies, errors = [], [], []
+    with requests.Session() as session:
+        for _ in range(count):
+            started = time.monotonic()
+            try:
+                response = session.get(url, headers=headers or {}, timeout=timeout_s,
+                                       verify=verify_option(endpoint))
+                statuses.append(response.status_code)
+            except requests.RequestException as exc:
+                statuses.append(0)
+                errors.append(type(exc).__name__)
+            latencies.append((time.monotonic() - started) * 1000)
+            time.sleep(max(0.0, interval_s - (time.monotonic() - started)))
+    if not any(statuses):
+        raise TargetUnreachable(url, f"none of {count} probes got an answer ({errors[:1]})")
+    return ProbeSeries(url, tuple(statuses), tuple(latencies), tuple(errors))

@@ -1,0 +1,71 @@
+"""How every Kubernetes collector calls the API: one error mapping, one pagination loop."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import urllib3
+from kubernetes.client import ApiClient
+from kubernetes.client.exceptions import ApiException
+
+from checks.errors import AccessDenied, CollectionError, TargetUnreachable
+
+T = TypeVar("T")
+# A client-side bound on one request, so a hung API server becomes TargetUnreachable rather than a hang.
+REQUEST_TIMEOUT_S = 10.0
+MAX_PAGES = 1000
+
+
+def endpoint_of(api: Any, method: str, path: str) -> str:
+    """'METHOD host/path' for error messages: what a reader needs to retry the call by hand."""
+    return f"{method} {api.api_client.configuration.host}{path}"
+
+
+def status_message(exc: ApiException) -> str:
+    """The `message` of the Status object the API server sent, or the HTTP reason if there is none."""
+    try:
+        return str(json.loads(exc.body or "")["message"])
+    except (ValueError, KeyError, TypeError):
+        return f"HTTP {exc.status} {exc.reason}"
+
+
+def api_error(endpoint: str, exc: ApiException) -> CollectionError:
+    """The CollectionError subclass for an error answer (401/403 -> AccessDenied)."""
+    if exc.status in (401, 403):
+        return AccessDenied(endpoint, f"HTTP {exc.status}: {status_message(exc)}")
+    return CollectionError(endpoint, f"HTTP {exc.status}: {status_message(exc)}")
+
+
+def call(endpoint: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call one client method, mapping every failure onto a CollectionError subclass."""
+    try:
+        return fn(*args, _request_timeout=REQUEST_TIMEOUT_S, **kwargs)
+    except ApiException as exc:
+        raise api_error(endpoint, exc) from exc
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        raise TargetUnreachable(endpoint, f"no answer from the API server: {exc}") from exc
+    except ValueError as exc:
+        raise CollectionError(endpoint, f"unreadable answer: {exc}") from exc
+
+
+def list_all(
+    endpoint: str, fn: Callable[..., Any], *args: Any, page_size: int = 500, **kwargs: Any
+) -> list[Any]:
+    """Every item of a list call, following metadata.continue until the server stops sending one."""
+    items: list[Any] = []
+    token: str | None = None
+    for _ in range(MAX_PAGES):
+        page = call(endpoint, fn, *args, limit=page_size, _continue=token, **kwargs)
+        items.extend(page.items or [])
+        token = page.metadata._continue if page.metadata else None
+        if not token:
+            return items
+    raise CollectionError(endpoint, f"still a continue token after {MAX_PAGES} pages")
+
+
+def plain(api: Any, model: Any) -> dict[str, Any]:
+    """A client model as the plain JSON dict the API server sent (camelCase keys, no None values)."""
+    result: dict[str, Any] = ApiClient.sanitize_for_serialization(api.api_client, model) or {}
+    return result

@@ -1,0 +1,9 @@
+"""Open-loop HTTP load with raw latency evidence (Locust in subprocesses; this package never imports locust)."""
+
+from __future__ import annotations
+
+from checks.collect.load.engine import LoadGeneratorError, run_open_loop
+from checks.collect.load.plan import GovernorExceeded, LoadPlan, check_governor
+from checks.collect.load.samples import LatencySamples
+
+__all__ = ["GovernorExceeded", "LatencySamples", "LoadGeneratorError", "LoadPlan", "check_governor", "run_open_loop"]

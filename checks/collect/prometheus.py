@@ -1,0 +1,75 @@
+"""Prometheus collectors: instant and range queries through the HTTP API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import requests
+
+from checks.errors import AccessDenied, CollectionError, TargetUnreachable
+from checks.targets import Prometheus, secret
+
+
+@dataclass(frozen=True)
+class Series:
+    """One range-query result: labels and (timestamp, value) points."""
+
+    labels: dict[str, str]
+    points: tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
+class AvailabilityHistory:
+    """What Prometheus remembers about a job: `up` samples and request counters over a window."""
+
+    job: str
+    window_s: float
+    history_s: float
+    up_samples: int
+    up_ok: int
+    requests: float
+    errors: float
+
+
+def _api(prom: Prometheus, path: str, params: dict[str, str]) -> list[dict[str, object]]:
+    url = prom.url.rstrip("/") + path
+    headers = {}
+    if prom.bearer_token_env:
+        headers["Authorization"] = "Bearer " + secret(prom.bearer_token_env, key="prometheus.bearer_token_env")
+    try:
+        response = requests.get(url, params=params, headers=headers, timeout=15)
+    except requests.ConnectionError as exc:
+        raise TargetUnreachable(url, f"no answer: {exc}") from exc
+    if response.status_code in (401, 403):
+        raise AccessDenied(url, f"refused ({response.status_code})")
+    body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
+    if response.status_code != 200 or body.get("status") != "success":
+        raise CollectionError(url, f"query failed ({response.status_code}): {body.get('error', response.text[:200])}")
+    return body["data"]["result"]  # type: ignore[no-any-return]
+
+
+def query(prom: Prometheus, expr: str) -> list[tuple[dict[str, str], float]]:
+    """An instant query: (labels, value) per series."""
+    return [(r["metric"], float(r["value"][1])) for r in _api(prom, "/api/v1/query", {"query": expr})]  # type: ignore[index]
+
+
+def query_range(prom: Prometheus, expr: str, start: float, end: float, step_s: float) -> list[Series]:
+    """A range query over [start, end] (unix seconds)."""
+    params = {"query": expr, "start": str(start), "end": str(end), "step": f"{step_s}s"}
+    return [Series(r["metric"], tuple((float(t), float(v)) for t, v in r["values"]))  # type: ignore[union-attr, misc]
+            for r in _api(prom, "/api/v1/query_range", params)]
+
+
+def collect_availability_history(prom: Prometheus, window_s: float, now: float) -> AvailabilityHistory:
+    """`up` of the app job sampled every 5 s over the window, and its request/error counters' increase."""
+    job = prom.app_job
+    series = query_range(prom, f'up{{job="{job}"}}', now - window_s, now, 5.0)
+    if not series:
+        raise CollectionError(prom.url, f"no `up` series for job {job!r}")
+    points = [p for s in series for p in s.points]
+    first = min(t for t, _ in points)
+    span = f"{int(window_s)}s"
+    total = query(prom, f'sum(increase(http_requests_total{{job="{job}"}}[{span}]))')
+    errors = query(prom, f'sum(increase(http_requests_total{{job="{job}",status=~"5.."}}[{span}]))')
+    return AvailabilityHistory(job, window_s, now - first, len(points), sum(1 for _, v in points if v == 1.0),
+                               total[0][1] if total else 0.0, errors[0][1] if errors else 0.0)

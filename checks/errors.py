@@ -1,0 +1,38 @@
+"""Errors that carry enough context for a user to fix their input or their target."""
+
+from __future__ import annotations
+
+
+class ClaimcheckError(Exception):
+    """Base of every error claimcheck raises on purpose."""
+
+
+class ConfigError(ClaimcheckError):
+    """A broken input file (ledger, targets.yaml): names the file, the entry and the key."""
+
+    def __init__(self, file: str, message: str, *, entry: str | None = None, key: str | None = None) -> None:
+        self.file = file
+        self.entry = entry
+        self.key = key
+        where = file
+        if entry:
+            where += f" [{entry}]"
+        if key:
+            where += f" key '{key}'"
+        super().__init__(f"{where}: {message}")
+
+
+class CollectionError(ClaimcheckError):
+    """Evidence could not be collected. Never swallowed into 'nothing wrong': it becomes ERROR."""
+
+    def __init__(self, endpoint: str, message: str) -> None:
+        self.endpoint = endpoint
+        super().__init__(f"{endpoint}: {message}")
+
+
+class TargetUnreachable(CollectionError):
+    """The endpoint did not answer at all (refused, timed out, DNS)."""
+
+
+class AccessDenied(CollectionError):
+    """The endpoint answered but refused our credentials (401/403)."""

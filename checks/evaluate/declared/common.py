@@ -1,0 +1,153 @@
+"""Shared pieces of the declared-evidence analyzers: units, numbers, the config index, finding builders."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from checks.collect.documents import ConfigBlock, ConfigObject
+from checks.ledger import Claim
+from checks.verdicts import EvidenceLevel, Outcome, Verdict
+
+DECLARED = EvidenceLevel.DECLARED
+DURATION_S = {"ms": 0.001, "s": 1.0, "sec": 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0,
+              "y": 31536000.0}
+RATE_PER_S = {"rps": 1.0, "requests/s": 1.0, "events/s": 1.0, "metrics/s": 1.0, "logs/s": 1.0,
+              "requests/min": 1 / 60, "messages/min": 1 / 60, "requests/hour": 1 / 3600, "requests/h": 1 / 3600}
+PROM_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)")
+PROM_UNIT = {"ms": "ms", "s": "s", "m": "min", "h": "h", "d": "d", "w": "w", "y": "y"}
+RANGE_REF = re.compile(r"^(?P<file>[^:]+):(?P<start>\d+)(?:-(?P<end>\d+))?$")
+
+
+def number(value: Any) -> float | None:
+    """A number from a ledger scalar ("10,000+", "<1", 142): None when it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if not isinstance(value, str):
+        return None
+    text = value.strip().lstrip("<>~≤≥=").rstrip("+").replace(",", "").strip()
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def seconds(value: float, unit: str | None) -> float | None:
+    """A duration in seconds; None when `unit` is not a duration unit."""
+    factor = DURATION_S.get((unit or "").strip())
+    return None if factor is None else value * factor
+
+
+def per_second(value: float, unit: str | None) -> float | None:
+    """A rate in events per second; None when `unit` is not a rate unit."""
+    factor = RATE_PER_S.get((unit or "").strip())
+    return None if factor is None else value * factor
+
+
+def prom_seconds(text: Any, default: float) -> float:
+    """A Prometheus duration ("1m", "1h30m", "15s") in seconds; `default` when absent."""
+    if text is None:
+        return default
+    parts = PROM_DURATION.findall(str(text))
+    if not parts:
+        raise ValueError(f"not a Prometheus duration: {text!r}")
+    return sum(float(v) * DURATION_S[PROM_UNIT[u]] for v, u in parts)
+
+
+def holds(value: float, comparator: str | None, bound: float) -> bool | None:
+    """`value <comparator> bound`; None for comparators that do not compare numbers."""
+    ops = {"<": value < bound, "<=": value <= bound, ">": value > bound, ">=": value >= bound,
+           "==": value == bound}
+    return ops.get(comparator or "")
+
+
+def fmt(value: float) -> str:
+    """A number as a reader writes it: 105, 4.32, 0.86."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+
+
+def claim_bound(claim: Claim) -> float | None:
+    return number(claim.bound) if claim.comparator in ("<", "<=", ">", ">=", "==") else None
+
+
+def text_of(claim: Claim) -> str:
+    """The claim's words (statement and quotes), lower-cased, for keyword tests."""
+    return " ".join([claim.statement, *(s.quote for s in claim.sources)]).lower()
+
+
+def finding(claim: Claim, outcome: Outcome, analyzer: str, reason: str, *, other: Iterable[str] = (),
+            measured: Any = None, bound: Any = None, **inputs: Any) -> Verdict:
+    """One analyzer's finding about one claim: declared level, both sides cited, inputs kept as evidence."""
+    cites = tuple(dict.fromkeys([*claim.cites, *other]))
+    evidence = {"analyzer": analyzer, **inputs}
+    return Verdict(claim.id, outcome, DECLARED, reason, measured=measured,
+                   bound=bound if bound is not None else claim.bound_text(), evidence=evidence, cites=cites)
+
+
+@dataclass(frozen=True)
+class DeclaredConfig:
+    """The configuration the documents (or a repository) declare, indexed by kind and system."""
+
+    blocks: tuple[ConfigBlock, ...]
+    systems: Mapping[str, str]  # document file -> system, from the ledger's citations
+
+    def system_of(self, block_or_object: ConfigBlock | ConfigObject) -> str | None:
+        own = getattr(block_or_object, "system", None)
+        if own:
+            return str(own)
+        block = next((b for b in self.blocks if b.file == block_or_object.file), None)
+        if block is not None and block.system:
+            return block.system
+        return self.systems.get(block_or_object.file)
+
+    def objects(self, kind: str, system: str | None = None) -> list[ConfigObject]:
+        """Objects of a kind, declared for `system` (objects of blocks with no system count for every system)."""
+        out = []
+        for block in self.blocks:
+            owner = block.system or self.systems.get(block.file)
+            if system is None or owner in (None, system):
+                out.extend(o for o in block.objects if o.kind == kind)
+        return out
+
+    def scripts(self, system: str | None = None) -> list[ConfigBlock]:
+        return [b for b in self.blocks if b.kind in ("bash", "sh", "shell")
+                and (system is None or (b.system or self.systems.get(b.file)) in (None, system))]
+
+
+def referenced(claim: Claim) -> tuple[str, int, int] | None:
+    """`params.config_block` as (file, start, end); None when the claim does not name one."""
+    raw = claim.params.get("config_block")
+    match = RANGE_REF.match(str(raw).strip()) if raw else None
+    if not match:
+        return None
+    start = int(match["start"])
+    return match["file"], start, int(match["end"] or start)
+
+
+def linked(claim: Claim, candidates: Sequence[ConfigObject]) -> tuple[list[ConfigObject], bool]:
+    """The candidates a claim is about, and whether the link is explicit (params.config_block).
+
+    With a config_block: the candidates overlapping it (possibly none). Without: every candidate (the caller
+    decides whether an unnamed link is unambiguous enough).
+    """
+    ref = referenced(claim)
+    if ref is None:
+        return list(candidates), False
+    return [o for o in candidates if o.overlaps(*ref)], True
+
+
+def same_document(claim: Claim, obj: ConfigObject) -> bool:
+    return any(s.file == obj.file for s in claim.sources)
+
+
+def source_files(claim: Claim) -> set[str]:
+    return {s.file for s in claim.sources}
+
+
+def document_systems(claims: Iterable[Claim]) -> dict[str, str]:
+    """Document file -> the system whose claims cite it."""
+    return {s.file: c.system for c in claims for s in c.sources}

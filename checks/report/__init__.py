@@ -1,0 +1,1 @@
+"""Reporting: verdicts.json, Allure labels/categories/environment, secret redaction."""

@@ -1,0 +1,38 @@
+"""Generate the Allure HTML report offline with the Allure 3 CLI installed by `npm install` (package.json)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from checks.errors import ClaimcheckError
+from checks.ledger import project_root
+
+
+def allure_command(root: Path) -> list[str]:
+    """The Allure CLI: the project's node_modules first, then one on PATH."""
+    local = root / "node_modules" / ".bin" / "allure"
+    if local.exists():
+        return [str(local)]
+    found = shutil.which("allure")
+    if found:
+        return [found]
+    raise ClaimcheckError("Allure CLI not found: run `npm install` in the project (see README set-up)")
+
+
+def generate_html(results: Path | None = None, output: Path | None = None) -> Path:
+    """Render reports/allure-results into reports/allure-report; returns the index.html path."""
+    root = project_root()
+    results = results or root / "reports" / "allure-results"
+    output = output or root / "reports" / "allure-report"
+    if not results.is_dir():
+        raise ClaimcheckError(f"{results}: no Allure results (run `claimcheck run` first)")
+    env = {**os.environ, "ALLURE_NO_ANALYTICS": "true"}
+    cmd = [*allure_command(root), "generate", str(results), "-o", str(output)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env, check=False)
+    index = output / "index.html"
+    if done.returncode != 0 or not index.is_file():
+        raise ClaimcheckError(f"allure generate failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    return index

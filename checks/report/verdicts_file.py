@@ -1,0 +1,124 @@
+"""reports/verdicts.json: one record per ledger claim, every run, rewritten atomically after each verdict.
+
+Because the file is replaced whole after every verdict, an interrupted run (Ctrl-C, SIGTERM, even SIGKILL)
+always leaves valid JSON: `complete` is false until the run ends normally with every selected claim reached.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from checks import __version__
+from checks.ledger import Claim, Ledger, project_root
+from checks.report.redact import Redactor
+from checks.verdicts import Outcome, Verdict
+
+SCHEMA_VERSION = 1
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def git_sha(root: Path) -> str | None:
+    """The checkout's commit, when it is a git checkout."""
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                             timeout=5, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def _jsonable(value: Any) -> Any:
+    try:
+        json.dumps(value)
+        return value
+    except TypeError:
+        return json.loads(json.dumps(value, default=str))
+
+
+def claim_record(claim: Claim, verdict: Verdict | None, not_run_reason: str, redactor: Redactor) -> dict[str, Any]:
+    """The verdicts.json record of one claim (NOT_RUN with a reason when no verdict was reached)."""
+    record: dict[str, Any] = {
+        "id": claim.id, "system": claim.system, "category": claim.category, "check": claim.check,
+        "statement": claim.statement,
+        "sources": [{"file": s.file, "line": s.line, "end_line": s.end_line, "quote": s.quote} for s in claim.sources],
+        "comparator": claim.comparator, "bound": claim.bound if verdict is None else _jsonable(verdict.bound),
+        "unit": claim.unit, "stated_value": claim.stated_value,
+    }
+    if verdict is None:
+        record.update(verdict=Outcome.NOT_RUN.value, evidence_level="none", measured=None, reason=not_run_reason,
+                      cites=[])
+    else:
+        record.update(verdict=verdict.outcome.value, evidence_level=verdict.level.value,
+                      measured=redactor.data(_jsonable(verdict.measured)), reason=redactor.text(verdict.reason),
+                      cites=list(verdict.cites))
+    if claim.waiver:
+        record["waiver"] = claim.waiver
+    return record
+
+
+@dataclass
+class VerdictsFile:
+    """The run's verdict record, kept in memory and written atomically to `path` on every change."""
+
+    path: Path
+    ledger: Ledger
+    run: dict[str, Any]
+    redactor: Redactor
+    verdicts: dict[str, Verdict] = field(default_factory=dict)
+    not_run: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, path: Path, ledger: Ledger, target: str, target_kind: str, profile: str, run_id: str,
+              redactor: Redactor) -> VerdictsFile:
+        run = {
+            "schema_version": SCHEMA_VERSION, "run_id": run_id, "target": target, "target_kind": target_kind,
+            "profile": profile, "started": now_iso(), "finished": None, "complete": False, "interrupted": False,
+            "claimcheck_version": __version__, "git_sha": git_sha(project_root()), "ledger_hash": ledger.digest,
+        }
+        made = cls(path, ledger, run, redactor, not_run={c.id: "not selected for this run" for c in ledger})
+        made.write()
+        return made
+
+    def expect(self, claim_ids: list[str]) -> None:
+        """Claims selected for this run: 'not reached' until a verdict arrives."""
+        for claim_id in claim_ids:
+            self.not_run[claim_id] = "selected but not reached (run interrupted or item not executed)"
+        self.write()
+
+    def record(self, verdict: Verdict) -> None:
+        self.verdicts[verdict.claim_id] = verdict
+        self.write()
+
+    def finish(self, *, interrupted: bool) -> None:
+        reached = all(cid in self.verdicts for cid, why in self.not_run.items() if why.startswith("selected"))
+        self.run.update(finished=now_iso(), interrupted=interrupted, complete=reached and not interrupted)
+        self.write()
+
+    def counts(self) -> dict[str, int]:
+        counts = {o.value: 0 for o in Outcome}
+        for claim in self.ledger:
+            verdict = self.verdicts.get(claim.id)
+            counts[(verdict.outcome if verdict else Outcome.NOT_RUN).value] += 1
+        return counts
+
+    def document(self) -> dict[str, Any]:
+        claims = [claim_record(c, self.verdicts.get(c.id), self.not_run.get(c.id, ""), self.redactor)
+                  for c in self.ledger]
+        return {"run": {**self.run, "counts": self.counts()}, "claims": claims}
+
+    def write(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".verdicts-", dir=self.path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(self.document(), handle, indent=1, ensure_ascii=False)
+        os.replace(tmp, self.path)

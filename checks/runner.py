@@ -1,0 +1,164 @@
+"""What the CLI does: validate inputs, bring the sandbox up, run the suites in-process, summarise, report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from rich.table import Table
+
+from checks.coverage import coverage, quote_problems
+from checks.errors import ConfigError
+from checks.ledger import Ledger, default_ledger, project_root
+from checks.targets import Target, select_target
+
+console = Console(stderr=False)
+
+
+def _targets_file(args: argparse.Namespace) -> Path:
+    return Path(args.targets_file) if getattr(args, "targets_file", None) else project_root() / "targets.yaml"
+
+
+def validate_inputs(args: argparse.Namespace) -> tuple[Ledger, str, Target]:
+    """Ledger and target, validated before anything touches a target (ConfigError otherwise)."""
+    ledger = default_ledger()
+    name, target = select_target(_targets_file(args), args.target)
+    unknown = [c for c in args.claim if c not in ledger]
+    if unknown:
+        raise ConfigError("command line", f"unknown claim id(s): {', '.join(unknown)}", key="--claim")
+    return ledger, name, target
+
+
+def _pytest_args(args: argparse.Namespace, name: str, root: Path) -> list[str]:
+    argv = [str(root / "suites"), "-p", "no:locust", "-p", "no:cacheprovider", "--rootdir", str(root),
+            "--target", name, "--targets-file", str(_targets_file(args)), "--profile", args.profile,
+            "--alluredir", str(root / "reports" / "allure-results"), "--clean-alluredir",
+            "--verdicts", str(root / "reports" / "verdicts.json"), "-q", "-rN", "--no-header"]
+    for claim_id in args.claim:
+        argv += ["--claim", claim_id]
+    for category in args.category:
+        argv += ["--category", category]
+    if args.markexpr:
+        argv += ["-m", args.markexpr]
+    if args.dry_run:
+        argv.append("--dry-run")
+    return argv
+
+
+def run_suites(args: argparse.Namespace) -> int:
+    """`claimcheck run`: the main job."""
+    ledger, name, target = validate_inputs(args)
+    root = project_root()
+    console.print(f"[bold]claimcheck[/] {len(ledger)} ledger entries, target [bold]{name}[/] ({target.kind}), "
+                  f"profile {args.profile}")
+    if target.kind == "sandbox" and not args.no_sandbox:
+        sandbox_command("up")
+    started = time.monotonic()
+    code = pytest.main(_pytest_args(args, name, root))
+    console.print(f"suites finished in {time.monotonic() - started:.1f} s (pytest exit {int(code)})")
+    verdicts = _read_verdicts(root / "reports" / "verdicts.json")
+    if verdicts is None:
+        raise ConfigError(str(root / "suites"), f"the suites produced no verdicts.json (pytest exit {int(code)})")
+    summarise(verdicts)
+    if not args.no_html:
+        from checks.report.html import generate_html
+
+        console.print(f"report: {generate_html()}")
+    return exit_code(verdicts)
+
+
+def _read_verdicts(path: Path) -> dict[str, Any] | None:
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def exit_code(verdicts: dict[str, Any]) -> int:
+    """1 DISPROVEN > 3 ERROR > 0; 130 when the run did not finish."""
+    from checks.cli import EXIT_DISPROVEN, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
+
+    if verdicts["run"].get("interrupted"):
+        return EXIT_INTERRUPTED
+    outcomes = {c["verdict"] for c in verdicts["claims"]}
+    if "DISPROVEN" in outcomes:
+        return EXIT_DISPROVEN
+    return EXIT_ERROR if "ERROR" in outcomes else EXIT_OK
+
+
+def summarise(verdicts: dict[str, Any]) -> None:
+    """A table of verdicts per category on the console."""
+    order = ["PROVEN", "DISPROVEN", "INCONCLUSIVE", "NOT_APPLICABLE", "ERROR", "OUT_OF_SCOPE", "NOT_RUN"]
+    per: dict[str, dict[str, int]] = {}
+    for record in verdicts["claims"]:
+        row = per.setdefault(record["category"], dict.fromkeys(order, 0))
+        row[record["verdict"]] += 1
+    table = Table(title=f"verdicts ({verdicts['run']['target']}, complete: {verdicts['run']['complete']})")
+    table.add_column("category")
+    for outcome in order:
+        table.add_column(outcome, justify="right")
+    for category, row in sorted(per.items()):
+        table.add_row(category, *[str(row[o]) for o in order])
+    console.print(table)
+
+
+def claims_command(args: argparse.Namespace) -> int:
+    """`claimcheck claims list|coverage`."""
+    ledger = default_ledger()
+    if args.action == "list":
+        for claim in ledger:
+            if (args.category in (None, claim.category)) and (args.system in (None, claim.system)):
+                console.print(f"{claim.id:<18} {claim.category:<12} {claim.check:<26} {claim.bound_text():<16} "
+                              f"{', '.join(claim.cites)}", highlight=False, soft_wrap=True)
+        return 0
+    return _coverage(ledger)
+
+
+def _coverage(ledger: Ledger) -> int:
+    rows = coverage(ledger)
+    problems = quote_problems(ledger)
+    for row in rows:
+        mark = ",".join(row.claim_ids) if row.covered else "UNCOVERED"
+        console.print(f"{row.where.file}:{row.where.line:<5} {mark:<32} {row.where.text.strip()[:80]}",
+                      highlight=False, soft_wrap=True, markup=False)
+    for p in problems:
+        console.print(f"QUOTE {p.claim_id} {p.cite}: {p.quote!r} not found on that line", markup=False)
+    uncovered = sum(1 for r in rows if not r.covered)
+    console.print(f"{len(rows)} checkable lines, {uncovered} uncovered, {len(problems)} quote problems, "
+                  f"{len(ledger)} ledger entries ({sum(c.is_waived for c in ledger)} waivers)")
+    return 1 if uncovered or problems else 0
+
+
+def sandbox_command(action: str) -> int:
+    """`claimcheck sandbox up|down|status`."""
+    try:
+        from sandbox import manager
+        from sandbox.config import SandboxConfig
+    except ImportError as exc:
+        console.print(f"sandbox is not available in this checkout: {exc}")
+        return 2
+    config = SandboxConfig()
+    if action == "up":
+        report = manager.up(config)
+        console.print(report)
+        return 0
+    if action == "down":
+        manager.down(config)
+        return 0
+    for status in manager.status(config):
+        console.print(status)
+    return 0
+
+
+def cleanup_command(run_id: str, target_name: str | None) -> int:
+    """`claimcheck cleanup --run-id`: remove what one run created (idempotent)."""
+    from checks.drills.cleanup import cleanup_run
+
+    name, target = select_target(project_root() / "targets.yaml", target_name)
+    for line in cleanup_run(run_id, name, target):
+        console.print(line)
+    return 0

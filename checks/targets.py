@@ -1,0 +1,211 @@
+"""targets.yaml: what a target environment is made of and how claimcheck may touch it.
+
+Secrets are never values in this file: only the names of environment variables that hold them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from checks.errors import ConfigError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HttpEndpoint(_Strict):
+    """The public entry point (gateway) and, optionally, its plain-HTTP port and the CA that signs it."""
+
+    base_url: str = Field(pattern=r"^https?://")
+    plain_url: str | None = Field(default=None, pattern=r"^http://")
+    ca_file: str | None = None
+    server_hostname: str | None = None
+    timeout_s: float = 10.0
+    routes: dict[str, str] = Field(default_factory=dict)  # route class (api, static, ml...) -> path to measure
+
+
+class Tenant(_Strict):
+    """A test identity inside one tenant: its credentials by environment-variable name."""
+
+    slug: str
+    tier: str = "standard"
+    vertical: str = "barbershop"
+    api_key_env: str | None = None
+    db_role: str | None = None
+    db_password_env: str | None = None
+    network: str | None = None  # vantage point name of the tenant's network
+
+
+class PgNode(_Strict):
+    host: str
+    port: int = Field(ge=1, le=65535)
+    dbname: str
+    user: str
+    password_env: str | None = None
+    sslmode: str = "prefer"
+
+
+class Postgres(_Strict):
+    primary: PgNode
+    replica: PgNode | None = None
+    admin: PgNode | None = None  # only used by drills, only where disruption is allowed
+
+
+class RedisNode(_Strict):
+    host: str
+    port: int = Field(ge=1, le=65535)
+    password_env: str | None = None
+
+
+class Sentinel(RedisNode):
+    master_name: str
+
+
+class Redis(_Strict):
+    primary: RedisNode
+    replica: RedisNode | None = None
+    sentinel: Sentinel | None = None
+
+
+class Prometheus(_Strict):
+    url: str = Field(pattern=r"^https?://")
+    bearer_token_env: str | None = None
+    app_job: str = "app"
+
+
+class Aws(_Strict):
+    endpoint_url: str | None = None  # a local moto server; None means the real AWS endpoints
+    regions: tuple[str, ...] = ()
+    access_key_id_env: str | None = None
+    secret_access_key_env: str | None = None
+    buckets: dict[str, str] = Field(default_factory=dict)  # role -> bucket name
+    db_instances: dict[str, str] = Field(default_factory=dict)  # role -> instance id
+
+
+class Kubernetes(_Strict):
+    context: str | None = None
+    kubeconfig_env: str | None = None
+    host: str | None = None  # direct API URL (e.g. a replay server); otherwise kubeconfig/context
+    tenant_namespace_selector: str = "claimcheck.io/tenant"
+    app_namespace: str | None = None
+    probes_allowed: bool = False
+
+
+class VantagePoint(_Strict):
+    name: str
+    kind: Literal["local", "netns", "ssh", "pod"]
+    city: str | None = None
+    netns: str | None = None
+    gateway_url: str | None = None  # how the gateway is addressed from inside this vantage point
+    ssh_host: str | None = None
+    pod: str | None = None
+    namespace: str | None = None
+
+
+class LoadProfile(_Strict):
+    """How much evidence a profile gathers on this target."""
+
+    latency_seconds: float = Field(gt=0)
+    latency_rps: float = Field(gt=0)
+    probe_count: int = Field(ge=1)
+    drills: bool = False
+
+
+class Target(_Strict):
+    """One environment claimcheck can judge claims against."""
+
+    kind: Literal["sandbox", "staging", "production", "none"]
+    description: str = ""
+    allow_disruptive: bool = False
+    max_rps: float = Field(default=0, ge=0)
+    runtime_env_file: str | None = None  # generated at run time (sandbox secrets), never committed
+    http: HttpEndpoint | None = None
+    tenants: tuple[Tenant, ...] = ()
+    postgres: Postgres | None = None
+    redis: Redis | None = None
+    prometheus: Prometheus | None = None
+    aws: Aws | None = None
+    kubernetes: Kubernetes | None = None
+    vantage_points: tuple[VantagePoint, ...] = ()
+    manifests: str | None = None
+    profiles: dict[str, LoadProfile] = Field(default_factory=dict)
+    bindings: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+class TargetsFile(_Strict):
+    default: str
+    targets: dict[str, Target]
+
+
+def _error(path: Path, exc: ValidationError) -> ConfigError:
+    err = exc.errors()[0]
+    loc = [str(p) for p in err["loc"]]
+    entry = loc[1] if len(loc) >= 2 and loc[0] == "targets" else None
+    key = ".".join(loc[2:] if entry else loc) or None
+    value = err.get("input")
+    shown = "" if isinstance(value, dict) else f" (value: {value!r})"
+    return ConfigError(str(path), f"{err['msg']}{shown}", entry=entry, key=key)
+
+
+def load_targets(path: Path) -> TargetsFile:
+    """Parse and validate targets.yaml; problems raise ConfigError naming file, target and key."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(str(path), "file not found") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(str(path), f"not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(str(path), "expected a mapping with 'default' and 'targets'")
+    raw.setdefault("targets", {})
+    raw["targets"].setdefault("none", {"kind": "none", "description": "declared evidence only"})
+    try:
+        parsed = TargetsFile.model_validate(raw)
+    except ValidationError as exc:
+        raise _error(path, exc) from None
+    if parsed.default not in parsed.targets:
+        raise ConfigError(str(path), f"default target {parsed.default!r} is not defined", key="default")
+    return parsed
+
+
+def select_target(path: Path, name: str | None) -> tuple[str, Target]:
+    """The named target (or the file's default)."""
+    targets = load_targets(path)
+    chosen = name or targets.default
+    if chosen not in targets.targets:
+        known = ", ".join(sorted(targets.targets))
+        raise ConfigError(str(path), f"no target named {chosen!r} (known: {known})", key="targets")
+    return chosen, targets.targets[chosen]
+
+
+def secret(name: str | None, *, key: str) -> str:
+    """The value of the environment variable `name` that targets.yaml names at `key`.
+
+    A missing variable is a ConfigError naming it; the value itself never appears in a message.
+    """
+    if not name:
+        raise ConfigError("targets.yaml", "no environment variable named for this secret", key=key)
+    value = os.environ.get(name)
+    if value is None:
+        raise ConfigError("targets.yaml", f"environment variable {name} is not set", key=key)
+    return value
+
+
+def load_runtime_env(target: Target, root: Path) -> None:
+    """Export the variables of a sandbox's generated env file (`export NAME=value` lines) if present and unset."""
+    if not target.runtime_env_file:
+        return
+    path = (root / target.runtime_env_file).resolve()
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip().removeprefix("export ").strip()
+        if "=" in line and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            os.environ.setdefault(name.strip(), value.strip().strip("'\""))

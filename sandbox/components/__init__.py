@@ -1,0 +1,1 @@
+"""Sandbox components: one module per server kind, each with start/stop/status."""

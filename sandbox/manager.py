@@ -1,0 +1,128 @@
+"""Bring the sandbox up (idempotently), report its status, and take it down again.
+
+`up` starts, in dependency order, every component that is not already healthy; `down` stops, in reverse
+order, exactly what the pid files under RUN_DIR/pids name (checked against /proc/PID/cmdline) and removes the
+namespaces and iptables chains of this configuration.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sandbox import secrets_env
+from sandbox.components.app import AppInstance
+from sandbox.components.base import Component, ComponentStatus, RunContext, Skipped, skip_record
+from sandbox.components.moto import Moto
+from sandbox.components.netns import NetNamespaces
+from sandbox.components.nginx import Nginx
+from sandbox.components.postgres import PgPrimary, PgReplica
+from sandbox.components.prometheus import Prometheus
+from sandbox.components.redis import RedisPrimary, RedisReplica, RedisSentinel
+from sandbox.components.vantage_services import NetDelay, TenantService
+from sandbox.config import SandboxConfig
+
+RUN_SUBDIRS = (
+    "pg-primary",
+    "pg-replica",
+    "redis",
+    "app",
+    "nginx",
+    "prometheus",
+    "moto",
+    "tls",
+    "static",
+    "logs",
+    "pids",
+    "netns",
+    "skipped",
+)
+
+
+@dataclass(frozen=True)
+class UpReport:
+    """What one `up` did and how long it took."""
+
+    seconds: float
+    started: tuple[str, ...]
+    already_healthy: tuple[str, ...]
+    skipped: tuple[tuple[str, str], ...]
+    statuses: tuple[ComponentStatus, ...]
+
+    @property
+    def all_healthy(self) -> bool:
+        """Every component is healthy or was skipped with a recorded reason."""
+        return all(s.healthy or s.skipped for s in self.statuses)
+
+
+def components(cfg: SandboxConfig) -> list[Component]:
+    """Every component, in start order (namespaces before nginx, which listens on their veths)."""
+    found: list[Component] = [NetNamespaces(), NetDelay(), *(TenantService(t) for t in cfg.tenants)]
+    found += [PgPrimary(), PgReplica(), RedisPrimary(), RedisReplica(), RedisSentinel(), Moto()]
+    found += [AppInstance("a"), AppInstance("b"), Nginx(), Prometheus()]
+    return found
+
+
+def context(cfg: SandboxConfig) -> RunContext:
+    """Create the run dir layout (world-traversable: servers run as other users) and load the secrets."""
+    cfg.run_dir.mkdir(parents=True, exist_ok=True)
+    cfg.run_dir.chmod(0o755)
+    for sub in RUN_SUBDIRS:
+        cfg.path(sub).mkdir(exist_ok=True)
+    return RunContext(cfg, secrets_env.load_or_create(cfg))
+
+
+def _bring_up(ctx: RunContext, comp: Component) -> str:
+    """'healthy', 'started' or 'skipped'; Skipped reasons are recorded for `status`."""
+    record = skip_record(ctx.cfg, comp.name)
+    record.unlink(missing_ok=True)
+    before = comp.status(ctx)
+    if before.skipped:
+        return "skipped"
+    if before.healthy:
+        return "healthy"
+    try:
+        comp.start(ctx)
+    except Skipped as exc:
+        record.write_text(str(exc) + "\n")
+        return "skipped"
+    return "started"
+
+
+def up(cfg: SandboxConfig, progress: Callable[[str], None] | None = None) -> UpReport:
+    """Start every component that is not healthy; raise SandboxError on the first that cannot start."""
+    began = time.monotonic()
+    ctx = context(cfg)
+    outcome: dict[str, list[str]] = {"healthy": [], "started": [], "skipped": []}
+    for comp in components(cfg):
+        t0 = time.monotonic()
+        result = _bring_up(ctx, comp)
+        outcome[result].append(comp.name)
+        if progress:
+            progress(f"{comp.name}: {result} ({time.monotonic() - t0:.1f} s)")
+    final = tuple(status(cfg))
+    skipped = tuple((s.name, s.detail) for s in final if s.skipped)
+    return UpReport(
+        time.monotonic() - began, tuple(outcome["started"]), tuple(outcome["healthy"]), skipped, final
+    )
+
+
+def status(cfg: SandboxConfig) -> list[ComponentStatus]:
+    """Probe every component without changing anything."""
+    ctx = RunContext(cfg, secrets_env.parse_env_file(cfg.path("secrets.env")))
+    return [comp.status(ctx) for comp in components(cfg)]
+
+
+def down(cfg: SandboxConfig, progress: Callable[[str], None] | None = None) -> float:
+    """Stop everything this run dir started, in reverse order; returns the seconds it took."""
+    began = time.monotonic()
+    if not cfg.run_dir.exists():
+        return 0.0
+    ctx = RunContext(cfg, secrets_env.parse_env_file(cfg.path("secrets.env")))
+    for comp in reversed(components(cfg)):
+        comp.stop(ctx)
+        skip_record(cfg, comp.name).unlink(missing_ok=True)
+        if progress:
+            progress(f"{comp.name}: stopped")
+    return time.monotonic() - began

@@ -1,0 +1,32 @@
+"""Availability/uptime claims: Prometheus history over the claim's window, and the run's own probes."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+from checks.collect.http import ProbeSeries
+from checks.collect.prometheus import collect_availability_history
+from checks.evaluate.availability import DEFAULT_WINDOW, availability_within
+from checks.ledger import Claim
+from checks.targets import LoadProfile, Target
+from checks.units import window_seconds
+from fixtures.claims import claim_params
+from fixtures.endpoints import is_app_component, route_for
+from fixtures.judging import Judge
+
+
+@pytest.mark.parametrize("claim", claim_params("availability.ratio"))
+def test_availability_within_bound(claim: Claim, judge: Judge, target: Target, load_profile: LoadProfile | None,
+                                   probe_series: Callable[[str, int], ProbeSeries]) -> None:
+    judge.settle_declared()
+    if not is_app_component(claim) and not target.bindings.get(claim.id):
+        judge.not_applicable(f"target has no '{claim.scope.component}' component bound for availability")
+    route = judge.need(route_for(target, claim, "health"), "an HTTP route for availability probes")
+    profile = judge.need(load_profile, "a load profile for this run")
+    window = window_seconds(claim.scope.window or DEFAULT_WINDOW)
+    history = (collect_availability_history(target.prometheus, window, time.time())
+               if target.prometheus else None)
+    judge(availability_within(claim, history, probe_series(route, profile.probe_count)))

@@ -1,0 +1,22 @@
+"""Cache lifetimes per route class (static 30 d, API 10 min, profiles 2 h, psychology sessions never)."""
+
+from __future__ import annotations
+
+import pytest
+
+from checks.collect.http import get
+from checks.evaluate.caching import cache_policy_matches
+from checks.ledger import Claim
+from checks.targets import Target
+from fixtures.claims import claim_params
+from fixtures.endpoints import first_tenant, route_for, tenant_headers
+from fixtures.judging import Judge
+
+
+@pytest.mark.parametrize("claim", claim_params("cache.policy"))
+def test_cache_lifetime_as_claimed(claim: Claim, judge: Judge, target: Target) -> None:
+    judge.settle_declared()
+    http = judge.need(target.http, "an HTTP endpoint")
+    route = judge.need(route_for(target, claim, "api"), f"a route for route class {claim.scope.route_class!r}")
+    tenant = judge.need(first_tenant(target), "a test tenant identity")
+    judge(cache_policy_matches(claim, get(http, route, tenant_headers(tenant))))
