@@ -85,7 +85,21 @@ def spawn(spec: ProcSpec, pidfile: Path) -> int:
         )
     pidfile.parent.mkdir(parents=True, exist_ok=True)
     pidfile.write_text(f"{proc.pid}\n")
+    _await_cmdline(proc.pid, timeout_s=5.0)
     return proc.pid
+
+
+def _await_cmdline(pid: int, timeout_s: float) -> None:
+    """Popen returns inside execve, before the kernel publishes the new argv: /proc/PID/cmdline is briefly
+    empty, and a marker check at that moment would call our own process foreign."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if Path(f"/proc/{pid}/cmdline").read_bytes():
+                return
+        except FileNotFoundError:
+            return
+        time.sleep(0.005)
 
 
 def _reap(pid: int) -> None:

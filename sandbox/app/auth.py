@@ -38,7 +38,7 @@ class Principal:
 
     @property
     def client_id(self) -> str:
-        """The rate-limited client: one per tenant and subject (a session counts as the login that made it)."""
+        """The rate-limited client: tenant and subject (a session counts as the login that made it)."""
         return f"{self.tenant}:{self.subject}"
 
 

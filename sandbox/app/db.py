@@ -79,11 +79,11 @@ class Database:
 
 async def fetch_all(conn: Conn, query: str, params: tuple[Any, ...] = ()) -> list[DictRow]:
     """All rows of `query`."""
-    cursor = await conn.execute(query, params)  # type: ignore[arg-type]
+    cursor = await conn.execute(query, params)
     return await cursor.fetchall()
 
 
 async def fetch_one(conn: Conn, query: str, params: tuple[Any, ...] = ()) -> DictRow | None:
     """The first row of `query`, or None."""
-    cursor = await conn.execute(query, params)  # type: ignore[arg-type]
+    cursor = await conn.execute(query, params)
     return await cursor.fetchone()

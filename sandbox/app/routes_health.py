@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
@@ -20,9 +21,9 @@ async def health(request: Request) -> Response:
     return json_response({"status": "ok", "instance": app_state(request).config.instance})
 
 
-async def _check(probe: asyncio.Future[object] | object) -> str:
+async def _check(probe: Awaitable[object]) -> str:
     try:
-        await asyncio.wait_for(probe, READY_TIMEOUT_SECONDS)  # type: ignore[arg-type]
+        await asyncio.wait_for(probe, READY_TIMEOUT_SECONDS)
     except Exception as exc:  # any failure of a dependency means "not ready"
         return f"error: {type(exc).__name__}"
     return "ok"

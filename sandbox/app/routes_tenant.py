@@ -108,7 +108,9 @@ async def create_booking(request: Request, principal: Principal) -> Response:
     state = app_state(request)
     try:
         provider, profile, service, starts_at, price, notes = _booking_fields(await request.json())
-    except (ValueError, KeyError, TypeError) as exc:
+    except KeyError as exc:
+        return error(422, f"invalid booking: missing field {exc}")
+    except (ValueError, TypeError) as exc:
         return error(422, f"invalid booking: {exc}")
     async with state.db.tenant_tx(principal.tenant) as conn:
         if not (await _visible(conn, "providers", provider) and await _visible(conn, "profiles", profile)):

@@ -64,7 +64,7 @@ class _RedisNode(ProcessComponent):
         ]
         # redis rewrites its process title to "redis-server 127.0.0.1:PORT"
         return procs.ProcSpec(
-            self.name, argv, ("redis-server", f"127.0.0.1:{port}"), ctx.cfg.path("logs", f"{self.name}.log")
+            self.name, argv, ("redis-server", str(port)), ctx.cfg.path("logs", f"{self.name}.log")
         )
 
     def check(self, ctx: RunContext) -> str:
@@ -125,8 +125,8 @@ class RedisSentinel(ProcessComponent):
         port = ctx.cfg.ports.redis_sentinel
         return procs.ProcSpec(
             self.name,
-            [redis_bin("redis-sentinel"), str(self.conf(ctx))],
-            ("redis-sentinel", f"127.0.0.1:{port}"),
+            [redis_bin("redis-sentinel"), str(self.conf(ctx)), "--port", str(port)],
+            ("redis-sentinel", str(port)),
             ctx.cfg.path("logs", f"{self.name}.log"),
         )
 

@@ -72,7 +72,7 @@ def _make_certs(d: Path) -> None:
     for ca in ("ca", "other-ca"):
         _openssl(d, "req", "-x509", *ec, "-keyout", f"{ca}.key", "-out", f"{ca}.pem", "-days", "2", "-subj", f"/CN={ca}")
     _openssl(d, "req", *ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1")
-    (d / "san.ext").write_text("subjectAltName=IP:127.0.0.1\n")
+    (d / "san.ext").write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
     _openssl(d, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
              "-out", "server.pem", "-days", "2", "-extfile", "san.ext")
 
@@ -176,7 +176,7 @@ def test_two_workers_merge_exactly_into_the_histogram_of_their_raw_logs(nginx: N
 
 def test_tls_verified_against_the_given_ca_with_an_api_key_header(nginx: Nginx, tmp_path: Path) -> None:
     plan = LoadPlan(nginx.https, "/private", rate=50, duration_s=1, ca_file=nginx.ca_file,
-                    headers={"X-Api-Key": API_KEY})
+                    server_hostname="localhost", headers={"X-Api-Key": API_KEY})
     samples = run_open_loop(plan, max_rps=1000, out_dir=tmp_path)
     assert samples.status_counts == {200: 50}
     assert API_KEY not in repr(plan) and API_KEY not in Path(samples.log_path).read_text()
@@ -189,7 +189,14 @@ def test_a_missing_api_key_is_counted_as_errors(nginx: Nginx, tmp_path: Path) ->
 
 def test_a_certificate_from_another_ca_is_refused(nginx: Nginx, tmp_path: Path) -> None:
     plan = LoadPlan(nginx.https, "/index.html", rate=20, duration_s=1, ca_file=nginx.other_ca_file)
-    with pytest.raises(TargetUnreachable, match="none of 20 requests"):
+    with pytest.raises(TargetUnreachable, match="none of 20 requests.*SSL"):
+        run_open_loop(plan, max_rps=1000, out_dir=tmp_path)
+
+
+def test_the_certificate_must_carry_the_given_server_hostname(nginx: Nginx, tmp_path: Path) -> None:
+    plan = LoadPlan(nginx.https, "/index.html", rate=20, duration_s=1, ca_file=nginx.ca_file,
+                    server_hostname="not-in-the-certificate.example")
+    with pytest.raises(TargetUnreachable, match="none of 20 requests.*SSL"):
         run_open_loop(plan, max_rps=1000, out_dir=tmp_path)
 
 

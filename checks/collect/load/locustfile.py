@@ -36,6 +36,7 @@ _start = Event()
 _t0_wall: list[float] = []
 _env: list[Environment] = []
 _started = [False]
+HEADERS = {"Host": PLAN.server_hostname, **PLAN.headers} if PLAN.server_hostname else PLAN.headers
 Row = tuple[int, int, int, int, str]  # scheduled ns, sent ns, latency ns, status, error
 
 
@@ -70,8 +71,21 @@ def _sleep_until(due_ns: int) -> None:
         gevent.sleep(0)
 
 
-def _verified_context() -> gevent.ssl.SSLContext:
-    return gevent.ssl.create_default_context(cafile=PLAN.ca_file)
+class _NamedContext(gevent.ssl.SSLContext):
+    """Verifies the server certificate against plan.server_hostname instead of the URL's host."""
+
+    def wrap_socket(self, sock: Any, *args: Any, **kwargs: Any) -> Any:
+        kwargs["server_hostname"] = PLAN.server_hostname
+        return super().wrap_socket(sock, *args, **kwargs)
+
+
+def _verified_context(**_: Any) -> gevent.ssl.SSLContext:
+    """Certificate and host name checked against the plan's CA file (and server_hostname when given)."""
+    if not PLAN.server_hostname:
+        return gevent.ssl.create_default_context(cafile=PLAN.ca_file)
+    ctx = _NamedContext(gevent.ssl.PROTOCOL_TLS_CLIENT)
+    ctx.load_verify_locations(cafile=PLAN.ca_file)
+    return ctx
 
 
 class OpenLoop:
@@ -101,7 +115,7 @@ class OpenLoop:
         sent = time.monotonic_ns()
         self.rows[slot] = (due, sent, -1, 0, "unfinished")
         try:
-            resp = self.client.request(PLAN.method, PLAN.path, data=PLAN.body, headers=PLAN.headers)
+            resp = self.client.request(PLAN.method, PLAN.path, data=PLAN.body, headers=HEADERS)
             status, err = int(resp.status_code or 0), getattr(resp, "error", None)
         except Exception as exc:  # a broken request is a logged error, never a crashed run
             status, err = 0, exc

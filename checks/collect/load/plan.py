@@ -31,7 +31,8 @@ class LoadPlan:
     """An open-loop run: `rate` requests/s for `duration_s` seconds, request i scheduled at t0 + i/rate.
 
     `base_url` is scheme://host:port; `ca_file` turns on certificate verification against that CA
-    (https only); `max_connections` caps the connection pool per process; `workers` > 1 runs a Locust
+    (https only) and `server_hostname` (when given) is the name the certificate must carry and the Host
+    header sent; `max_connections` caps the connection pool per process; `workers` > 1 runs a Locust
     master with that many local worker processes, each sending rate/workers with a staggered phase.
     """
 
@@ -43,6 +44,7 @@ class LoadPlan:
     headers: dict[str, str] = field(default_factory=dict, repr=False)  # may hold an API key
     body: str | None = None
     ca_file: str | None = None
+    server_hostname: str | None = None
     timeout_s: float = 10.0
     max_connections: int = 1000
     workers: int = 1

@@ -1,0 +1,144 @@
+"""Arithmetic and units: a document's numbers checked against each other.
+
+What it concludes:
+- `params.parts` (+ `parts_unit`) summed and compared with the claim's comparator/bound, converting durations
+  (stage minutes against a "<2 hours" total). Metrics named *_factor/*_ratio compare last/first instead.
+- `stated_value` against the claim's own bound, strictly: "achieved 120 minutes, target <120 minutes" fails.
+- `params.parts_low`/`parts_high` against a (low, high) bound, times `params.regions` against `params.global`;
+  `params.clients`/`per_client` (an average); `params.ranges` (contiguous, covering the bound).
+It never proves a claim about a running system: a sum that holds is PROVEN only for `declared.document` claims.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from checks.evaluate.declared.common import DURATION_S, claim_bound, finding, fmt, holds, number
+from checks.ledger import Claim
+from checks.verdicts import Outcome, Verdict
+
+NAME = "arithmetic"
+EPSILON = 1e-9
+
+
+def analyze(claims: Sequence[Claim]) -> list[Verdict]:
+    """Findings for every claim whose own numbers can be checked against each other."""
+    out: list[Verdict] = []
+    for claim in claims:
+        if claim.is_waived:
+            continue
+        found = [f for f in (_parts(claim), _stated(claim), _low_high(claim), _average(claim), _ranges(claim))
+                 if f is not None]
+        if not found and claim.check == "declared.document":
+            found.append(finding(claim, Outcome.INCONCLUSIVE, NAME,
+                                 "no arithmetic possible: the claim carries no parts, stated value or ranges to "
+                                 "compare; a ledger `params` entry would let the document judge itself",
+                                 params=dict(claim.params)))
+        out.extend(found)
+    return out
+
+
+def _judged(claim: Claim, ok: bool, reason: str, **inputs: Any) -> Verdict | None:
+    if not ok:
+        return finding(claim, Outcome.DISPROVEN, NAME, reason, **inputs)
+    if claim.check == "declared.document":
+        return finding(claim, Outcome.PROVEN, NAME, reason, **inputs)
+    return None
+
+
+def _equal(a: float, b: float) -> bool:
+    return abs(a - b) <= EPSILON * max(1.0, abs(a), abs(b))
+
+
+def _compare(value: float, claim: Claim, bound: float) -> bool:
+    if claim.comparator == "==":
+        return _equal(value, bound)
+    return bool(holds(value, claim.comparator, bound))
+
+
+def _convert(value: float, unit: str | None, to: str | None) -> float | None:
+    if unit == to or not unit or not to:
+        return value
+    if unit in DURATION_S and to in DURATION_S:
+        return value * DURATION_S[unit] / DURATION_S[to]
+    return None
+
+
+def _parts(claim: Claim) -> Verdict | None:
+    parts = [number(p) for p in claim.params.get("parts") or []]
+    bound = claim_bound(claim)
+    if not parts or None in parts or bound is None:
+        return None
+    values = [p for p in parts if p is not None]
+    ratio = claim.metric.endswith(("_factor", "_ratio")) and len(values) == 2 and values[0] != 0
+    total = values[1] / values[0] if ratio else sum(values)
+    unit = claim.params.get("parts_unit")
+    converted = _convert(total, unit, claim.unit) if not ratio else total
+    if converted is None:
+        return None
+    shown = f"{fmt(values[1])} / {fmt(values[0])}" if ratio else " + ".join(fmt(v) for v in values)
+    ok = _compare(converted, claim, bound)
+    verb = "holds" if ok else "does not hold"
+    reason = (f"{shown} = {fmt(total)}{' ' + unit if unit and not ratio else ''}"
+              f"{f' = {fmt(converted)} {claim.unit}' if converted != total else ''}; "
+              f"'{fmt(converted)} {claim.comparator} {fmt(bound)}' {verb}")
+    return _judged(claim, ok, reason, parts=values, total=converted, comparator=claim.comparator, bound=bound)
+
+
+def _stated(claim: Claim) -> Verdict | None:
+    value, bound = number(claim.stated_value), claim_bound(claim)
+    if value is None or bound is None or isinstance(claim.bound, tuple):
+        return None
+    ok = _compare(value, claim, bound)
+    unit = f" {claim.unit}" if claim.unit else ""
+    if ok:
+        reason = f"the stated {fmt(value)}{unit} meets its own target {claim.bound_text()}"
+    else:
+        strict = " (the bound is strict)" if claim.comparator in ("<", ">") and _equal(value, bound) else ""
+        reason = f"the document's own value {fmt(value)}{unit} breaks its target {claim.bound_text()}{strict}"
+    return _judged(claim, ok, reason, stated_value=value, comparator=claim.comparator, bound=bound)
+
+
+def _low_high(claim: Claim) -> Verdict | None:
+    low, high = claim.params.get("parts_low"), claim.params.get("parts_high")
+    if not (low and high and isinstance(claim.bound, tuple) and len(claim.bound) == 2):
+        return None
+    sums = (sum(float(x) for x in low), sum(float(x) for x in high))
+    want = (float(claim.bound[0]), float(claim.bound[1]))  # type: ignore[arg-type]
+    problems = [] if all(_equal(a, b) for a, b in zip(sums, want, strict=True)) else [
+        f"items sum to {fmt(sums[0])}-{fmt(sums[1])}, not {fmt(want[0])}-{fmt(want[1])}"]
+    regions, total = claim.params.get("regions"), claim.params.get("global")
+    if regions and total:
+        scaled = (want[0] * float(regions), want[1] * float(regions))
+        if not all(_equal(a, float(b)) for a, b in zip(scaled, total, strict=True)):
+            problems.append(f"x{regions} is {fmt(scaled[0])}-{fmt(scaled[1])}, not {total[0]}-{total[1]}")
+    reason = "; ".join(problems) or (f"items sum to {fmt(sums[0])}-{fmt(sums[1])} as stated"
+                                     + (f", x{regions} = {total[0]}-{total[1]}" if regions and total else ""))
+    return _judged(claim, not problems, reason, sums=list(sums), bound=list(want), regions=regions)
+
+
+def _average(claim: Claim) -> Verdict | None:
+    clients, per_client = number(claim.params.get("clients")), number(claim.params.get("per_client"))
+    parts = [float(p) for p in claim.params.get("parts") or []]
+    if not (clients and per_client is not None and parts):
+        return None
+    average = sum(parts) / clients
+    ok = abs(average - per_client) < 0.5  # a stated average is rounded to the unit
+    reason = f"{fmt(sum(parts))} / {fmt(clients)} = {fmt(average)} against the stated {fmt(per_client)}"
+    return _judged(claim, ok, reason, total=sum(parts), clients=clients, per_client=per_client)
+
+
+def _ranges(claim: Claim) -> Verdict | None:
+    ranges = claim.params.get("ranges")
+    bound = claim_bound(claim)
+    if not ranges or bound is None:
+        return None
+    pairs = [(int(a), int(b)) for a, b in ranges]
+    gaps = [f"{b} -> {c}" for (_, b), (c, _) in zip(pairs, pairs[1:], strict=False) if c != b + 1]
+    covered = pairs[-1][1] - pairs[0][0] + 1
+    problems = [f"not contiguous at {', '.join(gaps)}"] if gaps else []
+    if not _compare(float(covered), claim, bound):
+        problems.append(f"they cover {covered:,}, not {claim.bound_text()}")
+    reason = "; ".join(problems) or f"ranges {pairs[0][0]:,}-{pairs[-1][1]:,} are contiguous and cover {covered:,}"
+    return _judged(claim, not problems, reason, ranges=pairs, covered=covered)

@@ -1,0 +1,100 @@
+"""Error budgets: an availability target's allowed downtime per window against stated recovery times.
+
+Budget = (1 - target) x window (the claim's scope.window, else 30 days): 99.99% over 30 d is 4.32 min.
+- A recovery-time objective (rto, recovery_time, failover_time, restore_time) of the same system (and the same
+  component, when both name one) longer than the budget means one incident at the full RTO exhausts the
+  window's budget: reported as INCONCLUSIVE (the target survives only if such incidents are rarer than
+  budget / RTO per window), never DISPROVEN, since an RTO is a maximum, not a frequency.
+- Stated MTTR and MTBF (metrics mttr/mtbf) imply availability MTBF / (MTBF + MTTR): below the target (or below
+  a stated uptime) it is DISPROVEN: the document's own reliability figures cannot give its availability.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from checks.evaluate.declared.common import DURATION_S, finding, fmt, number, seconds
+from checks.ledger import Claim
+from checks.verdicts import Outcome, Verdict
+
+NAME = "error_budget"
+DEFAULT_WINDOW = "30d"
+UPTIME = ("uptime", "availability")
+RECOVERY = ("rto", "recovery_time", "failover_time", "restore_time")
+
+
+def window_minutes(window: str | None) -> float:
+    """A window like "30d" / "1y" / "720h" in minutes."""
+    text = (window or DEFAULT_WINDOW).strip()
+    unit = text.lstrip("0123456789.")
+    value = float(text[: len(text) - len(unit)] or 1)
+    return value * DURATION_S[unit] / 60
+
+
+def budget_minutes(target_percent: float, window: str | None) -> float:
+    """Allowed downtime in minutes for an availability target over a window."""
+    return (1 - target_percent / 100) * window_minutes(window)
+
+
+def analyze(claims: Sequence[Claim]) -> list[Verdict]:
+    """Budget findings for every availability target with recovery times or MTTR/MTBF beside it."""
+    out = []
+    for claim in claims:
+        target = number(claim.bound) if claim.metric in UPTIME and claim.comparator in (">=", ">", "==") else None
+        if claim.is_waived or target is None or claim.unit != "%":
+            continue
+        same = [c for c in claims if c.system == claim.system and c.id != claim.id and not c.is_waived]
+        out.extend(_recoveries(claim, target, same))
+        verdict = _mttr(claim, target, same)
+        if verdict is not None:
+            out.append(verdict)
+    return out
+
+
+def _recovery_minutes(claim: Claim) -> float | None:
+    value = number(claim.bound) if claim.comparator in ("<", "<=", "==") else number(claim.stated_value)
+    converted = seconds(value, claim.unit) if value is not None else None
+    return None if converted is None else converted / 60
+
+
+def _same_component(a: Claim, b: Claim) -> bool:
+    return a.scope.component is None or b.scope.component is None or a.scope.component == b.scope.component
+
+
+def _recoveries(claim: Claim, target: float, others: Sequence[Claim]) -> list[Verdict]:
+    budget = budget_minutes(target, claim.scope.window)
+    window = claim.scope.window or DEFAULT_WINDOW
+    out = []
+    for other in others:
+        rto = _recovery_minutes(other) if other.metric in RECOVERY and _same_component(claim, other) else None
+        if rto is None or rto <= budget:
+            continue
+        why = (f"{fmt(target)}% over {window} allows {budget:.2f} min of downtime; one incident at the stated "
+               f"{other.metric} of {fmt(rto)} min ({', '.join(other.cites)}) exhausts it: the target holds only "
+               f"with fewer than {budget / rto:.2f} such incidents per {window}; needs availability history")
+        out.append(finding(claim, Outcome.INCONCLUSIVE, NAME, why, other=other.cites, measured=round(budget, 3),
+                           budget_min=round(budget, 3), window=window, recovery_claim=other.id, recovery_min=rto))
+    return out
+
+
+def _mttr(claim: Claim, target: float, others: Sequence[Claim]) -> Verdict | None:
+    def stated_minutes(metric: str) -> tuple[float, Claim] | None:
+        for other in others:
+            value = number(other.stated_value)
+            converted = seconds(value, other.unit) if other.metric == metric and value is not None else None
+            if converted is not None and _same_component(claim, other):
+                return converted / 60, other
+        return None
+    mttr, mtbf = stated_minutes("mttr"), stated_minutes("mtbf")
+    if mttr is None or mtbf is None:
+        return None
+    implied = 100 * mtbf[0] / (mtbf[0] + mttr[0])
+    stated = number(claim.stated_value)
+    floor = max(v for v in (target, stated) if v is not None)
+    why = (f"MTBF {fmt(mtbf[0] / 60)} h and MTTR {fmt(mttr[0])} min imply {implied:.4f}% availability "
+           f"(MTBF / (MTBF + MTTR))")
+    cites = [*mttr[1].cites, *mtbf[1].cites]
+    outcome = Outcome.DISPROVEN if implied < floor else Outcome.INCONCLUSIVE
+    tail = f", below the {fmt(floor)}% claimed" if implied < floor else "; consistent with the claim, needs history"
+    return finding(claim, outcome, NAME, why + tail, other=cites, measured=round(implied, 4),
+                   mttr_min=mttr[0], mtbf_min=mtbf[0])

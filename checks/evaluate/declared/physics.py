@@ -1,0 +1,124 @@
+"""Physics floor for latency: light in fibre between a vantage city and the region serving it.
+
+Floor = one round trip over the great-circle distance at ~200 km per ms (light in glass): 2 x d / 200 ms.
+Real fibre paths are longer and an HTTP request needs at least one round trip (TCP and TLS add more), so
+no measurement can beat the floor: a claimed latency (bound or stated value) below it is DISPROVEN; above it
+the claim is left to observation from that city. Places come from checks/data/geo.yaml.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from checks.evaluate.declared.common import finding, fmt, number
+from checks.ledger import Claim
+from checks.verdicts import Outcome, Verdict
+
+NAME = "physics"
+GEO_FILE = Path(__file__).resolve().parents[2] / "data" / "geo.yaml"
+EARTH_RADIUS_KM = 6371.0088
+AVAILABILITY_ZONE = re.compile(r"^([a-z]{2}-[a-z]+-\d)[a-z]$")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A city or a cloud region: where it is and which country's law applies there."""
+
+    name: str
+    lat: float
+    lon: float
+    country: str
+
+
+@dataclass(frozen=True)
+class Geo:
+    """The known places, by every normalised name they go by."""
+
+    places: Mapping[str, Place]
+    km_per_ms: float
+
+    def find(self, name: str) -> Place | None:
+        """A place by name, alias, or region id in any case ("SA-East-1A" finds sa-east-1)."""
+        key = normalise(name)
+        zone = AVAILABILITY_ZONE.match(key)
+        return self.places.get(key) or (self.places.get(zone.group(1)) if zone else None)
+
+
+def normalise(name: str) -> str:
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    return re.sub(r"[\s_]+", " ", text.strip().lower())
+
+
+def geo_from(data: Mapping[str, Any]) -> Geo:
+    """A Geo from the mapping geo.yaml holds."""
+    places: dict[str, Place] = {}
+    for section in ("cities", "regions"):
+        for name, entry in (data.get(section) or {}).items():
+            place = Place(str(name), float(entry["lat"]), float(entry["lon"]), str(entry["country"]))
+            for alias in [name, *(entry.get("aliases") or [])]:
+                places[normalise(str(alias))] = place
+    return Geo(places, float(data.get("fibre_km_per_ms", 200)))
+
+
+@cache
+def load_geo(path: Path = GEO_FILE) -> Geo:
+    """The packaged place table (static data shipped with claimcheck, read once)."""
+    return geo_from(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def great_circle_km(a: Place, b: Place) -> float:
+    """Haversine distance in km."""
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+def rtt_floor_ms(a: Place, b: Place, km_per_ms: float) -> float:
+    """The smallest possible round-trip time between two places through fibre."""
+    return 2 * great_circle_km(a, b) / km_per_ms
+
+
+def analyze(claims: Sequence[Claim], geo: Geo) -> list[Verdict]:
+    """Latency claims with a vantage city and a serving region against the fibre floor."""
+    out = []
+    for claim in claims:
+        city = claim.params.get("vantage_city") or claim.scope.vantage
+        region = claim.params.get("serving_region") or claim.scope.region
+        if claim.is_waived or not city or not region:
+            continue
+        verdict = judge(claim, geo, str(city), str(region))
+        if verdict is not None:
+            out.append(verdict)
+    return out
+
+
+def judge(claim: Claim, geo: Geo, city: str, region: str) -> Verdict | None:
+    """One latency claim against the round-trip floor between its city and its serving region."""
+    a, b = geo.find(city), geo.find(region)
+    if a is None or b is None or claim.unit not in ("ms", "s"):
+        return None
+    scale = 1000.0 if claim.unit == "s" else 1.0
+    floor = rtt_floor_ms(a, b, geo.km_per_ms)
+    km = great_circle_km(a, b)
+    bound = number(claim.bound) if claim.comparator in ("<", "<=") else None
+    stated = number(claim.stated_value)
+    why = (f"{a.name} to {region} ({b.name}) is {fmt(round(km))} km great-circle: a round trip through fibre "
+           f"at {fmt(geo.km_per_ms)} km/ms takes at least {floor:.1f} ms")
+    inputs = {"vantage": a.name, "region": region, "distance_km": round(km, 1), "floor_ms": round(floor, 2)}
+    broken = [f"the bound {claim.bound_text()}" for _ in [0] if bound is not None and bound * scale <= floor]
+    broken += [f"the stated {fmt(stated)} {claim.unit}" for _ in [0] if stated is not None and stated * scale < floor]
+    if broken:
+        return finding(claim, Outcome.DISPROVEN, NAME, f"{why}; {' and '.join(broken)} is below it",
+                       measured=round(floor, 2), **inputs)
+    return finding(claim, Outcome.INCONCLUSIVE, NAME, f"above the physics floor ({why}); needs observation "
+                   f"from {a.name}", measured=round(floor, 2), **inputs)
