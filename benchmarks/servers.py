@@ -100,8 +100,10 @@ def delay_server(cpu: int | None = 0) -> Iterator[Server]:
 @contextlib.contextmanager
 def stalled(pid: int, after_s: float, for_s: float) -> Iterator[None]:
     """In the background: after `after_s`, SIGSTOP `pid` for `for_s` seconds (a server-side pause)."""
-    code = f"import os,time,signal;time.sleep({after_s});os.kill({pid},signal.SIGSTOP);time.sleep({for_s});" \
-           f"os.kill({pid},signal.SIGCONT)"
+    code = (
+        f"import os,time,signal;time.sleep({after_s});os.kill({pid},signal.SIGSTOP);time.sleep({for_s});"
+        f"os.kill({pid},signal.SIGCONT)"
+    )
     proc = subprocess.Popen([sys.executable, "-c", code])
     try:
         yield

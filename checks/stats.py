@@ -107,8 +107,14 @@ def quantile_ci(samples: Sequence[float] | np.ndarray, q: float, confidence: flo
     low, up, coverage = quantile_ranks(n, q, confidence)
     estimate = float(xs[max(math.ceil(n * q), 1) - 1])
     return QuantileCI(
-        q=q, n=n, confidence=confidence, estimate=estimate, lower_index=low, upper_index=up,
-        lower=float(xs[low - 1]) if low else -math.inf, upper=float(xs[up - 1]) if up else math.inf,
+        q=q,
+        n=n,
+        confidence=confidence,
+        estimate=estimate,
+        lower_index=low,
+        upper_index=up,
+        lower=float(xs[low - 1]) if low else -math.inf,
+        upper=float(xs[up - 1]) if up else math.inf,
         coverage=coverage,
     )
 
@@ -130,7 +136,9 @@ def _decides(n: int, q: float, frac_below: float, confidence: float) -> bool:
     return low is not None and low > math.ceil(n * frac_below)
 
 
-def samples_to_decide(q: float, frac_below: float, confidence: float = 0.95, *, limit: int = 10**8) -> int | None:
+def samples_to_decide(
+    q: float, frac_below: float, confidence: float = 0.95, *, limit: int = 10**8
+) -> int | None:
     """Projected sample size at which the q-quantile interval would exclude a bound.
 
     `frac_below` is the observed fraction of samples under the bound; the projection assumes the observed
@@ -160,8 +168,14 @@ def mean_ci(samples: Sequence[float] | np.ndarray, confidence: float = 0.95) -> 
     half = float(sps.t.ppf((1 + confidence) / 2, n - 1)) * std / math.sqrt(n)
     skew = float(sps.skew(xs, bias=False)) if std > 0 else 0.0
     return MeanCI(
-        mean=mean, lower=mean - half, upper=mean + half, n=n, confidence=confidence, std=std,
-        skewness=skew, min_n_for_t=math.ceil(25 * skew**2),
+        mean=mean,
+        lower=mean - half,
+        upper=mean + half,
+        n=n,
+        confidence=confidence,
+        std=std,
+        skewness=skew,
+        min_n_for_t=math.ceil(25 * skew**2),
     )
 
 
@@ -183,14 +197,15 @@ def proportion_lower_bound(k: int, n: int, confidence: float = 0.95) -> float:
 
 
 def trials_for_ratio(target: float, confidence: float = 0.95) -> int:
-    """Successes needed, with no failure, for the one-sided lower bound to reach `target` (99.99% -> 29,956)."""
+    """Successes needed, with no failure, for the one-sided lower bound to reach `target` (99.99%: 29,956)."""
     if not 0 < target < 1:
         raise ValueError(f"target must be in (0, 1), got {target}")
     return math.ceil(math.log(1 - confidence) / math.log(target))
 
 
 def arrival_rate_for_users(users: int, think_time_s: float, response_time_s: float) -> float:
-    """Little's law: N users, each waiting Z between a response and its next request, make N / (R + Z) req/s."""
+    """Little's law: N users, each thinking Z s between a response and their next request, send N / (R + Z)
+    requests per second when responses take R s."""
     if users < 0 or think_time_s < 0 or response_time_s < 0 or think_time_s + response_time_s == 0:
         raise ValueError("need users >= 0, times >= 0 and think + response time > 0")
     return users / (think_time_s + response_time_s)

@@ -55,6 +55,7 @@ class Postgres(_Strict):
     primary: PgNode
     replica: PgNode | None = None
     admin: PgNode | None = None  # only used by drills, only where disruption is allowed
+    probe_query: str = "SELECT 1"  # a representative read-only query for query-time claims
 
 
 class RedisNode(_Strict):

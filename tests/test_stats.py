@@ -55,7 +55,10 @@ def test_quantile_interval_covers_the_true_quantile_at_its_nominal_level(name: s
 
 def test_quantile_interval_brackets_the_estimate_and_narrows_with_n() -> None:
     rng = np.random.default_rng(7)
-    small, large = quantile_ci(rng.exponential(size=500), 0.95), quantile_ci(rng.exponential(size=20000), 0.95)
+    small, large = (
+        quantile_ci(rng.exponential(size=500), 0.95),
+        quantile_ci(rng.exponential(size=20000), 0.95),
+    )
     assert small.lower <= small.estimate <= small.upper
     assert large.upper - large.lower < (small.upper - small.lower) / 3
 
@@ -86,7 +89,9 @@ def test_samples_to_decide_for_a_disproof_and_for_a_tie() -> None:
 
 def test_mean_interval_covers_the_exponential_mean() -> None:
     rng = np.random.default_rng(99)
-    hits = sum(ci.lower <= 1.0 <= ci.upper for ci in (mean_ci(rng.exponential(size=400)) for _ in range(SIMULATIONS)))
+    hits = sum(
+        ci.lower <= 1.0 <= ci.upper for ci in (mean_ci(rng.exponential(size=400)) for _ in range(SIMULATIONS))
+    )
     assert hits / SIMULATIONS >= 0.93
 
 

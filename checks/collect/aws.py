@@ -124,7 +124,7 @@ def bucket_region(s3: Any, bucket: str) -> str:
     """The bucket's region (GetBucketLocation: None means us-east-1, "EU" means eu-west-1)."""
     answer = aws_call(_endpoint(s3, "GetBucketLocation", bucket), s3.get_bucket_location, Bucket=bucket)
     location = answer.get("LocationConstraint")
-    return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location)
+    return str({None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location))
 
 
 def _encryption(s3: Any, kms: Any, bucket: str) -> tuple[str | None, str | None, str | None]:

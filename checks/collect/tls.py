@@ -161,7 +161,7 @@ def _served_chain(host: str, port: int, server_hostname: str, timeout_s: float) 
         ctx.wrap_socket(sock, server_hostname=server_hostname) as tls,
     ):
         # SSLObject.get_unverified_chain is public only from Python 3.13; fall back to the leaf.
-        chain = getattr(tls._sslobj, "get_unverified_chain", lambda: None)()
+        chain = getattr(getattr(tls, "_sslobj", None), "get_unverified_chain", lambda: None)()
         if chain:
             return tuple(_cert_info(c.public_bytes(ssl._ssl.ENCODING_DER)) for c in chain)  # type: ignore[attr-defined]
         return (_cert_info(tls.getpeercert(binary_form=True) or b""),)

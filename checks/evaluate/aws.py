@@ -27,7 +27,7 @@ def holds(value: float, comparator: str | None, bound: Any) -> bool:
     }
     if comparator not in ops:
         raise ValueError(f"comparator {comparator!r} does not apply to a number")
-    return ops[comparator]
+    return bool(ops[comparator])
 
 
 def _bucket_encryption_gap(posture: BucketPosture, need_kms: bool, need_cmk: bool) -> str | None:

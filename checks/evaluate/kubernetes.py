@@ -34,7 +34,7 @@ def holds(value: float, comparator: str | None, bound: Any) -> bool:
     }
     if comparator not in ops:
         raise ValueError(f"comparator {comparator!r} does not apply to a number")
-    return ops[comparator]
+    return bool(ops[comparator])
 
 
 def namespaces_per_tenant(inventory: NamespaceInventory, claim: Claim) -> Verdict:

@@ -78,11 +78,8 @@ def https_enforced(posture: TlsPosture, claim: Claim) -> Verdict:
     gaps = [] if age is not None and age >= min_age else [f"HSTS max-age {age} (needs >= {min_age})"]
     gaps += [] if posture.verified else [f"certificate does not verify: {posture.verify_error}"]
     redirect = posture.http_redirect
-    gaps += [
-        f"HTTP :{redirect.port} answered {redirect.status} {redirect.location or ''}".strip()
-        for r in [redirect]
-        if r is not None and not r.to_https
-    ]
+    if redirect is not None and not redirect.to_https:
+        gaps.append(f"HTTP :{redirect.port} answered {redirect.status} {redirect.location or ''}".strip())
     kw: dict[str, Any] = {
         "measured": {
             "hsts": posture.hsts,

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 import psycopg
 from psycopg_pool import PoolTimeout
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -30,6 +31,10 @@ REDIS_TIMEOUT_SECONDS = 1.0
 
 async def _database_unavailable(request: Request, exc: Exception) -> Response:
     return error(503, f"database unavailable: {type(exc).__name__}", NO_STORE)
+
+
+async def _redis_unavailable(request: Request, exc: Exception) -> Response:
+    return error(503, f"session store unavailable: {type(exc).__name__}", NO_STORE)
 
 
 def _routes(config: AppConfig) -> list[BaseRoute]:
@@ -68,6 +73,7 @@ def create_app(config: AppConfig) -> Starlette:
         exception_handlers={
             psycopg.OperationalError: _database_unavailable,
             PoolTimeout: _database_unavailable,
+            RedisError: _redis_unavailable,
         },
         lifespan=lifespan,
     )

@@ -70,11 +70,40 @@ def _openssl(d: Path, *args: str) -> None:
 def _make_certs(d: Path) -> None:
     ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
     for ca in ("ca", "other-ca"):
-        _openssl(d, "req", "-x509", *ec, "-keyout", f"{ca}.key", "-out", f"{ca}.pem", "-days", "2", "-subj", f"/CN={ca}")
+        _openssl(
+            d,
+            "req",
+            "-x509",
+            *ec,
+            "-keyout",
+            f"{ca}.key",
+            "-out",
+            f"{ca}.pem",
+            "-days",
+            "2",
+            "-subj",
+            f"/CN={ca}",
+        )
     _openssl(d, "req", *ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1")
     (d / "san.ext").write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
-    _openssl(d, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-             "-out", "server.pem", "-days", "2", "-extfile", "san.ext")
+    _openssl(
+        d,
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "san.ext",
+    )
 
 
 def _wait_listening(port: int) -> None:
@@ -105,8 +134,14 @@ def nginx() -> Iterator[Nginx]:
         try:
             _wait_listening(port)
             _wait_listening(tls_port)
-            yield Nginx(f"http://127.0.0.1:{port}", f"https://127.0.0.1:{tls_port}", port, proc.pid,
-                        str(d / "ca.pem"), str(d / "other-ca.pem"))
+            yield Nginx(
+                f"http://127.0.0.1:{port}",
+                f"https://127.0.0.1:{tls_port}",
+                port,
+                proc.pid,
+                str(d / "ca.pem"),
+                str(d / "other-ca.pem"),
+            )
         finally:
             os.kill(proc.pid, signal.SIGCONT)
             proc.terminate()
@@ -144,11 +179,12 @@ def test_a_server_stall_shows_in_the_p99(nginx: Nginx, tmp_path: Path) -> None:
     stall_s, duration_s = 1.0, 4.0
     staller = threading.Thread(target=_stall_once_traffic_flows, args=(nginx.port, nginx.pid, 1.0, stall_s))
     staller.start()
-    samples = run_open_loop(LoadPlan(nginx.http, "/index.html", rate=200, duration_s=duration_s),
-                            max_rps=1000, out_dir=tmp_path)
+    samples = run_open_loop(
+        LoadPlan(nginx.http, "/index.html", rate=200, duration_s=duration_s), max_rps=1000, out_dir=tmp_path
+    )
     staller.join()
     p99_s = float(np.percentile(samples.latencies_us, 99)) / 1e6
-    # requests scheduled during a stall of S s wait S, S - 1/rate, ...: the top 1% sits within 0.01 * duration of S
+    # requests scheduled in a stall of S s wait S, S - 1/rate, ...: the top 1% is within 0.01 * duration of S
     assert p99_s >= stall_s - 0.01 * duration_s - 0.02
     assert max(samples.latencies_us) / 1e6 >= stall_s - 0.01
     assert samples.lateness_us["p99"] < 20_000  # the generator itself was not stalled
@@ -175,28 +211,43 @@ def test_two_workers_merge_exactly_into_the_histogram_of_their_raw_logs(nginx: N
 
 
 def test_tls_verified_against_the_given_ca_with_an_api_key_header(nginx: Nginx, tmp_path: Path) -> None:
-    plan = LoadPlan(nginx.https, "/private", rate=50, duration_s=1, ca_file=nginx.ca_file,
-                    server_hostname="localhost", headers={"X-Api-Key": API_KEY})
+    plan = LoadPlan(
+        nginx.https,
+        "/private",
+        rate=50,
+        duration_s=1,
+        ca_file=nginx.ca_file,
+        server_hostname="localhost",
+        headers={"X-Api-Key": API_KEY},
+    )
     samples = run_open_loop(plan, max_rps=1000, out_dir=tmp_path)
     assert samples.status_counts == {200: 50}
     assert API_KEY not in repr(plan) and API_KEY not in Path(samples.log_path).read_text()
 
 
 def test_a_missing_api_key_is_counted_as_errors(nginx: Nginx, tmp_path: Path) -> None:
-    samples = run_open_loop(LoadPlan(nginx.http, "/private", rate=50, duration_s=1), max_rps=1000, out_dir=tmp_path)
+    samples = run_open_loop(
+        LoadPlan(nginx.http, "/private", rate=50, duration_s=1), max_rps=1000, out_dir=tmp_path
+    )
     assert samples.status_counts == {401: 50} and samples.errors == 50
 
 
 def test_a_certificate_from_another_ca_is_refused(nginx: Nginx, tmp_path: Path) -> None:
     plan = LoadPlan(nginx.https, "/index.html", rate=20, duration_s=1, ca_file=nginx.other_ca_file)
-    with pytest.raises(TargetUnreachable, match="none of 20 requests.*SSL"):
+    with pytest.raises(TargetUnreachable, match=r"none of 20 requests.*SSL"):
         run_open_loop(plan, max_rps=1000, out_dir=tmp_path)
 
 
 def test_the_certificate_must_carry_the_given_server_hostname(nginx: Nginx, tmp_path: Path) -> None:
-    plan = LoadPlan(nginx.https, "/index.html", rate=20, duration_s=1, ca_file=nginx.ca_file,
-                    server_hostname="not-in-the-certificate.example")
-    with pytest.raises(TargetUnreachable, match="none of 20 requests.*SSL"):
+    plan = LoadPlan(
+        nginx.https,
+        "/index.html",
+        rate=20,
+        duration_s=1,
+        ca_file=nginx.ca_file,
+        server_hostname="not-in-the-certificate.example",
+    )
+    with pytest.raises(TargetUnreachable, match=r"none of 20 requests.*SSL"):
         run_open_loop(plan, max_rps=1000, out_dir=tmp_path)
 
 

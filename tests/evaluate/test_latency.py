@@ -13,25 +13,53 @@ from checks.ledger import Claim
 from checks.verdicts import EvidenceLevel, Outcome
 
 
-def claim(statistic: str = "p95", comparator: str = "<", bound: float = 100, unit: str = "ms", **scope: Any) -> Claim:
-    return Claim.model_validate({
-        "id": "BP-LAT-01", "system": "BarberPro", "category": "latency", "statement": "a test claim",
-        "sources": [{"file": "001_ca4cc006242b71e0.txt", "line": 1, "quote": "p95 under 100 ms"}],
-        "metric": "http_latency", "comparator": comparator, "bound": bound, "unit": unit,
-        "scope": {"statistic": statistic, **scope}, "check": "http.latency", "method": "hand-built evidence",
-    })
+def claim(
+    statistic: str = "p95", comparator: str = "<", bound: float = 100, unit: str = "ms", **scope: Any
+) -> Claim:
+    return Claim.model_validate(
+        {
+            "id": "BP-LAT-01",
+            "system": "BarberPro",
+            "category": "latency",
+            "statement": "a test claim",
+            "sources": [{"file": "001_ca4cc006242b71e0.txt", "line": 1, "quote": "p95 under 100 ms"}],
+            "metric": "http_latency",
+            "comparator": comparator,
+            "bound": bound,
+            "unit": unit,
+            "scope": {"statistic": statistic, **scope},
+            "check": "http.latency",
+            "method": "hand-built evidence",
+        }
+    )
 
 
-def samples(latencies_ms: np.ndarray | list[float], *, rate: float = 200, achieved: float | None = None,
-            errors: int = 0, lateness_p99_us: float = 300.0) -> LatencySamples:
+def samples(
+    latencies_ms: np.ndarray | list[float],
+    *,
+    rate: float = 200,
+    achieved: float | None = None,
+    errors: int = 0,
+    lateness_p99_us: float = 300.0,
+) -> LatencySamples:
     lat = tuple(float(x) * 1000 for x in latencies_ms)
     n = len(lat) + errors
     return LatencySamples(
-        url="http://127.0.0.1:1/x", requested_rate=rate, achieved_rate=rate if achieved is None else achieved,
-        completion_rate=rate, duration_s=n / rate, elapsed_s=n / rate, scheduled=n, sent=n, completed=len(lat),
-        errors=errors, status_counts={200: len(lat), **({0: errors} if errors else {})},
+        url="http://127.0.0.1:1/x",
+        requested_rate=rate,
+        achieved_rate=rate if achieved is None else achieved,
+        completion_rate=rate,
+        duration_s=n / rate,
+        elapsed_s=n / rate,
+        scheduled=n,
+        sent=n,
+        completed=len(lat),
+        errors=errors,
+        status_counts={200: len(lat), **({0: errors} if errors else {})},
         lateness_us={"p50": 100.0, "p90": 200.0, "p99": lateness_p99_us, "max": lateness_p99_us},
-        latencies_us=lat, histogram="", log_path="/tmp/requests.log",
+        latencies_us=lat,
+        histogram="",
+        log_path="/tmp/requests.log",
     )
 
 
@@ -97,7 +125,9 @@ def test_a_late_generator_blocks_a_disproof() -> None:
 
 def test_bound_in_seconds_is_converted() -> None:
     assert percentile_within(samples(exp_ms(2000, 20)), claim(bound=0.1, unit="s")).outcome is Outcome.PROVEN
-    assert percentile_within(samples(exp_ms(2000, 20)), claim(bound=0.04, unit="s")).outcome is Outcome.DISPROVEN
+    assert (
+        percentile_within(samples(exp_ms(2000, 20)), claim(bound=0.04, unit="s")).outcome is Outcome.DISPROVEN
+    )
 
 
 def test_a_non_time_unit_is_an_error() -> None:
@@ -119,12 +149,17 @@ def test_a_heavy_tailed_mean_with_few_samples_is_inconclusive() -> None:
 
 
 def test_max_is_disproven_by_one_slow_request_and_never_proven() -> None:
-    assert max_within(samples([5.0] * 99 + [150.0]), claim(statistic="max", bound=100)).outcome is Outcome.DISPROVEN
+    assert (
+        max_within(samples([5.0] * 99 + [150.0]), claim(statistic="max", bound=100)).outcome
+        is Outcome.DISPROVEN
+    )
     assert max_within(samples([5.0] * 100), claim(statistic="max", bound=100)).outcome is Outcome.INCONCLUSIVE
 
 
-@pytest.mark.parametrize(("statistic", "expected"), [("p95", Outcome.PROVEN), ("mean", Outcome.PROVEN),
-                                                     ("max", Outcome.INCONCLUSIVE)])
+@pytest.mark.parametrize(
+    ("statistic", "expected"),
+    [("p95", Outcome.PROVEN), ("mean", Outcome.PROVEN), ("max", Outcome.INCONCLUSIVE)],
+)
 def test_latency_within_dispatches_on_the_statistic(statistic: str, expected: Outcome) -> None:
     data = samples(np.random.default_rng(5).uniform(10, 30, 1000))
     assert latency_within(data, claim(statistic=statistic, bound=100)).outcome is expected

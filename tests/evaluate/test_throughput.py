@@ -14,22 +14,49 @@ from checks.verdicts import Outcome
 
 
 def claim(bound: float = 500, comparator: str = ">=", unit: str = "rps", **scope: Any) -> Claim:
-    return Claim.model_validate({
-        "id": "BP-THR-01", "system": "BarberPro", "category": "throughput", "statement": "a test claim",
-        "sources": [{"file": "001_ca4cc006242b71e0.txt", "line": 1, "quote": "500 requests per second"}],
-        "metric": "http_throughput", "comparator": comparator, "bound": bound, "unit": unit, "scope": scope,
-        "check": "http.throughput", "method": "hand-built evidence",
-    })
+    return Claim.model_validate(
+        {
+            "id": "BP-THR-01",
+            "system": "BarberPro",
+            "category": "throughput",
+            "statement": "a test claim",
+            "sources": [{"file": "001_ca4cc006242b71e0.txt", "line": 1, "quote": "500 requests per second"}],
+            "metric": "http_throughput",
+            "comparator": comparator,
+            "bound": bound,
+            "unit": unit,
+            "scope": scope,
+            "check": "http.throughput",
+            "method": "hand-built evidence",
+        }
+    )
 
 
-def run(rate: float = 525, sustained: float = 520, errors: int = 0, status: int = 0, duration_s: float = 60,
-        achieved: float | None = None) -> LatencySamples:
+def run(
+    rate: float = 525,
+    sustained: float = 520,
+    errors: int = 0,
+    status: int = 0,
+    duration_s: float = 60,
+    achieved: float | None = None,
+) -> LatencySamples:
     n = int(rate * duration_s)
     return LatencySamples(
-        url="http://127.0.0.1:1/x", requested_rate=rate, achieved_rate=achieved or rate, completion_rate=sustained,
-        duration_s=duration_s, elapsed_s=duration_s, scheduled=n, sent=n, completed=n - (errors if status == 0 else 0),
-        errors=errors, status_counts={200: n - errors, **({status: errors} if errors else {})},
-        lateness_us={"p99": 200.0}, latencies_us=(1000.0,) * (n - errors), histogram="", log_path="/tmp/r.log",
+        url="http://127.0.0.1:1/x",
+        requested_rate=rate,
+        achieved_rate=achieved or rate,
+        completion_rate=sustained,
+        duration_s=duration_s,
+        elapsed_s=duration_s,
+        scheduled=n,
+        sent=n,
+        completed=n - (errors if status == 0 else 0),
+        errors=errors,
+        status_counts={200: n - errors, **({status: errors} if errors else {})},
+        lateness_us={"p99": 200.0},
+        latencies_us=(1000.0,) * (n - errors),
+        histogram="",
+        log_path="/tmp/r.log",
     )
 
 
@@ -59,7 +86,10 @@ def test_a_claim_above_the_governor_is_inconclusive_without_a_run() -> None:
 
 
 def test_a_claim_at_the_governor_is_judged() -> None:
-    assert throughput_within(run(rate=600, sustained=601), claim(bound=600), max_rps=600).outcome is Outcome.PROVEN
+    assert (
+        throughput_within(run(rate=600, sustained=601), claim(bound=600), max_rps=600).outcome
+        is Outcome.PROVEN
+    )
 
 
 def test_offering_less_than_the_claim_cannot_prove() -> None:
@@ -85,17 +115,25 @@ def test_client_errors_are_inconclusive_not_disproof() -> None:
 def test_a_run_shorter_than_the_claimed_window_cannot_judge() -> None:
     verdict = throughput_within(run(duration_s=60), claim(window="5m"), max_rps=MAX_RPS)
     assert verdict.outcome is Outcome.INCONCLUSIVE and "300 s window" in verdict.reason
-    assert throughput_within(replace(run(duration_s=300)), claim(window="5m"), max_rps=MAX_RPS).outcome is Outcome.PROVEN
+    assert (
+        throughput_within(replace(run(duration_s=300)), claim(window="5m"), max_rps=MAX_RPS).outcome
+        is Outcome.PROVEN
+    )
 
 
 def test_units_and_comparators() -> None:
     assert rate_needed(claim(bound=60_000, unit="rpm")) == 1000
     assert throughput_within(run(), claim(unit="ms"), max_rps=MAX_RPS).outcome is Outcome.ERROR
     assert throughput_within(run(), claim(comparator="<"), max_rps=MAX_RPS).outcome is Outcome.ERROR
-    assert throughput_within(run(sustained=500), claim(comparator=">"), max_rps=MAX_RPS).outcome is Outcome.INCONCLUSIVE
+    assert (
+        throughput_within(run(sustained=500), claim(comparator=">"), max_rps=MAX_RPS).outcome
+        is Outcome.INCONCLUSIVE
+    )
 
 
 def test_window_parsing() -> None:
-    assert window_s("5m") == 300 and window_s("90s") == 90 and window_s("1h") == 3600 and window_s(None) is None
+    assert (
+        window_s("5m") == 300 and window_s("90s") == 90 and window_s("1h") == 3600 and window_s(None) is None
+    )
     with pytest.raises(ValueError):
         window_s("five minutes")

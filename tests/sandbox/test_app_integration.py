@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from sandbox.app.auth import session_key
 from sandbox.app.config import TenantSpec
 from sandbox.app.provision import provision_database
 from sandbox.app.schema import TENANT_TABLES
+from sandbox.app.webhooks import sign
 
 pytestmark = pytest.mark.integration
 
@@ -70,11 +71,11 @@ def _as_postgres(argv: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
 
 
-def _wait(predicate: object, timeout: float, what: str) -> None:
+def _wait(predicate: Callable[[], object], timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if predicate():  # type: ignore[operator]
+            if predicate():
                 return
         except Exception:  # not up yet
             pass
@@ -351,8 +352,6 @@ def test_hourly_limit_allows_the_limit_then_refuses(stack: Stack) -> None:
 
 
 def test_incoming_webhook_requires_a_valid_signature(stack: Stack) -> None:
-    from sandbox.app.webhooks import sign
-
     body, ts = b'{"type":"ping"}', str(int(time.time()))
     url = stack.base_url + "/api/v1/webhooks/incoming"
     good = {"X-Webhook-Timestamp": ts, "X-Webhook-Signature": sign(WEBHOOK_SECRET, ts, body)}

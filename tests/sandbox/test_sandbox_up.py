@@ -137,6 +137,7 @@ def test_sql_on_both_nodes_and_a_primary_row_reaches_the_replica(sandbox: Sandbo
     ports, marker = sandbox.cfg.ports, uuid.uuid4().hex
     with _admin(sandbox, "pg-primary", ports.pg_primary) as conn:
         conn.execute("create table if not exists sandbox_probe (marker text primary key)")
+        conn.execute("grant select on sandbox_probe to claimcheck_app")
         conn.execute("insert into sandbox_probe values (%s)", (marker,))
     with _pg(sandbox, ports.pg_replica) as replica:
         assert replica.execute("select pg_is_in_recovery()").fetchone() == (True,)
@@ -153,7 +154,7 @@ def test_tcp_login_requires_the_scram_password(sandbox: Sandbox) -> None:
     with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
         _pg(sandbox, sandbox.cfg.ports.pg_primary, password="wrong-password")
     with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
-        _pg(sandbox, sandbox.cfg.ports.pg_primary, user="postgres", password="")
+        _pg(sandbox, sandbox.cfg.ports.pg_primary, user="postgres", password="guess")
 
 
 def test_replication_lag_is_observable(sandbox: Sandbox) -> None:
@@ -264,7 +265,8 @@ def test_moto_holds_the_declared_bucket_configuration(sandbox: Sandbox) -> None:
     s3 = boto3.client("s3", region_name="sa-east-1", endpoint_url=f"http://127.0.0.1:{sandbox.cfg.ports.moto}",
                       aws_access_key_id="x", aws_secret_access_key="x")
     lock = s3.get_object_lock_configuration(Bucket="barberpro-audit-logs")["ObjectLockConfiguration"]
-    assert lock["Rule"]["DefaultRetention"] == {"Mode": "COMPLIANCE", "Years": 7}
+    retention = lock["Rule"]["DefaultRetention"]
+    assert (retention["Mode"], retention["Years"]) == ("COMPLIANCE", 7)
     assert s3.get_bucket_versioning(Bucket="barberpro-audit-logs")["Status"] == "Enabled"
     sse = s3.get_bucket_encryption(Bucket="barberpro-audit-logs")["ServerSideEncryptionConfiguration"]
     assert sse["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"

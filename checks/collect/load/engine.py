@@ -16,7 +16,14 @@ import time
 from pathlib import Path
 
 from checks.collect.load.plan import OUT_DIR_ENV, PLAN_ENV, LoadPlan, check_governor
-from checks.collect.load.samples import LatencySamples, LogLine, merge_histograms, read_log, summarize, write_log
+from checks.collect.load.samples import (
+    LatencySamples,
+    LogLine,
+    merge_histograms,
+    read_log,
+    summarize,
+    write_log,
+)
 from checks.errors import CollectionError, TargetUnreachable
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
@@ -50,8 +57,19 @@ def run_open_loop(plan: LoadPlan, *, max_rps: float, out_dir: Path | None = None
 
 def _locust_command(plan: LoadPlan) -> list[str]:
     return [
-        sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--only-summary",
-        "--loglevel", "WARNING", "--exit-code-on-error", "0", "--stop-timeout", str(int(plan.timeout_s) + 5),
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(LOCUSTFILE),
+        "--headless",
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--exit-code-on-error",
+        "0",
+        "--stop-timeout",
+        str(int(plan.timeout_s) + 5),
     ]
 
 
@@ -69,11 +87,21 @@ def _start_processes(plan: LoadPlan, out: Path) -> list[subprocess.Popen[bytes]]
     if plan.workers == 1:
         return [_spawn(_locust_command(plan) + users, env, out / "locust.out")]
     port = str(_free_port())
-    master = ["--master", "--master-bind-host", "127.0.0.1", "--master-bind-port", port,
-              "--expect-workers", str(plan.workers)]
+    master = [
+        "--master",
+        "--master-bind-host",
+        "127.0.0.1",
+        "--master-bind-port",
+        port,
+        "--expect-workers",
+        str(plan.workers),
+    ]
     procs = [_spawn(_locust_command(plan) + master + users, env, out / "locust-master.out")]
     worker = ["--worker", "--master-host", "127.0.0.1", "--master-port", port]
-    procs += [_spawn(_locust_command(plan) + worker, env, out / f"locust-worker-{k}.out") for k in range(plan.workers)]
+    procs += [
+        _spawn(_locust_command(plan) + worker, env, out / f"locust-worker-{k}.out")
+        for k in range(plan.workers)
+    ]
     return procs
 
 
@@ -88,14 +116,18 @@ def _wait(procs: list[subprocess.Popen[bytes]], plan: LoadPlan, out: Path) -> No
         try:
             proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
         except subprocess.TimeoutExpired as exc:
-            raise LoadGeneratorError(plan.base_url, f"load processes still running after the deadline; see {out}") from exc
+            raise LoadGeneratorError(
+                plan.base_url, f"load processes still running after the deadline; see {out}"
+            ) from exc
 
 
 def _collect(plan: LoadPlan, out: Path) -> LatencySamples:
     missing = [k for k in range(plan.workers) if not (out / f"worker-{k}.done").exists()]
     if missing:
         tail = "".join(p.read_text(errors="replace")[-800:] for p in sorted(out.glob("locust*.out")))
-        raise LoadGeneratorError(plan.base_url, f"workers {missing} wrote no evidence in {out}: {tail.strip()}")
+        raise LoadGeneratorError(
+            plan.base_url, f"workers {missing} wrote no evidence in {out}: {tail.strip()}"
+        )
     lines: list[LogLine] = []
     for k in range(plan.workers):
         lines += read_log(out / f"worker-{k}.log")
@@ -105,4 +137,6 @@ def _collect(plan: LoadPlan, out: Path) -> LatencySamples:
     if not any(x.status > 0 for x in lines):
         first = next((x.error for x in lines if x.error), "no response")
         raise TargetUnreachable(plan.url, f"none of {len(lines)} requests got an HTTP response ({first})")
-    return summarize(plan.url, plan.rate, plan.duration_s, lines, hist, str(out / "requests.log"), plan.workers)
+    return summarize(
+        plan.url, plan.rate, plan.duration_s, lines, hist, str(out / "requests.log"), plan.workers
+    )

@@ -45,20 +45,22 @@ def _set_t0(t0_wall: float) -> None:
     _start.set()
 
 
-@events.init.add_listener
 def _on_init(environment: Environment, **_: Any) -> None:
     _env.append(environment)
     if isinstance(environment.runner, WorkerRunner):
         environment.runner.register_message(START_MESSAGE, lambda msg, **_kw: _set_t0(msg.data["t0"]))
 
 
-@events.spawning_complete.add_listener
 def _on_spawned(user_count: int, **_: Any) -> None:
     runner = _env[0].runner
     if isinstance(runner, MasterRunner):
         runner.send_message(START_MESSAGE, {"t0": time.time() + START_DELAY_S})
     elif isinstance(runner, LocalRunner) and not _start.is_set():
         _set_t0(time.time() + START_DELAY_S / 5)
+
+
+events.init.add_listener(_on_init)  # type: ignore[no-untyped-call]
+events.spawning_complete.add_listener(_on_spawned)  # type: ignore[no-untyped-call]
 
 
 def _sleep_until(due_ns: int) -> None:
@@ -71,7 +73,7 @@ def _sleep_until(due_ns: int) -> None:
         gevent.sleep(0)
 
 
-class _NamedContext(gevent.ssl.SSLContext):
+class _NamedContext(gevent.ssl.SSLContext):  # type: ignore[misc]
     """Verifies the server certificate against plan.server_hostname instead of the URL's host."""
 
     def wrap_socket(self, sock: Any, *args: Any, **kwargs: Any) -> Any:
@@ -129,8 +131,15 @@ class OpenLoop:
         for slot, row in enumerate(self.rows):
             due = self.t0_ns + round(self.indices[slot] * 1e9 / PLAN.rate)
             due_ns, sent_ns, lat, status, err = row or (due, 0, -1, -1, "not sent")
-            out.append(LogLine(self._wall(due_ns), self._wall(sent_ns) if sent_ns else 0.0,
-                               None if lat < 0 else lat, status, err))
+            out.append(
+                LogLine(
+                    self._wall(due_ns),
+                    self._wall(sent_ns) if sent_ns else 0.0,
+                    None if lat < 0 else lat,
+                    status,
+                    err,
+                )
+            )
         return out
 
     def _wall(self, mono_ns: int) -> float:

@@ -23,7 +23,9 @@ class GovernorExceeded(ClaimcheckError):
     def __init__(self, rate: float, max_rps: float) -> None:
         self.rate = rate
         self.max_rps = max_rps
-        super().__init__(f"requested {rate:g} req/s exceeds the governor limit of {max_rps:g} req/s for this target")
+        super().__init__(
+            f"requested {rate:g} req/s exceeds the governor limit of {max_rps:g} req/s for this target"
+        )
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,9 @@ class LoadPlan:
 
     def __post_init__(self) -> None:
         if self.rate <= 0 or self.duration_s <= 0:
-            raise ValueError(f"rate and duration must be > 0, got rate={self.rate}, duration={self.duration_s}")
+            raise ValueError(
+                f"rate and duration must be > 0, got rate={self.rate}, duration={self.duration_s}"
+            )
         if self.workers < 1 or self.max_connections < 1:
             raise ValueError("workers and max_connections must be >= 1")
         if not self.path.startswith("/"):

@@ -133,7 +133,12 @@ def _percentiles(values: np.ndarray) -> dict[str, float]:
 
 
 def summarize(
-    url: str, rate: float, duration_s: float, lines: Sequence[LogLine], histogram: HdrHistogram, log_path: str,
+    url: str,
+    rate: float,
+    duration_s: float,
+    lines: Sequence[LogLine],
+    histogram: HdrHistogram,
+    log_path: str,
     workers: int = 1,
 ) -> LatencySamples:
     """LatencySamples from the merged raw log of a run (lines in any order) and its merged histogram."""
@@ -144,12 +149,20 @@ def summarize(
     elapsed = max(ends, default=t0) - t0
     oks = sum(1 for x in lines if not x.is_error)
     return LatencySamples(
-        url=url, requested_rate=rate, achieved_rate=len(sends) / send_span,
-        completion_rate=oks / elapsed if elapsed > 0 else 0.0, duration_s=duration_s, elapsed_s=elapsed,
-        scheduled=len(lines), sent=len(sends), completed=sum(1 for x in lines if x.status > 0),
+        url=url,
+        requested_rate=rate,
+        achieved_rate=len(sends) / send_span,
+        completion_rate=oks / elapsed if elapsed > 0 else 0.0,
+        duration_s=duration_s,
+        elapsed_s=elapsed,
+        scheduled=len(lines),
+        sent=len(sends),
+        completed=sum(1 for x in lines if x.status > 0),
         errors=sum(1 for x in lines if x.is_error),
         status_counts=dict(sorted(Counter(x.status for x in lines).items())),
         lateness_us=_percentiles((sends - np.array([x.scheduled_ts for x in lines if x.status >= 0])) * 1e6),
         latencies_us=tuple(x.latency_ns / 1000 for x in lines if x.latency_ns is not None),
-        histogram=histogram.encode().decode("ascii"), log_path=log_path, workers=workers,
+        histogram=histogram.encode().decode("ascii"),
+        log_path=log_path,
+        workers=workers,
     )

@@ -37,6 +37,11 @@ class Place:
     lat: float
     lon: float
     country: str
+    metro: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.metro})" if self.metro else self.name
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,8 @@ def geo_from(data: Mapping[str, Any]) -> Geo:
     places: dict[str, Place] = {}
     for section in ("cities", "regions"):
         for name, entry in (data.get(section) or {}).items():
-            place = Place(str(name), float(entry["lat"]), float(entry["lon"]), str(entry["country"]))
+            place = Place(str(name), float(entry["lat"]), float(entry["lon"]), str(entry["country"]),
+                          str(entry.get("metro", "")))
             for alias in [name, *(entry.get("aliases") or [])]:
                 places[normalise(str(alias))] = place
     return Geo(places, float(data.get("fibre_km_per_ms", 200)))
@@ -112,7 +118,7 @@ def judge(claim: Claim, geo: Geo, city: str, region: str) -> Verdict | None:
     km = great_circle_km(a, b)
     bound = number(claim.bound) if claim.comparator in ("<", "<=") else None
     stated = number(claim.stated_value)
-    why = (f"{a.name} to {region} ({b.name}) is {fmt(round(km))} km great-circle: a round trip through fibre "
+    why = (f"{a.name} to {b.label} is {fmt(round(km))} km great-circle: a round trip through fibre "
            f"at {fmt(geo.km_per_ms)} km/ms takes at least {floor:.1f} ms")
     inputs = {"vantage": a.name, "region": region, "distance_km": round(km, 1), "floor_ms": round(floor, 2)}
     broken = [f"the bound {claim.bound_text()}" for _ in [0] if bound is not None and bound * scale <= floor]

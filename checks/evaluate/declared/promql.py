@@ -28,6 +28,7 @@ NAME = "promql"
 RATE_OF_COUNTER = re.compile(r"\b(?:rate|irate|increase)\(\s*([a-zA-Z_:][\w:]*)")
 COMPARISON = re.compile(r"(?<![=!<>])(>=|<=|>|<)\s*([0-9.]+)\s*$")
 QUANTILE = re.compile(r"([a-zA-Z_:][\w:]*)\{[^}]*quantile\s*=")
+TIMING_METRICS = ("alert_for_duration", "alert_latency", "detection_latency")
 PERCENT_WORDS = ("percent", "%", "ratio", "humanizepercentage", "percentage")
 
 
@@ -106,7 +107,7 @@ def _unlimited_division(rule: AlertRule) -> RuleProblem | None:
     why = ("containers without a memory limit report container_spec_memory_limit_bytes 0, so usage / 0 = +Inf "
            "and the alert fires for every unlimited container; container_memory_usage_bytes also counts page "
            "cache (the OOM killer looks at container_memory_working_set_bytes)")
-    return RuleProblem(rule.name, rule.cite, "division_by_unset_limit", why)
+    return RuleProblem(rule.name, rule.cite, "division_by_unset_limit", why, definite=False)
 
 
 def _cores(cpu: str) -> float:
@@ -128,41 +129,36 @@ def declared_cpu_limits(config: DeclaredConfig, system: str | None) -> dict[str,
 
 def analyze(claims: Sequence[Claim], config: DeclaredConfig,
             metric_types: Mapping[str, str] | None = None) -> list[Verdict]:
-    """Rule problems, attached to the claims that cite the rules (or name them via config_block)."""
+    """Rule problems, attached to the claims about those rules (params.rule/rules, or citing their lines)."""
     out = []
     for claim in claims:
         if claim.is_waived:
             continue
         for rules in config.objects("PrometheusRules", claim.system):
-            if not _about(claim, rules):
-                continue
             parsed = alert_rules(rules, prometheus_for(rules, config, claim.system))
+            mine = [r for r in parsed if _about(claim, rules, r)]
             limits = declared_cpu_limits(config, claim.system)
-            problems = [p for r in parsed for p in rule_problems(r, limits, metric_types)]
-            out.extend(_findings(claim, rules, problems))
+            out.extend(_finding(claim, p) for r in mine for p in rule_problems(r, limits, metric_types))
     return out
 
 
-def _about(claim: Claim, rules: ConfigObject) -> bool:
+def _about(claim: Claim, rules: ConfigObject, rule: AlertRule) -> bool:
+    named = claim.params.get("rules") or ([claim.params["rule"]] if claim.params.get("rule") else [])
+    if named:
+        return rule.name in named and _in_scope(claim, rules)
+    line = rules.find_line(f"alert: {rule.name}")
+    return line is not None and any(s.file == rules.file and s.line <= line <= (s.end_line or s.line)
+                                    for s in claim.sources)
+
+
+def _in_scope(claim: Claim, rules: ConfigObject) -> bool:
     ref = referenced(claim)
-    if ref is not None:
-        return rules.overlaps(*ref)
-    return any(rules.overlaps(s.file, s.line, s.end_line or s.line) for s in claim.sources)
+    return ref is None or rules.overlaps(*ref)
 
 
-def _findings(claim: Claim, rules: ConfigObject, problems: list[RuleProblem]) -> list[Verdict]:
-    out = []
-    for problem in problems:
-        cited = any(problem.cite == f"{s.file}:{s.line}" or _within(problem.cite, s.file, s.line, s.end_line)
-                    for s in claim.sources)
-        outcome = Outcome.DISPROVEN if cited and problem.definite else Outcome.INCONCLUSIVE
-        reason = f"rule {problem.rule} ({problem.cite}): {problem.explanation}"
-        out.append(finding(claim, outcome, NAME, reason, other=[problem.cite], rule=problem.rule,
-                           problem=problem.kind, definite=problem.definite, rules_object=rules.name))
-    return out
-
-
-def _within(cite: str, file: str, line: int, end: int | None) -> bool:
-    where, _, number = cite.rpartition(":")
-    return where == file and number.isdigit() and end is not None and line <= int(number) <= end \
-        and end - line < 12
+def _finding(claim: Claim, problem: RuleProblem) -> Verdict:
+    about_semantics = claim.metric not in TIMING_METRICS
+    outcome = Outcome.DISPROVEN if problem.definite and about_semantics else Outcome.INCONCLUSIVE
+    reason = f"rule {problem.rule} ({problem.cite}): {problem.explanation}"
+    return finding(claim, outcome, NAME, reason, other=[problem.cite], rule=problem.rule, problem=problem.kind,
+                   definite=problem.definite)
