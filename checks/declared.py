@@ -7,9 +7,8 @@ from checks.verdicts import Verdict
 
 
 def declared_verdicts_for_ledger(ledger: Ledger) -> dict[str, Verdict]:
-    """Per claim id, the declared-evidence verdict (see checks/evaluate/declared)."""
-    from checks.collect.documents import extract_blocks
-    from checks.evaluate.declared.engine import declared_verdict_for, declared_verdicts
+    """Per claim id (waivers excluded), the declared-evidence verdict (see checks/evaluate/declared)."""
+    from checks.collect.documents import collect_document_blocks
+    from checks.evaluate.declared.engine import verdicts_for_ledger
 
-    findings = declared_verdicts(ledger, extract_blocks(ledger.documents_dir))
-    return {claim.id: declared_verdict_for(claim, findings.get(claim.id, [])) for claim in ledger}
+    return verdicts_for_ledger(ledger, collect_document_blocks(ledger.documents_dir))

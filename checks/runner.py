@@ -90,6 +90,10 @@ def exit_code(verdicts: dict[str, Any]) -> int:
     return EXIT_ERROR if "ERROR" in outcomes else EXIT_OK
 
 
+SHORT = {"PROVEN": "proven", "DISPROVEN": "disproven", "INCONCLUSIVE": "inconcl.", "NOT_APPLICABLE": "n/a",
+         "ERROR": "error", "OUT_OF_SCOPE": "waived", "NOT_RUN": "not run"}
+
+
 def summarise(verdicts: dict[str, Any]) -> None:
     """A table of verdicts per category on the console."""
     order = ["PROVEN", "DISPROVEN", "INCONCLUSIVE", "NOT_APPLICABLE", "ERROR", "OUT_OF_SCOPE", "NOT_RUN"]
@@ -98,9 +102,9 @@ def summarise(verdicts: dict[str, Any]) -> None:
         row = per.setdefault(record["category"], dict.fromkeys(order, 0))
         row[record["verdict"]] += 1
     table = Table(title=f"verdicts ({verdicts['run']['target']}, complete: {verdicts['run']['complete']})")
-    table.add_column("category")
+    table.add_column("category", no_wrap=True)
     for outcome in order:
-        table.add_column(outcome, justify="right")
+        table.add_column(SHORT[outcome], justify="right")
     for category, row in sorted(per.items()):
         table.add_row(category, *[str(row[o]) for o in order])
     console.print(table)

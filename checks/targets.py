@@ -87,6 +87,7 @@ class Aws(_Strict):
     secret_access_key_env: str | None = None
     buckets: dict[str, str] = Field(default_factory=dict)  # role -> bucket name
     db_instances: dict[str, str] = Field(default_factory=dict)  # role -> instance id
+    resource_prefix: dict[str, str] = Field(default_factory=dict)  # system -> name prefix of its resources
 
 
 class Kubernetes(_Strict):

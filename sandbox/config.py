@@ -101,7 +101,7 @@ class SandboxConfig:
     subnet_prefix: str = "10.250"
     subnet_base: int = 1
     delay_queue_base: int = 1100
-    chain_prefix: str = "CC-SANDBOX"
+    chain_prefix: str = "CC-SANDBOX"  # must end in -SANDBOX: other sandboxes are found by that suffix
     tenant_service_port: int = 8080
     startup_timeout_s: float = 60.0
 

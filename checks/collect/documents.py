@@ -102,8 +102,9 @@ def parse_document(file: str, text: str) -> tuple[ConfigBlock, ...]:
     return tuple(blocks)
 
 
-def make_block(file: str, numbered: Numbered, kind: str, system: str | None = None, *,
-               lenient: bool = True) -> ConfigBlock:
+def make_block(
+    file: str, numbered: Numbered, kind: str, system: str | None = None, *, lenient: bool = True
+) -> ConfigBlock:
     """A block from numbered lines; YAML is parsed into objects (a parse problem is kept, not raised).
 
     `lenient` reads pseudo-YAML that does not parse ("Key: text (Target: <x)") as flat declarations.
@@ -118,8 +119,9 @@ def make_block(file: str, numbered: Numbered, kind: str, system: str | None = No
     return ConfigBlock(file, start, end, kind, text, objects, system, problem, numbered)
 
 
-def parse_objects(file: str, numbered: Numbered, *, lenient: bool = True) -> tuple[tuple[ConfigObject, ...],
-                                                                                 str | None]:
+def parse_objects(
+    file: str, numbered: Numbered, *, lenient: bool = True
+) -> tuple[tuple[ConfigObject, ...], str | None]:
     """Objects of a (multi-document) YAML/JSON text; the first parse problem is returned beside them."""
     objects: list[ConfigObject] = []
     problem = None
@@ -180,13 +182,15 @@ def _split_documents(numbered: Numbered) -> list[Numbered]:
 
 def _trim(chunk: list[tuple[int, str]]) -> Numbered:
     """Drop leading comments/blank lines and trailing blank lines: the object starts at its first key."""
+
     def meaningful(text: str) -> bool:
         return bool(text.strip()) and not text.lstrip().startswith("#")
+
     first = next((i for i, (_, t) in enumerate(chunk) if meaningful(t)), None)
     if first is None:
         return ()
     last = max(i for i, (_, t) in enumerate(chunk) if t.strip())
-    return tuple(chunk[first:last + 1])
+    return tuple(chunk[first : last + 1])
 
 
 def _objects_of(file: str, body: dict[str, Any], chunk: Numbered) -> list[ConfigObject]:
@@ -219,8 +223,9 @@ def _embedded(obj: ConfigObject) -> list[ConfigObject]:
     """The files a ConfigMap carries (and a PrometheusRule's groups), each as an object with its own lines."""
     if obj.kind == "PrometheusRule" and isinstance(obj.body.get("spec"), dict):
         spec = obj.body["spec"]
-        return [ConfigObject(obj.file, obj.line, obj.start, obj.end, "PrometheusRules", obj.name, spec,
-                             obj.lines)]
+        return [
+            ConfigObject(obj.file, obj.line, obj.start, obj.end, "PrometheusRules", obj.name, spec, obj.lines)
+        ]
     data = obj.body.get("data") if obj.kind == "ConfigMap" else None
     if not isinstance(data, dict):
         return []
@@ -254,7 +259,7 @@ def _scalar_lines(lines: Numbered, key: str) -> Numbered:
             continue
         indent = len(match.group(1))
         body = []
-        for n, t in lines[i + 1:]:
+        for n, t in lines[i + 1 :]:
             if t.strip() and len(t) - len(t.lstrip()) <= indent:
                 break
             body.append((n, t))

@@ -6,7 +6,6 @@ exactly that); replication rebuilds use the binding's replication user over TCP 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import signal
@@ -68,27 +67,12 @@ def stop(node: PgNodeBinding, timeout_s: float = 60) -> None:
     pid = postmaster_pid(node)
     if pid is not None:
         procs.terminate(pid, ("postgres", node.data_dir), timeout_s, signal.SIGINT)
-    _reap_leftovers(node)
-
-
-def _reap_leftovers(node: PgNodeBinding) -> None:
-    """After a SIGKILL of the postmaster, orphaned backends may linger; they hold the data dir."""
-    for proc_dir in Path("/proc").iterdir():
-        if not proc_dir.name.isdigit():
-            continue
-        with contextlib.suppress(FileNotFoundError, ProcessLookupError, PermissionError, ValueError):
-            if os.getpgid(int(proc_dir.name)) == _pgid_of(node) and int(proc_dir.name) != os.getpid():
-                os.kill(int(proc_dir.name), signal.SIGKILL)
-
-
-def _pgid_of(node: PgNodeBinding) -> int:
-    pid = procs.read_pid(Path(node.pidfile)) if node.pidfile else None
-    return pid if pid is not None else -1
 
 
 def start(node: PgNodeBinding, timeout_s: float = 60) -> int:
     """Start the node with its own command (crash recovery if needed); wait until it accepts connections."""
-    (Path(node.data_dir) / "postmaster.pid").unlink(missing_ok=True) if postmaster_pid(node) is None else None
+    if postmaster_pid(node) is None:  # a stale lock file whose pid now belongs to another process blocks start-up
+        (Path(node.data_dir) / "postmaster.pid").unlink(missing_ok=True)
     pid = procs.spawn(node)
     procs.wait_for(f"{node.name} accepting connections", lambda: role(node) != DOWN, timeout_s)
     return pid

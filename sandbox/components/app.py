@@ -70,6 +70,9 @@ class AppInstance(ProcessComponent):
     def address(self, ctx: RunContext) -> str:
         return f"http://127.0.0.1:{self.port(ctx)}"
 
+    def listen_ports(self, ctx: RunContext) -> list[int]:
+        return [self.port(ctx)]
+
     def config_path(self, ctx: RunContext) -> Path:
         return ctx.cfg.path("app", f"config-{self.instance}.json")
 

@@ -93,6 +93,10 @@ class ProcessComponent(Component):
     def check(self, ctx: RunContext) -> str:
         """Protocol-level health (the process is known to be alive); raises when unhealthy."""
 
+    def listen_ports(self, ctx: RunContext) -> list[int]:
+        """TCP ports on 127.0.0.1 the process will bind (checked free before it starts)."""
+        return []
+
     def prepare(self, ctx: RunContext) -> None:
         """Write configuration and data directories before the process starts."""
 
@@ -116,6 +120,13 @@ class ProcessComponent(Component):
     def start(self, ctx: RunContext) -> None:
         """Restart from scratch: stop a leftover, prepare, spawn, wait until healthy, provision."""
         self.stop(ctx)
+        busy = [port for port in self.listen_ports(ctx) if procs.port_open("127.0.0.1", port, 0.3)]
+        if busy:
+            raise SandboxError(
+                self.name,
+                f"127.0.0.1 port(s) {busy} already in use by a process this run dir "
+                "did not start (no pid file): stop it or choose other ports",
+            )
         self.prepare(ctx)
         spec = self.spec(ctx)
         procs.spawn(spec, self.pidfile(ctx))

@@ -22,6 +22,9 @@ class Moto(ProcessComponent):
     def address(self, ctx: RunContext) -> str:
         return self.endpoint(ctx)
 
+    def listen_ports(self, ctx: RunContext) -> list[int]:
+        return [ctx.cfg.ports.moto]
+
     def spec(self, ctx: RunContext) -> procs.ProcSpec:
         binary = shutil.which("moto_server")
         if not binary:

@@ -9,6 +9,7 @@ tenant-to-other-tenant path: a tenant reaches its own service and the gateway, n
 from __future__ import annotations
 
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from sandbox.config import SandboxConfig
 from sandbox.errors import SandboxError
 
 IP_FORWARD = Path("/proc/sys/net/ipv4/ip_forward")
+FORWARD_SAVED = Path(tempfile.gettempdir()) / "claimcheck-sandbox-ip_forward.orig"
 
 
 @dataclass(frozen=True)
@@ -191,13 +193,13 @@ class NetNamespaces(Component):
         install_chain("filter", self.chain(ctx.cfg), ("FORWARD",), isolation_rules(ctx.cfg))
 
     def _enable_forwarding(self, cfg: SandboxConfig) -> None:
-        saved = cfg.path("netns", "ip_forward.orig")
-        if not saved.exists():
-            saved.write_text(IP_FORWARD.read_text())
+        # shared by every sandbox on this host: the first one up saves the original value
+        if not FORWARD_SAVED.exists():
+            FORWARD_SAVED.write_text(IP_FORWARD.read_text())
         IP_FORWARD.write_text("1\n")
 
     def stop(self, ctx: RunContext) -> None:
-        """Delete our namespaces, stray host veths and the chain; restore ip_forward."""
+        """Delete our namespaces, stray veths and the chain; the last sandbox down restores ip_forward."""
         if not is_root() or shutil.which("ip") is None:
             return
         present = existing_namespaces()
@@ -206,10 +208,16 @@ class NetNamespaces(Component):
                 procs.run(["ip", "netns", "del", vantage.netns], check=False)
             procs.run(["ip", "link", "del", vantage.host_if], check=False)
         remove_chain("filter", self.chain(ctx.cfg), ("FORWARD",))
-        saved = ctx.cfg.path("netns", "ip_forward.orig")
-        if saved.exists():
-            IP_FORWARD.write_text(saved.read_text())
-            saved.unlink()
+        if FORWARD_SAVED.exists() and not other_sandbox_chains(self.chain(ctx.cfg)):
+            IP_FORWARD.write_text(FORWARD_SAVED.read_text())
+            FORWARD_SAVED.unlink()
+
+
+def other_sandbox_chains(ours: str) -> list[str]:
+    """Isolation chains of other sandboxes on this host (they still need forwarding)."""
+    out = procs.run(["iptables", "-S"], check=False).stdout
+    chains = [line.split()[1] for line in out.splitlines() if line.startswith("-N ")]
+    return [c for c in chains if c.endswith("-SANDBOX-FWD") and c != ours]
 
 
 def _build(v: Vantage) -> None:

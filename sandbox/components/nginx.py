@@ -68,6 +68,9 @@ class Nginx(ProcessComponent):
     def conf(self, ctx: RunContext) -> Path:
         return ctx.cfg.path("nginx", "nginx.conf")
 
+    def listen_ports(self, ctx: RunContext) -> list[int]:
+        return [ctx.cfg.ports.https, ctx.cfg.ports.http]
+
     def addresses(self, ctx: RunContext) -> list[str]:
         """127.0.0.1 plus the host side of every namespace veth that exists right now."""
         return ["127.0.0.1", *netns.present_host_addresses(ctx.cfg)]
@@ -106,7 +109,7 @@ class Nginx(ProcessComponent):
     def check(self, ctx: RunContext) -> str:
         """Serves a static file over verified TLS and its config matches the current namespaces."""
         if self.conf(ctx).read_text() != render(ctx, self.addresses(ctx)):
-            raise SandboxError(self.name, "config out of date (namespace addresses changed)")
+            raise SandboxError(self.name, "config on disk differs from the current template/namespaces")
         context = ssl.create_default_context(cafile=str(tls_files(ctx.cfg.path("tls")).ca_cert))
         url = f"https://127.0.0.1:{ctx.cfg.ports.https}/static/app.js"
         with urllib.request.urlopen(url, context=context, timeout=3) as resp:

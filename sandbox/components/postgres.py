@@ -89,6 +89,9 @@ class _PgNode(ProcessComponent):
     def address(self, ctx: RunContext) -> str:
         return f"127.0.0.1:{self.port(ctx)}"
 
+    def listen_ports(self, ctx: RunContext) -> list[int]:
+        return [self.port(ctx)]
+
     def dsn(self, ctx: RunContext, dbname: str = "postgres") -> str:
         return admin_dsn(self.home(ctx), self.port(ctx), dbname)
 

@@ -48,6 +48,9 @@ class Prometheus(ProcessComponent):
     def address(self, ctx: RunContext) -> str:
         return f"http://127.0.0.1:{ctx.cfg.ports.prometheus}"
 
+    def listen_ports(self, ctx: RunContext) -> list[int]:
+        return [ctx.cfg.ports.prometheus]
+
     def conf(self, ctx: RunContext) -> Path:
         return ctx.cfg.path("prometheus", "prometheus.yml")
 

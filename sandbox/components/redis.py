@@ -35,6 +35,9 @@ class _RedisNode(ProcessComponent):
     def address(self, ctx: RunContext) -> str:
         return f"127.0.0.1:{self.port(ctx)}"
 
+    def listen_ports(self, ctx: RunContext) -> list[int]:
+        return [self.port(ctx)]
+
     def workdir(self, ctx: RunContext) -> Path:
         return ctx.cfg.path("redis", self.role)
 
@@ -78,6 +81,10 @@ class RedisPrimary(_RedisNode):
     name = "redis-primary"
     role = "primary"
 
+    def extra_args(self, ctx: RunContext) -> list[str]:
+        # the default 5 s wait before a diskless full sync would dominate the sandbox's start-up time
+        return ["--repl-diskless-sync-delay", "0"]
+
 
 class RedisReplica(_RedisNode):
     """A replica of the primary (`--replicaof`)."""
@@ -105,6 +112,9 @@ class RedisSentinel(ProcessComponent):
 
     def address(self, ctx: RunContext) -> str:
         return f"127.0.0.1:{ctx.cfg.ports.redis_sentinel}"
+
+    def listen_ports(self, ctx: RunContext) -> list[int]:
+        return [ctx.cfg.ports.redis_sentinel]
 
     def conf(self, ctx: RunContext) -> Path:
         return ctx.cfg.path("redis", "sentinel", "sentinel.conf")

@@ -121,3 +121,31 @@ def test_timeline_forbidden_hpa_read_is_access_denied(apis: ScalingApis, server:
     server.add(Route("GET", HPA_PATH, [status], status=403))
     with pytest.raises(AccessDenied, match="horizontalpodautoscalers/web"):
         sample_scaling_timeline(apis, "tenant-a", "web", "web", duration_s=1.0)
+
+
+@pytest.mark.parametrize(("bound_s", "outcome"), [(8, "PROVEN"), (6, "DISPROVEN"), (7, "INCONCLUSIVE")])
+def test_collected_timeline_feeds_time_to_scale(apis: ScalingApis, bound_s: int, outcome: str) -> None:
+    from checks.evaluate.kubernetes import time_to_scale
+    from checks.ledger import Claim
+
+    clock = FakeClock()
+    timeline = sample_scaling_timeline(
+        apis, "tenant-a", "web", "web", duration_s=9.0, clock=clock, sleep=clock.sleep
+    )
+    claim = Claim.model_validate(
+        {
+            "id": "BP-D09-SCALE-01",
+            "system": "BarberPro",
+            "category": "autoscaling",
+            "statement": "scales fast",
+            "sources": [{"file": "001_ca4cc006242b71e0.txt", "line": 187, "quote": "3-20 replicas"}],
+            "metric": "scale_up_time",
+            "check": "autoscaling.time_to_scale",
+            "method": "replayed timeline",
+            "comparator": "<",
+            "bound": bound_s,
+            "unit": "s",
+        }
+    )
+    verdict = time_to_scale(timeline, claim)  # 4 ready first seen at t=7 (after 3 at t=6)
+    assert verdict.outcome.value == outcome and verdict.measured == (6.0, 7.0)

@@ -49,8 +49,15 @@ def _test_config(run_dir: Path) -> SandboxConfig:
     """Alternative ports, namespace names, subnets, chains and queues: no clash with a running sandbox."""
     tenants = tuple(dataclasses.replace(t, netns=t.netns.replace("cc-", "ct-")) for t in DEFAULT_TENANTS)
     cities = tuple(dataclasses.replace(c, netns=c.netns.replace("cc-", "ct-")) for c in DEFAULT_CITIES)
-    return SandboxConfig(run_dir=run_dir, ports=alternative_ports(PORT_OFFSET), tenants=tenants, cities=cities,
-                         subnet_base=201, chain_prefix="CT-SANDBOX", delay_queue_base=1400)
+    return SandboxConfig(
+        run_dir=run_dir,
+        ports=alternative_ports(PORT_OFFSET),
+        tenants=tenants,
+        cities=cities,
+        subnet_base=201,
+        chain_prefix="CT-SANDBOX",
+        delay_queue_base=1400,
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,15 +91,23 @@ def _pg(sbx: Sandbox, port: int, user: str = "claimcheck_app", password: str | N
     import psycopg
 
     password = password if password is not None else sbx.secrets["CLAIMCHECK_LOCAL_APP_DB_PASSWORD"]
-    return psycopg.connect(host="127.0.0.1", port=port, user=user, password=password,
-                           dbname=sbx.cfg.database, connect_timeout=5, autocommit=True)
+    return psycopg.connect(
+        host="127.0.0.1",
+        port=port,
+        user=user,
+        password=password,
+        dbname=sbx.cfg.database,
+        connect_timeout=5,
+        autocommit=True,
+    )
 
 
 def _admin(sbx: Sandbox, node: str, port: int) -> Any:
     import psycopg
 
-    return psycopg.connect(host=str(sbx.cfg.path(node)), port=port, user="postgres",
-                           dbname=sbx.cfg.database, autocommit=True)
+    return psycopg.connect(
+        host=str(sbx.cfg.path(node)), port=port, user="postgres", dbname=sbx.cfg.database, autocommit=True
+    )
 
 
 def _https_context(sbx: Sandbox, **kwargs: Any) -> ssl.SSLContext:
@@ -141,8 +156,9 @@ def test_sql_on_both_nodes_and_a_primary_row_reaches_the_replica(sandbox: Sandbo
         conn.execute("insert into sandbox_probe values (%s)", (marker,))
     with _pg(sandbox, ports.pg_replica) as replica:
         assert replica.execute("select pg_is_in_recovery()").fetchone() == (True,)
-        seen = _poll(lambda: replica.execute("select 1 from sandbox_probe where marker = %s",
-                                             (marker,)).fetchone(), 10)
+        seen = _poll(
+            lambda: replica.execute("select 1 from sandbox_probe where marker = %s", (marker,)).fetchone(), 10
+        )
     assert seen == (1,)
 
 
@@ -203,15 +219,19 @@ def test_prometheus_loaded_recording_and_alert_rules(sandbox: Sandbox) -> None:
 
 
 def test_gateway_serves_tls13(sandbox: Sandbox) -> None:
-    with socket.create_connection(("127.0.0.1", sandbox.cfg.ports.https), timeout=5) as raw, \
-            _https_context(sandbox).wrap_socket(raw, server_hostname="localhost") as tls:
+    with (
+        socket.create_connection(("127.0.0.1", sandbox.cfg.ports.https), timeout=5) as raw,
+        _https_context(sandbox).wrap_socket(raw, server_hostname="localhost") as tls,
+    ):
         assert tls.version() == "TLSv1.3"
 
 
 def test_gateway_refuses_tls12(sandbox: Sandbox) -> None:
     context = _https_context(sandbox, maximum_version=ssl.TLSVersion.TLSv1_2)
-    with socket.create_connection(("127.0.0.1", sandbox.cfg.ports.https), timeout=5) as raw, \
-            pytest.raises(ssl.SSLError):
+    with (
+        socket.create_connection(("127.0.0.1", sandbox.cfg.ports.https), timeout=5) as raw,
+        pytest.raises(ssl.SSLError),
+    ):
         context.wrap_socket(raw, server_hostname="localhost")
 
 
@@ -262,8 +282,13 @@ def test_app_metrics_expose_the_latency_histogram(sandbox: Sandbox) -> None:
 def test_moto_holds_the_declared_bucket_configuration(sandbox: Sandbox) -> None:
     import boto3
 
-    s3 = boto3.client("s3", region_name="sa-east-1", endpoint_url=f"http://127.0.0.1:{sandbox.cfg.ports.moto}",
-                      aws_access_key_id="x", aws_secret_access_key="x")
+    s3 = boto3.client(
+        "s3",
+        region_name="sa-east-1",
+        endpoint_url=f"http://127.0.0.1:{sandbox.cfg.ports.moto}",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+    )
     lock = s3.get_object_lock_configuration(Bucket="barberpro-audit-logs")["ObjectLockConfiguration"]
     retention = lock["Rule"]["DefaultRetention"]
     assert (retention["Mode"], retention["Years"]) == ("COMPLIANCE", 7)
@@ -277,11 +302,18 @@ def test_moto_holds_the_declared_bucket_configuration(sandbox: Sandbox) -> None:
 
 
 def _ns_connect_ms(ns: str, host: str, port: int) -> str:
-    code = ("import socket,time,sys\nt=time.perf_counter()\n"
-            f"try:\n socket.create_connection(({host!r},{port}),timeout=3).close()\n"
-            " print((time.perf_counter()-t)*1000)\nexcept OSError as e:\n print('ERR', e.errno)")
-    out = subprocess.run(["ip", "netns", "exec", ns, sys.executable, "-c", code],
-                         capture_output=True, text=True, timeout=20, check=True)
+    code = (
+        "import socket,time,sys\nt=time.perf_counter()\n"
+        f"try:\n socket.create_connection(({host!r},{port}),timeout=3).close()\n"
+        " print((time.perf_counter()-t)*1000)\nexcept OSError as e:\n print('ERR', e.errno)"
+    )
+    out = subprocess.run(
+        ["ip", "netns", "exec", ns, sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=True,
+    )
     return out.stdout.strip()
 
 

@@ -66,9 +66,17 @@ def alert_rules(rules: ConfigObject, prometheus: ConfigObject | None) -> list[Al
                 continue
             name = str(rule["alert"])
             annotations = rule.get("annotations") or {}
-            out.append(AlertRule(name, str(rule.get("expr", "")), prom_seconds(rule.get("for"), 0.0), eval_s,
-                                 str((rule.get("labels") or {}).get("severity", "")),
-                                 rules.cite_of(f"alert: {name}"), str(annotations.get("description", ""))))
+            out.append(
+                AlertRule(
+                    name,
+                    str(rule.get("expr", "")),
+                    prom_seconds(rule.get("for"), 0.0),
+                    eval_s,
+                    str((rule.get("labels") or {}).get("severity", "")),
+                    rules.cite_of(f"alert: {name}"),
+                    str(annotations.get("description", "")),
+                )
+            )
     return out
 
 
@@ -85,9 +93,12 @@ def prometheus_for(rules: ConfigObject, config: DeclaredConfig, system: str | No
     """The Prometheus configuration that loads a rules object (by rule_files name, else same file)."""
     candidates = config.objects("PrometheusConfig", system)
     short = rules.name.rsplit("/", 1)[-1]
-    named = [p for p in candidates if any(str(f).endswith(short) for f in p.body.get("rule_files") or [] if short)]
+    named = [
+        p for p in candidates if any(str(f).endswith(short) for f in p.body.get("rule_files") or [] if short)
+    ]
     same_file = [p for p in candidates if p.file == rules.file]
-    return (named or same_file or [None])[0]
+    found = named or same_file
+    return found[0] if found else None
 
 
 def analyze(claims: Sequence[Claim], config: DeclaredConfig) -> list[Verdict]:
@@ -97,9 +108,14 @@ def analyze(claims: Sequence[Claim], config: DeclaredConfig) -> list[Verdict]:
         if claim.is_waived or not (claim.metric in METRICS or claim.check == "monitoring.alerting"):
             continue
         objects, _ = linked(claim, config.objects("PrometheusRules", claim.system))
-        rules = [(r, prometheus_for(o, config, claim.system)) for o in objects for r in
-                 alert_rules(o, prometheus_for(o, config, claim.system))]
-        verdict = judge(claim, [r for r, _ in rules], max((largest_scrape_s(p) for _, p in rules), default=0.0))
+        rules = [
+            (r, prometheus_for(o, config, claim.system))
+            for o in objects
+            for r in alert_rules(o, prometheus_for(o, config, claim.system))
+        ]
+        verdict = judge(
+            claim, [r for r, _ in rules], max((largest_scrape_s(p) for _, p in rules), default=0.0)
+        )
         if verdict is not None:
             out.append(verdict)
     return out
@@ -116,27 +132,57 @@ def judge(claim: Claim, rules: Sequence[AlertRule], scrape_s: float) -> Verdict 
     fastest = min(relevant, key=lambda r: r.floor_s)
     worst = scrape_s + fastest.eval_s + fastest.floor_s
     which = "critical rule" if critical else "rule"
-    why = (f"the fastest declared {which} ({fastest.name}, for: {fmt(fastest.for_s)} s at a "
-           f"{fmt(fastest.eval_s)} s evaluation interval, {fastest.cite}) fires no earlier than "
-           f"{fmt(fastest.floor_s)} s after the condition starts, typically up to {fmt(worst)} s "
-           f"(+{fmt(scrape_s)} s scrape, +{fmt(fastest.eval_s)} s evaluation)")
-    inputs: dict[str, Any] = {"rules": [{"name": r.name, "for_s": r.for_s, "eval_s": r.eval_s,
-                                         "severity": r.severity, "floor_s": r.floor_s, "cite": r.cite}
-                                        for r in relevant], "scrape_s": scrape_s, "claimed_s": limit}
+    why = (
+        f"the fastest declared {which} ({fastest.name}, for: {fmt(fastest.for_s)} s at a "
+        f"{fmt(fastest.eval_s)} s evaluation interval, {fastest.cite}) fires no earlier than "
+        f"{fmt(fastest.floor_s)} s after the condition starts, typically up to {fmt(worst)} s "
+        f"(+{fmt(scrape_s)} s scrape, +{fmt(fastest.eval_s)} s evaluation)"
+    )
+    inputs: dict[str, Any] = {
+        "rules": [
+            {
+                "name": r.name,
+                "for_s": r.for_s,
+                "eval_s": r.eval_s,
+                "severity": r.severity,
+                "floor_s": r.floor_s,
+                "cite": r.cite,
+            }
+            for r in relevant
+        ],
+        "scrape_s": scrape_s,
+        "claimed_s": limit,
+    }
     cites = [r.cite for r in relevant]
     if too_slow(fastest.floor_s, claim.comparator, bound_s, stated_s):
-        return finding(claim, Outcome.DISPROVEN, NAME, f"{why}; the claim allows {fmt(limit)} s", other=cites,
-                       measured=fastest.floor_s, **inputs)
-    return finding(claim, Outcome.INCONCLUSIVE, NAME, f"declared config allows it ({why}); needs observation",
-                   other=cites, measured=fastest.floor_s, **inputs)
+        return finding(
+            claim,
+            Outcome.DISPROVEN,
+            NAME,
+            f"{why}; the claim allows {fmt(limit)} s",
+            other=cites,
+            measured=fastest.floor_s,
+            **inputs,
+        )
+    return finding(
+        claim,
+        Outcome.INCONCLUSIVE,
+        NAME,
+        f"declared config allows it ({why}); needs observation",
+        other=cites,
+        measured=fastest.floor_s,
+        **inputs,
+    )
 
 
 def claimed_seconds(claim: Claim) -> tuple[float | None, float | None]:
     """The claim's upper bound (< or <=) and its stated value, in seconds (None where absent)."""
     bound = number(claim.bound) if claim.comparator in ("<", "<=") else None
     stated = number(claim.stated_value)
-    return (seconds(bound, claim.unit) if bound is not None else None,
-            seconds(stated, claim.unit) if stated is not None else None)
+    return (
+        seconds(bound, claim.unit) if bound is not None else None,
+        seconds(stated, claim.unit) if stated is not None else None,
+    )
 
 
 def too_slow(floor: float, comparator: str | None, bound_s: float | None, stated_s: float | None) -> bool:

@@ -6,11 +6,13 @@ What it concludes:
 - `stated_value` against the claim's own bound, strictly: "achieved 120 minutes, target <120 minutes" fails.
 - `params.parts_low`/`parts_high` against a (low, high) bound, times `params.regions` against `params.global`;
   `params.clients`/`per_client` (an average); `params.ranges` (contiguous, covering the bound).
-It never proves a claim about a running system: a sum that holds is PROVEN only for `declared.document` claims.
+It never proves a claim about a running system: a sum that holds is PROVEN only for `declared.document`
+claims.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,13 +30,22 @@ def analyze(claims: Sequence[Claim]) -> list[Verdict]:
     for claim in claims:
         if claim.is_waived:
             continue
-        found = [f for f in (_parts(claim), _stated(claim), _low_high(claim), _average(claim), _ranges(claim))
-                 if f is not None]
+        found = [
+            f
+            for f in (_parts(claim), _stated(claim), _low_high(claim), _average(claim), _ranges(claim))
+            if f is not None
+        ]
         if not found and claim.check == "declared.document":
-            found.append(finding(claim, Outcome.INCONCLUSIVE, NAME,
-                                 "no arithmetic possible: the claim carries no parts, stated value or ranges to "
-                                 "compare; a ledger `params` entry would let the document judge itself",
-                                 params=dict(claim.params)))
+            found.append(
+                finding(
+                    claim,
+                    Outcome.INCONCLUSIVE,
+                    NAME,
+                    "no arithmetic possible: the claim carries no parts, stated value or ranges to "
+                    "compare; a ledger `params` entry would let the document judge itself",
+                    params=dict(claim.params),
+                )
+            )
         out.extend(found)
     return out
 
@@ -80,9 +91,11 @@ def _parts(claim: Claim) -> Verdict | None:
     shown = f"{fmt(values[1])} / {fmt(values[0])}" if ratio else " + ".join(fmt(v) for v in values)
     ok = _compare(converted, claim, bound)
     verb = "holds" if ok else "does not hold"
-    reason = (f"{shown} = {fmt(total)}{' ' + unit if unit and not ratio else ''}"
-              f"{f' = {fmt(converted)} {claim.unit}' if converted != total else ''}; "
-              f"'{fmt(converted)} {claim.comparator} {fmt(bound)}' {verb}")
+    reason = (
+        f"{shown} = {fmt(total)}{' ' + unit if unit and not ratio else ''}"
+        f"{f' = {fmt(converted)} {claim.unit}' if converted != total else ''}; "
+        f"'{fmt(converted)} {claim.comparator} {fmt(bound)}' {verb}"
+    )
     return _judged(claim, ok, reason, parts=values, total=converted, comparator=claim.comparator, bound=bound)
 
 
@@ -105,16 +118,21 @@ def _low_high(claim: Claim) -> Verdict | None:
     if not (low and high and isinstance(claim.bound, tuple) and len(claim.bound) == 2):
         return None
     sums = (sum(float(x) for x in low), sum(float(x) for x in high))
-    want = (float(claim.bound[0]), float(claim.bound[1]))  # type: ignore[arg-type]
-    problems = [] if all(_equal(a, b) for a, b in zip(sums, want, strict=True)) else [
-        f"items sum to {fmt(sums[0])}-{fmt(sums[1])}, not {fmt(want[0])}-{fmt(want[1])}"]
+    want = (float(claim.bound[0]), float(claim.bound[1]))
+    problems = (
+        []
+        if all(_equal(a, b) for a, b in zip(sums, want, strict=True))
+        else [f"items sum to {fmt(sums[0])}-{fmt(sums[1])}, not {fmt(want[0])}-{fmt(want[1])}"]
+    )
     regions, total = claim.params.get("regions"), claim.params.get("global")
     if regions and total:
         scaled = (want[0] * float(regions), want[1] * float(regions))
         if not all(_equal(a, float(b)) for a, b in zip(scaled, total, strict=True)):
             problems.append(f"x{regions} is {fmt(scaled[0])}-{fmt(scaled[1])}, not {total[0]}-{total[1]}")
-    reason = "; ".join(problems) or (f"items sum to {fmt(sums[0])}-{fmt(sums[1])} as stated"
-                                     + (f", x{regions} = {total[0]}-{total[1]}" if regions and total else ""))
+    reason = "; ".join(problems) or (
+        f"items sum to {fmt(sums[0])}-{fmt(sums[1])} as stated"
+        + (f", x{regions} = {total[0]}-{total[1]}" if regions and total else "")
+    )
     return _judged(claim, not problems, reason, sums=list(sums), bound=list(want), regions=regions)
 
 
@@ -135,10 +153,12 @@ def _ranges(claim: Claim) -> Verdict | None:
     if not ranges or bound is None:
         return None
     pairs = [(int(a), int(b)) for a, b in ranges]
-    gaps = [f"{b} -> {c}" for (_, b), (c, _) in zip(pairs, pairs[1:], strict=False) if c != b + 1]
+    gaps = [f"{b} -> {c}" for (_, b), (c, _) in itertools.pairwise(pairs) if c != b + 1]
     covered = pairs[-1][1] - pairs[0][0] + 1
     problems = [f"not contiguous at {', '.join(gaps)}"] if gaps else []
     if not _compare(float(covered), claim, bound):
         problems.append(f"they cover {covered:,}, not {claim.bound_text()}")
-    reason = "; ".join(problems) or f"ranges {pairs[0][0]:,}-{pairs[-1][1]:,} are contiguous and cover {covered:,}"
+    reason = (
+        "; ".join(problems) or f"ranges {pairs[0][0]:,}-{pairs[-1][1]:,} are contiguous and cover {covered:,}"
+    )
     return _judged(claim, not problems, reason, ranges=pairs, covered=covered)

@@ -64,13 +64,19 @@ def scale_up_rules(spec: Mapping[str, Any]) -> ScaleUpRules:
     """The HPA's scale-up rules with the API defaults for anything not declared."""
     up = ((spec.get("behavior") or {}).get("scaleUp")) or {}
     raw = up.get("policies")
-    policies = tuple((str(p["type"]), int(p["value"]), int(p["periodSeconds"])) for p in raw) if raw else (
-        DEFAULT_POLICIES)
-    return ScaleUpRules(int(up.get("stabilizationWindowSeconds") or 0), policies, str(up.get("selectPolicy", "Max")))
+    policies = (
+        tuple((str(p["type"]), int(p["value"]), int(p["periodSeconds"])) for p in raw)
+        if raw
+        else (DEFAULT_POLICIES)
+    )
+    return ScaleUpRules(
+        int(up.get("stabilizationWindowSeconds") or 0), policies, str(up.get("selectPolicy", "Max"))
+    )
 
 
-def fastest_scale_up(rules: ScaleUpRules, start: int, target: int, max_replicas: int,
-                     sync_s: int = DEFAULT_SYNC_S) -> ScalePlan:
+def fastest_scale_up(
+    rules: ScaleUpRules, start: int, target: int, max_replicas: int, sync_s: int = DEFAULT_SYNC_S
+) -> ScalePlan:
     """Simulate the controller reconcile by reconcile; `reached_s` None when `target` is never reached."""
     recommendations = [(-sync_s * k, start) for k in range(1, rules.window_s // max(sync_s, 1) + 2)]
     events: list[tuple[int, int]] = []
@@ -104,11 +110,17 @@ def _limit(rules: ScaleUpRules, current: int, events: list[tuple[int, int]], now
 
 def explain(rules: ScaleUpRules, plan: ScalePlan, start: int, sync_s: int) -> str:
     """The arithmetic of a plan in words: 'needs >= 105 s: ...'."""
-    steps = ", ".join(f"{a}->{b} at {t} s" for (t, b), a in zip(plan.steps, [start, *(b for _, b in plan.steps)],
-                                                                  strict=False))
+    steps = ", ".join(
+        f"{a}->{b} at {t} s"
+        for (t, b), a in zip(plan.steps, [start, *(b for _, b in plan.steps)], strict=False)
+    )
     first = plan.steps[0][0] if plan.steps else 0
-    stab = (f"scale-up stabilization {rules.window_s} s keeps the pre-load recommendation ({start}, made one "
-            f"{sync_s} s sync period before the load is seen) until {first} s, then " if rules.window_s else "")
+    stab = (
+        f"scale-up stabilization {rules.window_s} s keeps the pre-load recommendation ({start}, made one "
+        f"{sync_s} s sync period before the load is seen) until {first} s, then "
+        if rules.window_s
+        else ""
+    )
     return f"needs >= {plan.reached_s} s: {stab}{rules.describe()} ({steps})"
 
 
@@ -125,7 +137,9 @@ def analyze(claims: Sequence[Claim], config: DeclaredConfig) -> list[Verdict]:
     return out
 
 
-def judge(claim: Claim, hpa: ConfigObject, start: int, target: int, sync_s: int = DEFAULT_SYNC_S) -> list[Verdict]:
+def judge(
+    claim: Claim, hpa: ConfigObject, start: int, target: int, sync_s: int = DEFAULT_SYNC_S
+) -> list[Verdict]:
     """Bounds and time-to-scale findings for one claim against one HPA."""
     spec = hpa.body.get("spec") or {}
     low, high = int(spec.get("minReplicas", 1)), int(spec["maxReplicas"])
@@ -139,14 +153,29 @@ def judge(claim: Claim, hpa: ConfigObject, start: int, target: int, sync_s: int 
     return out
 
 
-def _time_finding(claim: Claim, hpa: ConfigObject, rules: ScaleUpRules, start: int, target: int, sync_s: int,
-                  inputs: dict[str, Any]) -> Verdict:
+def _time_finding(
+    claim: Claim,
+    hpa: ConfigObject,
+    rules: ScaleUpRules,
+    start: int,
+    target: int,
+    sync_s: int,
+    inputs: dict[str, Any],
+) -> Verdict:
     plan = fastest_scale_up(rules, start, target, int(inputs["max_replicas"]), sync_s)
-    policy_only = fastest_scale_up(ScaleUpRules(0, rules.policies, rules.select), start, target,
-                                   int(inputs["max_replicas"]), 1)
-    inputs = {**inputs, "window_s": rules.window_s, "policies": [list(p) for p in rules.policies],
-              "select_policy": rules.select, "sync_period_s": sync_s, "steps": [list(s) for s in plan.steps],
-              "floor_s": plan.reached_s, "floor_any_sync_period_s": policy_only.reached_s}
+    policy_only = fastest_scale_up(
+        ScaleUpRules(0, rules.policies, rules.select), start, target, int(inputs["max_replicas"]), 1
+    )
+    inputs = {
+        **inputs,
+        "window_s": rules.window_s,
+        "policies": [list(p) for p in rules.policies],
+        "select_policy": rules.select,
+        "sync_period_s": sync_s,
+        "steps": [list(s) for s in plan.steps],
+        "floor_s": plan.reached_s,
+        "floor_any_sync_period_s": policy_only.reached_s,
+    }
     cite = [hpa.cite]
     if plan.reached_s is None:
         why = f"{hpa.name} never reaches {target} replicas (selectPolicy {rules.select})"
@@ -155,7 +184,21 @@ def _time_finding(claim: Claim, hpa: ConfigObject, rules: ScaleUpRules, start: i
     why = f"{explain(rules, plan, start, sync_s)} with the default {sync_s} s HPA sync period"
     if too_slow(plan.reached_s, claim.comparator, bound_s, stated_s):
         claimed = fmt(min(v for v in (bound_s, stated_s) if v is not None))
-        return finding(claim, Outcome.DISPROVEN, NAME, f"{why}; the claim allows {claimed} s", other=cite,
-                       measured=plan.reached_s, **inputs)
-    return finding(claim, Outcome.INCONCLUSIVE, NAME, f"declared config allows it ({why}); needs observation",
-                   other=cite, measured=plan.reached_s, **inputs)
+        return finding(
+            claim,
+            Outcome.DISPROVEN,
+            NAME,
+            f"{why}; the claim allows {claimed} s",
+            other=cite,
+            measured=plan.reached_s,
+            **inputs,
+        )
+    return finding(
+        claim,
+        Outcome.INCONCLUSIVE,
+        NAME,
+        f"declared config allows it ({why}); needs observation",
+        other=cite,
+        measured=plan.reached_s,
+        **inputs,
+    )

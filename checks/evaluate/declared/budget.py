@@ -40,7 +40,9 @@ def analyze(claims: Sequence[Claim]) -> list[Verdict]:
     """Budget findings for every availability target with recovery times or MTTR/MTBF beside it."""
     out = []
     for claim in claims:
-        target = number(claim.bound) if claim.metric in UPTIME and claim.comparator in (">=", ">", "==") else None
+        target = (
+            number(claim.bound) if claim.metric in UPTIME and claim.comparator in (">=", ">", "==") else None
+        )
         if claim.is_waived or target is None or claim.unit != "%":
             continue
         same = [c for c in claims if c.system == claim.system and c.id != claim.id and not c.is_waived]
@@ -69,11 +71,25 @@ def _recoveries(claim: Claim, target: float, others: Sequence[Claim]) -> list[Ve
         rto = _recovery_minutes(other) if other.metric in RECOVERY and _same_component(claim, other) else None
         if rto is None or rto <= budget:
             continue
-        why = (f"{fmt(target)}% over {window} allows {budget:.2f} min of downtime; one incident at the stated "
-               f"{other.metric} of {fmt(rto)} min ({', '.join(other.cites)}) exhausts it: the target holds only "
-               f"with fewer than {budget / rto:.2f} such incidents per {window}; needs availability history")
-        out.append(finding(claim, Outcome.INCONCLUSIVE, NAME, why, other=other.cites, measured=round(budget, 3),
-                           budget_min=round(budget, 3), window=window, recovery_claim=other.id, recovery_min=rto))
+        why = (
+            f"{fmt(target)}% over {window} allows {budget:.2f} min of downtime; one incident at the stated "
+            f"{other.metric} of {fmt(rto)} min ({', '.join(other.cites)}) exhausts it: the target holds only "
+            f"with fewer than {budget / rto:.2f} such incidents per {window}; needs availability history"
+        )
+        out.append(
+            finding(
+                claim,
+                Outcome.INCONCLUSIVE,
+                NAME,
+                why,
+                other=other.cites,
+                measured=round(budget, 3),
+                budget_min=round(budget, 3),
+                window=window,
+                recovery_claim=other.id,
+                recovery_min=rto,
+            )
+        )
     return out
 
 
@@ -85,16 +101,31 @@ def _mttr(claim: Claim, target: float, others: Sequence[Claim]) -> Verdict | Non
             if converted is not None and _same_component(claim, other):
                 return converted / 60, other
         return None
+
     mttr, mtbf = stated_minutes("mttr"), stated_minutes("mtbf")
     if mttr is None or mtbf is None:
         return None
     implied = 100 * mtbf[0] / (mtbf[0] + mttr[0])
     stated = number(claim.stated_value)
     floor = max(v for v in (target, stated) if v is not None)
-    why = (f"MTBF {fmt(mtbf[0] / 60)} h and MTTR {fmt(mttr[0])} min imply {implied:.4f}% availability "
-           f"(MTBF / (MTBF + MTTR))")
+    why = (
+        f"MTBF {fmt(mtbf[0] / 60)} h and MTTR {fmt(mttr[0])} min imply {implied:.4f}% availability "
+        f"(MTBF / (MTBF + MTTR))"
+    )
     cites = [*mttr[1].cites, *mtbf[1].cites]
     outcome = Outcome.DISPROVEN if implied < floor else Outcome.INCONCLUSIVE
-    tail = f", below the {fmt(floor)}% claimed" if implied < floor else "; consistent with the claim, needs history"
-    return finding(claim, outcome, NAME, why + tail, other=cites, measured=round(implied, 4),
-                   mttr_min=mttr[0], mtbf_min=mtbf[0])
+    tail = (
+        f", below the {fmt(floor)}% claimed"
+        if implied < floor
+        else "; consistent with the claim, needs history"
+    )
+    return finding(
+        claim,
+        outcome,
+        NAME,
+        why + tail,
+        other=cites,
+        measured=round(implied, 4),
+        mttr_min=mttr[0],
+        mtbf_min=mtbf[0],
+    )

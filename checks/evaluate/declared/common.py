@@ -12,10 +12,27 @@ from checks.ledger import Claim
 from checks.verdicts import EvidenceLevel, Outcome, Verdict
 
 DECLARED = EvidenceLevel.DECLARED
-DURATION_S = {"ms": 0.001, "s": 1.0, "sec": 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0,
-              "y": 31536000.0}
-RATE_PER_S = {"rps": 1.0, "requests/s": 1.0, "events/s": 1.0, "metrics/s": 1.0, "logs/s": 1.0,
-              "requests/min": 1 / 60, "messages/min": 1 / 60, "requests/hour": 1 / 3600, "requests/h": 1 / 3600}
+DURATION_S = {
+    "ms": 0.001,
+    "s": 1.0,
+    "sec": 1.0,
+    "min": 60.0,
+    "h": 3600.0,
+    "d": 86400.0,
+    "w": 604800.0,
+    "y": 31536000.0,
+}
+RATE_PER_S = {
+    "rps": 1.0,
+    "requests/s": 1.0,
+    "events/s": 1.0,
+    "metrics/s": 1.0,
+    "logs/s": 1.0,
+    "requests/min": 1 / 60,
+    "messages/min": 1 / 60,
+    "requests/hour": 1 / 3600,
+    "requests/h": 1 / 3600,
+}
 PROM_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)")
 PROM_UNIT = {"ms": "ms", "s": "s", "m": "min", "h": "h", "d": "d", "w": "w", "y": "y"}
 RANGE_REF = re.compile(r"^(?P<file>[^:]+):(?P<start>\d+)(?:-(?P<end>\d+))?$")
@@ -60,8 +77,13 @@ def prom_seconds(text: Any, default: float) -> float:
 
 def holds(value: float, comparator: str | None, bound: float) -> bool | None:
     """`value <comparator> bound`; None for comparators that do not compare numbers."""
-    ops = {"<": value < bound, "<=": value <= bound, ">": value > bound, ">=": value >= bound,
-           "==": value == bound}
+    ops = {
+        "<": value < bound,
+        "<=": value <= bound,
+        ">": value > bound,
+        ">=": value >= bound,
+        "==": value == bound,
+    }
     return ops.get(comparator or "")
 
 
@@ -79,13 +101,30 @@ def text_of(claim: Claim) -> str:
     return " ".join([claim.statement, *(s.quote for s in claim.sources)]).lower()
 
 
-def finding(claim: Claim, outcome: Outcome, analyzer: str, reason: str, *, other: Iterable[str] = (),
-            measured: Any = None, bound: Any = None, **inputs: Any) -> Verdict:
+def finding(
+    claim: Claim,
+    outcome: Outcome,
+    analyzer: str,
+    reason: str,
+    *,
+    other: Iterable[str] = (),
+    measured: Any = None,
+    bound: Any = None,
+    **inputs: Any,
+) -> Verdict:
     """One analyzer's finding about one claim: declared level, both sides cited, inputs kept as evidence."""
     cites = tuple(dict.fromkeys([*claim.cites, *other]))
     evidence = {"analyzer": analyzer, **inputs}
-    return Verdict(claim.id, outcome, DECLARED, reason, measured=measured,
-                   bound=bound if bound is not None else claim.bound_text(), evidence=evidence, cites=cites)
+    return Verdict(
+        claim.id,
+        outcome,
+        DECLARED,
+        reason,
+        measured=measured,
+        bound=bound if bound is not None else claim.bound_text(),
+        evidence=evidence,
+        cites=cites,
+    )
 
 
 @dataclass(frozen=True)
@@ -105,8 +144,8 @@ class DeclaredConfig:
         return self.systems.get(block_or_object.file)
 
     def objects(self, kind: str, system: str | None = None) -> list[ConfigObject]:
-        """Objects of a kind, declared for `system` (objects of blocks with no system count for every system)."""
-        out = []
+        """Objects of a kind declared for `system` (blocks with no system count for every system)."""
+        out: list[ConfigObject] = []
         for block in self.blocks:
             owner = block.system or self.systems.get(block.file)
             if system is None or owner in (None, system):
@@ -114,8 +153,12 @@ class DeclaredConfig:
         return out
 
     def scripts(self, system: str | None = None) -> list[ConfigBlock]:
-        return [b for b in self.blocks if b.kind in ("bash", "sh", "shell")
-                and (system is None or (b.system or self.systems.get(b.file)) in (None, system))]
+        return [
+            b
+            for b in self.blocks
+            if b.kind in ("bash", "sh", "shell")
+            and (system is None or (b.system or self.systems.get(b.file)) in (None, system))
+        ]
 
 
 def referenced(claim: Claim) -> tuple[str, int, int] | None:

@@ -68,8 +68,13 @@ def geo_from(data: Mapping[str, Any]) -> Geo:
     places: dict[str, Place] = {}
     for section in ("cities", "regions"):
         for name, entry in (data.get(section) or {}).items():
-            place = Place(str(name), float(entry["lat"]), float(entry["lon"]), str(entry["country"]),
-                          str(entry.get("metro", "")))
+            place = Place(
+                str(name),
+                float(entry["lat"]),
+                float(entry["lon"]),
+                str(entry["country"]),
+                str(entry.get("metro", "")),
+            )
             for alias in [name, *(entry.get("aliases") or [])]:
                 places[normalise(str(alias))] = place
     return Geo(places, float(data.get("fibre_km_per_ms", 200)))
@@ -118,13 +123,30 @@ def judge(claim: Claim, geo: Geo, city: str, region: str) -> Verdict | None:
     km = great_circle_km(a, b)
     bound = number(claim.bound) if claim.comparator in ("<", "<=") else None
     stated = number(claim.stated_value)
-    why = (f"{a.name} to {b.label} is {fmt(round(km))} km great-circle: a round trip through fibre "
-           f"at {fmt(geo.km_per_ms)} km/ms takes at least {floor:.1f} ms")
-    inputs = {"vantage": a.name, "region": region, "distance_km": round(km, 1), "floor_ms": round(floor, 2)}
+    why = (
+        f"{a.name} to {b.label} is {fmt(round(km))} km great-circle: a round trip through fibre "
+        f"at {fmt(geo.km_per_ms)} km/ms takes at least {floor:.1f} ms"
+    )
+    inputs: dict[str, Any] = {"vantage": a.name, "region": region, "distance_km": round(km, 1),
+                              "floor_ms": round(floor, 2)}
     broken = [f"the bound {claim.bound_text()}" for _ in [0] if bound is not None and bound * scale <= floor]
-    broken += [f"the stated {fmt(stated)} {claim.unit}" for _ in [0] if stated is not None and stated * scale < floor]
+    broken += [
+        f"the stated {fmt(stated)} {claim.unit}" for _ in [0] if stated is not None and stated * scale < floor
+    ]
     if broken:
-        return finding(claim, Outcome.DISPROVEN, NAME, f"{why}; {' and '.join(broken)} is below it",
-                       measured=round(floor, 2), **inputs)
-    return finding(claim, Outcome.INCONCLUSIVE, NAME, f"above the physics floor ({why}); needs observation "
-                   f"from {a.name}", measured=round(floor, 2), **inputs)
+        return finding(
+            claim,
+            Outcome.DISPROVEN,
+            NAME,
+            f"{why}; {' and '.join(broken)} is below it",
+            measured=round(floor, 2),
+            **inputs,
+        )
+    return finding(
+        claim,
+        Outcome.INCONCLUSIVE,
+        NAME,
+        f"above the physics floor ({why}); needs observation from {a.name}",
+        measured=round(floor, 2),
+        **inputs,
+    )

@@ -3,8 +3,8 @@
 Detected, per rule (with its name and line):
 - absolute rate read as a ratio: rate()/increase() of a counter compared with a fraction (0.01) or described
   as a percentage, with no division: it is events per second, not a share of requests;
-- CPU seconds read as percent: rate(container_cpu_usage_seconds_total) is cores in use (0.8 = 0.8 cores), not a
-  fraction of the limit;
+- CPU seconds read as percent: rate(container_cpu_usage_seconds_total) is cores in use (0.8 = 0.8 cores),
+  not a fraction of the limit;
 - quantile label on a histogram-style metric: `{quantile="0.95"}` exists only on Summaries; a Histogram needs
   histogram_quantile() over `_bucket` (definite when the metric's type is known, a suspicion otherwise);
 - a division by container_spec_memory_limit_bytes: containers without a limit report 0, x/0 = +Inf.
@@ -43,11 +43,18 @@ class RuleProblem:
     definite: bool = True
 
 
-def rule_problems(rule: AlertRule, cpu_limits: Mapping[str, str] | None = None,
-                  metric_types: Mapping[str, str] | None = None) -> list[RuleProblem]:
+def rule_problems(
+    rule: AlertRule,
+    cpu_limits: Mapping[str, str] | None = None,
+    metric_types: Mapping[str, str] | None = None,
+) -> list[RuleProblem]:
     """Every semantic problem found in one alert rule's expression."""
-    checks = (_absolute_rate(rule), _cpu_as_percent(rule, cpu_limits or {}),
-              _quantile_on_histogram(rule, metric_types or {}), _unlimited_division(rule))
+    checks = (
+        _absolute_rate(rule),
+        _cpu_as_percent(rule, cpu_limits or {}),
+        _quantile_on_histogram(rule, metric_types or {}),
+        _unlimited_division(rule),
+    )
     return [p for p in checks if p is not None]
 
 
@@ -65,9 +72,11 @@ def _absolute_rate(rule: AlertRule) -> RuleProblem | None:
     if threshold >= 1 and not worded:
         return None
     name = counter.group(1)
-    why = (f"`{rule.expr}` compares {name} per second with {threshold:g} ({threshold * 60:g} a minute), not a "
-           f"share of requests: at 1,000 req/s with 0.1% errors (1/s) it fires, at 0.5 req/s with 1.9% errors "
-           f"(0.0095/s) it stays silent; a ratio divides by sum(rate(<all requests>[5m]))")
+    why = (
+        f"`{rule.expr}` compares {name} per second with {threshold:g} ({threshold * 60:g} a minute), not a "
+        f"share of requests: at 1,000 req/s with 0.1% errors (1/s) it fires, at 0.5 req/s with 1.9% errors "
+        f"(0.0095/s) it stays silent; a ratio divides by sum(rate(<all requests>[5m]))"
+    )
     return RuleProblem(rule.name, rule.cite, "absolute_rate_as_ratio", why)
 
 
@@ -77,10 +86,15 @@ def _cpu_as_percent(rule: AlertRule, cpu_limits: Mapping[str, str]) -> RuleProbl
     threshold = _threshold(rule.expr)
     if threshold is None:
         return None
-    limits = ", ".join(f"{name} limit {cpu} = {threshold / _cores(cpu):.0%} of it" for name, cpu in
-                       cpu_limits.items() if _cores(cpu))
-    why = (f"`{rule.expr}` is CPU cores in use, not a percentage: it fires at {threshold:g} cores whatever the "
-           f"limit" + (f" ({limits})" if limits else "") + "; a share needs a division by the CPU limit")
+    limits = ", ".join(
+        f"{name} limit {cpu} = {threshold / _cores(cpu):.0%} of it"
+        for name, cpu in cpu_limits.items()
+        if _cores(cpu)
+    )
+    why = (
+        f"`{rule.expr}` is CPU cores in use, not a percentage: it fires at {threshold:g} cores whatever the "
+        f"limit" + (f" ({limits})" if limits else "") + "; a share needs a division by the CPU limit"
+    )
     return RuleProblem(rule.name, rule.cite, "cpu_seconds_as_percent", why)
 
 
@@ -93,20 +107,27 @@ def _quantile_on_histogram(rule: AlertRule, metric_types: Mapping[str, str]) -> 
     if kind == "summary":
         return None
     known = kind == "histogram"
-    why = (f"`{metric}{{quantile=...}}` exists only if {metric} is a Summary"
-           + (" and it is a Histogram: the selector matches no series, the alert can never fire" if known else
-              "; if it is a Histogram (the usual, aggregatable choice) the selector matches no series and the "
-              "alert never fires")
-           + f"; a histogram needs histogram_quantile(0.95, sum by (le) (rate({metric}_bucket[5m])))")
+    why = (
+        f"`{metric}{{quantile=...}}` exists only if {metric} is a Summary"
+        + (
+            " and it is a Histogram: the selector matches no series, the alert can never fire"
+            if known
+            else "; if it is a Histogram (the usual, aggregatable choice) the selector matches no series "
+            "and the alert never fires"
+        )
+        + f"; a histogram needs histogram_quantile(0.95, sum by (le) (rate({metric}_bucket[5m])))"
+    )
     return RuleProblem(rule.name, rule.cite, "quantile_on_histogram", why, definite=known)
 
 
 def _unlimited_division(rule: AlertRule) -> RuleProblem | None:
     if "/ container_spec_memory_limit_bytes" not in rule.expr.replace("  ", " "):
         return None
-    why = ("containers without a memory limit report container_spec_memory_limit_bytes 0, so usage / 0 = +Inf "
-           "and the alert fires for every unlimited container; container_memory_usage_bytes also counts page "
-           "cache (the OOM killer looks at container_memory_working_set_bytes)")
+    why = (
+        "containers without a memory limit report container_spec_memory_limit_bytes 0, so usage / 0 = +Inf "
+        "and the alert fires for every unlimited container; container_memory_usage_bytes also counts page "
+        "cache (the OOM killer looks at container_memory_working_set_bytes)"
+    )
     return RuleProblem(rule.name, rule.cite, "division_by_unset_limit", why, definite=False)
 
 
@@ -127,10 +148,11 @@ def declared_cpu_limits(config: DeclaredConfig, system: str | None) -> dict[str,
     return out
 
 
-def analyze(claims: Sequence[Claim], config: DeclaredConfig,
-            metric_types: Mapping[str, str] | None = None) -> list[Verdict]:
+def analyze(
+    claims: Sequence[Claim], config: DeclaredConfig, metric_types: Mapping[str, str] | None = None
+) -> list[Verdict]:
     """Rule problems, attached to the claims about those rules (params.rule/rules, or citing their lines)."""
-    out = []
+    out: list[Verdict] = []
     for claim in claims:
         if claim.is_waived:
             continue
@@ -147,8 +169,9 @@ def _about(claim: Claim, rules: ConfigObject, rule: AlertRule) -> bool:
     if named:
         return rule.name in named and _in_scope(claim, rules)
     line = rules.find_line(f"alert: {rule.name}")
-    return line is not None and any(s.file == rules.file and s.line <= line <= (s.end_line or s.line)
-                                    for s in claim.sources)
+    return line is not None and any(
+        s.file == rules.file and s.line <= line <= (s.end_line or s.line) for s in claim.sources
+    )
 
 
 def _in_scope(claim: Claim, rules: ConfigObject) -> bool:
@@ -160,5 +183,13 @@ def _finding(claim: Claim, problem: RuleProblem) -> Verdict:
     about_semantics = claim.metric not in TIMING_METRICS
     outcome = Outcome.DISPROVEN if problem.definite and about_semantics else Outcome.INCONCLUSIVE
     reason = f"rule {problem.rule} ({problem.cite}): {problem.explanation}"
-    return finding(claim, outcome, NAME, reason, other=[problem.cite], rule=problem.rule, problem=problem.kind,
-                   definite=problem.definite)
+    return finding(
+        claim,
+        outcome,
+        NAME,
+        reason,
+        other=[problem.cite],
+        rule=problem.rule,
+        problem=problem.kind,
+        definite=problem.definite,
+    )

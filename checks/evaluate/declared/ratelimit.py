@@ -33,9 +33,14 @@ ATTACKS = (
     ("comment inside the keyword", Probe("/api/admin", body='{"q": "1; DROP/**/TABLE bookings"}')),
 )
 BENIGN = (
-    ("a booking note quoting DROP TABLE",
-     Probe("/api/bookings", body='{"note": "Ask IT why the FAQ says never to run DROP TABLE"}')),
-    ("a union name in a customer's employer", Probe("/api/customers", body='{"employer": "UNION OBRERA METALURGICA"}')),
+    (
+        "a booking note quoting DROP TABLE",
+        Probe("/api/bookings", body='{"note": "Ask IT why the FAQ says never to run DROP TABLE"}'),
+    ),
+    (
+        "a union name in a customer's employer",
+        Probe("/api/customers", body='{"employer": "UNION OBRERA METALURGICA"}'),
+    ),
 )
 RATE_METRICS = ("rate_limit", "api_throughput")
 
@@ -95,17 +100,29 @@ def _rate_finding(claim: Claim, waf: ConfigObject, rule: dict[str, Any], limit: 
     action = str(rule.get("action", ""))
     cite = waf.cite_of(f'"id": "{rule.get("id")}"')
     hourly = limit * 3600
-    declared = (f"rule {rule.get('id')} ({cite}) lets one client (per IP) send {fmt(limit * 60)} requests/min "
-                f"= {fmt(hourly)}/hour to {route}, then action '{action}'"
-                + ("" if action in HARD_ACTIONS else " (a challenge: not a hard limit, and one an API client "
-                   "cannot pass)"))
+    declared = (
+        f"rule {rule.get('id')} ({cite}) lets one client (per IP) send {fmt(limit * 60)} requests/min "
+        f"= {fmt(hourly)}/hour to {route}, then action '{action}'"
+        + (
+            ""
+            if action in HARD_ACTIONS
+            else " (a challenge: not a hard limit, and one an API client cannot pass)"
+        )
+    )
     allowance = _claimed_allowance(claim)
     inputs = {"rule": rule.get("id"), "limit_per_hour": hourly, "action": action, "route": route}
     if allowance is not None and allowance > limit * (1 + 1e-9) and claim.comparator != "<=":
         why = f"{declared}; the claim promises {fmt(allowance * 3600)}/hour, {allowance / limit:.1f}x more"
         return finding(claim, Outcome.DISPROVEN, NAME, why, other=[cite], measured=hourly, **inputs)
-    return finding(claim, Outcome.INCONCLUSIVE, NAME, f"{declared}; needs the limit found at the boundary",
-                   other=[cite], measured=hourly, **inputs)
+    return finding(
+        claim,
+        Outcome.INCONCLUSIVE,
+        NAME,
+        f"{declared}; needs the limit found at the boundary",
+        other=[cite],
+        measured=hourly,
+        **inputs,
+    )
 
 
 def _is_sqli_rule(rule: dict[str, Any]) -> bool:
@@ -115,8 +132,9 @@ def _is_sqli_rule(rule: dict[str, Any]) -> bool:
 
 def cites_line(claim: Claim, file: str, line: int | None) -> bool:
     """Whether one of the claim's sources covers a document line."""
-    return line is not None and any(s.file == file and s.line <= line <= (s.end_line or s.line)
-                                    for s in claim.sources)
+    return line is not None and any(
+        s.file == file and s.line <= line <= (s.end_line or s.line) for s in claim.sources
+    )
 
 
 def _matcher_findings(claim: Claim, waf: ConfigObject) -> list[Verdict]:
@@ -137,8 +155,18 @@ def _matcher_findings(claim: Claim, waf: ConfigObject) -> list[Verdict]:
         shown += "".join(f"; blocks benign {n}: {_show(p)}" for n, p in blocked)
         why = f"rule {rule.get('id')} ({cite}) `{expression}`: {shown}"
         outcome = Outcome.DISPROVEN if explicit and passed else Outcome.INCONCLUSIVE
-        out.append(finding(claim, outcome, NAME, why, other=[cite], rule=rule.get("id"),
-                           bypasses=[n for n, _ in passed], false_positives=[n for n, _ in blocked]))
+        out.append(
+            finding(
+                claim,
+                outcome,
+                NAME,
+                why,
+                other=[cite],
+                rule=rule.get("id"),
+                bypasses=[n for n, _ in passed],
+                false_positives=[n for n, _ in blocked],
+            )
+        )
     return out
 
 

@@ -1,6 +1,7 @@
-"""A small evaluator of Cloudflare-style rule expressions, to run concrete requests through declared WAF rules.
+"""A small evaluator of Cloudflare-style rule expressions: concrete requests run through declared WAF rules.
 
-Supported: fields (http.request.uri.path, http.request.uri.query, http.request.body[.raw], http.request.method,
+Supported: fields (http.request.uri.path, http.request.uri.query, http.request.body[.raw],
+http.request.method,
 ip.geoip.country / ip.src.country), string literals, operators eq ne == != contains matches ~, `in {...}`,
 functions lower() and url_decode(), and/or/not (&&, ||, !) with parentheses. `contains` and `eq` are
 case-sensitive, as in Cloudflare's language.
@@ -29,11 +30,16 @@ class Probe:
     country: str = "AR"
 
     def fields(self) -> dict[str, str]:
-        return {"http.request.uri.path": self.path, "http.request.uri.query": self.query,
-                "http.request.body": self.body, "http.request.body.raw": self.body,
-                "http.request.method": self.method, "ip.geoip.country": self.country,
-                "ip.src.country": self.country,
-                "http.request.uri": self.path + (f"?{self.query}" if self.query else "")}
+        return {
+            "http.request.uri.path": self.path,
+            "http.request.uri.query": self.query,
+            "http.request.body": self.body,
+            "http.request.body.raw": self.body,
+            "http.request.method": self.method,
+            "ip.geoip.country": self.country,
+            "ip.src.country": self.country,
+            "http.request.uri": self.path + (f"?{self.query}" if self.query else ""),
+        }
 
 
 class ExpressionError(ValueError):
@@ -45,7 +51,7 @@ def tokens(expression: str) -> list[str]:
     while pos < len(expression.rstrip()):
         match = TOKEN.match(expression, pos)
         if not match:
-            raise ExpressionError(f"cannot read {expression[pos:pos + 20]!r}")
+            raise ExpressionError(f"cannot read {expression[pos : pos + 20]!r}")
         out.append(match.group(match.lastgroup or "word"))
         pos = match.end()
     return out
@@ -115,9 +121,13 @@ class _Parser:
             return left in options
         right = self.value()
         ops: dict[str, Callable[[], bool]] = {
-            "eq": lambda: left == right, "==": lambda: left == right, "ne": lambda: left != right,
-            "!=": lambda: left != right, "contains": lambda: right in left,
-            "matches": lambda: re.search(right, left) is not None, "~": lambda: re.search(right, left) is not None,
+            "eq": lambda: left == right,
+            "==": lambda: left == right,
+            "ne": lambda: left != right,
+            "!=": lambda: left != right,
+            "contains": lambda: right in left,
+            "matches": lambda: re.search(right, left) is not None,
+            "~": lambda: re.search(right, left) is not None,
         }
         if op not in ops:
             raise ExpressionError(f"unsupported operator {op!r}")

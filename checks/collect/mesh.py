@@ -1,0 +1,54 @@
+"""Service-mesh policy objects: Istio PeerAuthentication (security.istio.io), read through the official client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kubernetes.client.exceptions import ApiException
+
+from checks.collect.kube._call import api_error
+from checks.errors import CollectionError
+
+GROUP, PLURAL = "security.istio.io", "peerauthentications"
+
+
+@dataclass(frozen=True)
+class PeerAuthentication:
+    """One PeerAuthentication: where it applies and which mTLS mode it sets (UNSET inherits)."""
+
+    namespace: str
+    name: str
+    mode: str
+    has_selector: bool
+    port_modes: dict[str, str]
+
+
+@dataclass(frozen=True)
+class MeshPolicies:
+    """Every PeerAuthentication in the cluster; `installed` is False when the CRD is absent."""
+
+    installed: bool
+    root_namespace: str
+    policies: tuple[PeerAuthentication, ...]
+
+
+def _record(item: dict[str, Any]) -> PeerAuthentication:
+    spec = item.get("spec") or {}
+    ports = {str(p): str((m or {}).get("mode", "UNSET")) for p, m in (spec.get("portLevelMtls") or {}).items()}
+    return PeerAuthentication(item["metadata"]["namespace"], item["metadata"]["name"],
+                              str((spec.get("mtls") or {}).get("mode", "UNSET")), bool(spec.get("selector")), ports)
+
+
+def collect_peer_authentications(custom: Any, root_namespace: str = "istio-system") -> MeshPolicies:
+    """List PeerAuthentications in all namespaces (v1beta1); a 404 means no Istio CRD: installed=False."""
+    endpoint = f"/apis/{GROUP}/v1beta1/{PLURAL}"
+    try:
+        body = custom.list_cluster_custom_object(GROUP, "v1beta1", PLURAL)
+    except ApiException as exc:
+        if exc.status == 404:
+            return MeshPolicies(False, root_namespace, ())
+        raise api_error(endpoint, exc) from exc
+    except OSError as exc:
+        raise CollectionError(endpoint, str(exc)) from exc
+    return MeshPolicies(True, root_namespace, tuple(_record(i) for i in body.get("items", [])))

@@ -1,0 +1,104 @@
+"""Redis and sentinel operations for drills, and the convergence back to the original master.
+
+restore_master is idempotent: it resumes a paused primary, restarts a dead one, waits until sentinel has
+turned it into a replica of the elected master, then asks sentinel to fail over back (SENTINEL FAILOVER) and
+waits until sentinel, roles and the replica link all agree on the original primary again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+from collections.abc import Callable
+from typing import Any
+
+from checks.drills import procs
+from checks.drills.topology import RedisTopology
+
+Log = Callable[[str], None]
+
+
+def client(port: int, timeout_s: float = 1.0) -> Any:
+    import redis
+
+    return redis.Redis(host="127.0.0.1", port=port, socket_timeout=timeout_s, socket_connect_timeout=timeout_s)
+
+
+def sentinel_master(topo: RedisTopology) -> int:
+    """The port sentinel currently names as master."""
+    addr = client(topo.sentinel_port).execute_command("SENTINEL", "get-master-addr-by-name", topo.master_name)
+    if not addr:
+        raise procs.DrillError("sentinel", f"does not know master {topo.master_name}")
+    return int(addr[1])
+
+
+def role(port: int) -> str:
+    return str(client(port).info("replication")["role"])
+
+
+def replica_linked(port: int, master_port: int) -> bool:
+    info = client(port).info("replication")
+    return info.get("role") == "slave" and int(info.get("master_port", 0)) == master_port and \
+        info.get("master_link_status") == "up"
+
+
+def primary_pid(topo: RedisTopology) -> int | None:
+    return procs.proc_pid(topo.primary)
+
+
+def pause(pid: int) -> None:
+    """SIGSTOP: the primary hangs (connections stay open, nothing answers)."""
+    os.kill(pid, signal.SIGSTOP)
+
+
+def resume(pid: int | None) -> None:
+    """SIGCONT a paused primary (no-op when it runs or is gone)."""
+    if pid is not None and procs.is_stopped(pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGCONT)
+
+
+def restore_master(topo: RedisTopology, log: Log | None = None) -> list[str]:
+    """Converge to: sentinel names the original primary, it is master, the replica's link to it is up."""
+    steps: list[str] = []
+
+    def note(step: str) -> None:
+        steps.append(step)
+        if log:
+            log(step)
+
+    pid = primary_pid(topo)
+    if pid is not None and procs.is_stopped(pid):
+        resume(pid)
+        note(f"resumed paused primary {topo.primary_port} (SIGCONT)")
+    if pid is None:
+        procs.spawn(topo.primary)
+        note(f"restarted primary {topo.primary_port}")
+    timeout = topo.settings.restore_timeout_s
+    procs.wait_for("redis primary answering", lambda: role(topo.primary_port) in ("master", "slave"), timeout)
+    if sentinel_master(topo) != topo.primary_port:
+        procs.wait_for(f"{topo.primary_port} replicating from the elected master",
+                       lambda: replica_linked(topo.primary_port, sentinel_master(topo)), timeout)
+        _failover_back(topo, timeout)
+        note(f"sentinel failed over back to {topo.primary_port}")
+    procs.wait_for("original primary is master", lambda: role(topo.primary_port) == "master", timeout)
+    procs.wait_for(f"replica {topo.replica_port} linked to {topo.primary_port}",
+                   lambda: replica_linked(topo.replica_port, topo.primary_port), timeout)
+    return steps
+
+
+def _failover_back(topo: RedisTopology, timeout_s: float) -> None:
+    def asked() -> bool:
+        if sentinel_master(topo) == topo.primary_port:
+            return True
+        with contextlib.suppress(Exception):  # "INPROG" while a failover runs, "NOGOODSLAVE" until synced
+            client(topo.sentinel_port).execute_command("SENTINEL", "FAILOVER", topo.master_name)
+        return False
+
+    procs.wait_for(f"sentinel naming {topo.primary_port} again", asked, timeout_s, interval_s=1.0)
+
+
+def delete_key(topo: RedisTopology, key: str) -> None:
+    """Delete the drill's canary key on whichever node is master now."""
+    client(sentinel_master(topo), timeout_s=2).delete(key)

@@ -1,0 +1,144 @@
+"""Tenant isolation verdicts from the probes of checks/collect/isolation (database, API, network).
+
+Each evaluator first checks the allowed side (own rows, own resources, own service): when it failed, the
+refusals prove nothing and the verdict is ERROR. Then any crossing is a finding (DISPROVEN); none is PROVEN.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from checks.collect.isolation.api import ApiIsolation, HttpProbe
+from checks.collect.isolation.database import DatabaseIsolation, SqlProbe
+from checks.ledger import Claim
+from checks.verdicts import EvidenceLevel, Verdict, disproven, error, proven
+
+REFUSED = frozenset({400, 401, 403, 404})
+OBSERVED = EvidenceLevel.OBSERVED
+
+
+def _listed(items: Iterable[str], limit: int = 6) -> str:
+    items = list(items)
+    more = f" (+{len(items) - limit} more)" if len(items) > limit else ""
+    return "; ".join(items[:limit]) + more
+
+
+# -- database ---------------------------------------------------------------------------------------------
+
+def _db_row(p: SqlProbe) -> dict[str, object]:
+    return {"role": p.role, "kind": p.kind, "table": p.table, "refused": p.refused, "own": p.own_rows,
+            "foreign": p.foreign_rows, "rows": p.rows_seen, "sql": p.sql}
+
+
+def schemas_by_tenant(ev: DatabaseIsolation) -> dict[str, set[str]]:
+    """For each tenant, the schemas where its own role saw its own rows."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for p in ev.probes:
+        if p.kind == "read" and p.tenant and p.own_rows > 0:
+            found[p.tenant].add(p.table.split(".", 1)[0])
+    return found
+
+
+def _db_allowed_failures(ev: DatabaseIsolation) -> list[str]:
+    own = schemas_by_tenant(ev)
+    missing = [f"{t}'s role saw none of its own rows" for t in ev.tenants if t not in own]
+    app = [p for p in ev.probes if p.kind == "app-context"]
+    if app and not any(p.own_rows > 0 for p in app):
+        missing.append(f"{app[0].role} saw no tenant's rows under any tenant context")
+    return missing
+
+
+def _db_crossings(ev: DatabaseIsolation) -> list[str]:
+    out = [f"{t.name}: row level security {'not forced' if t.rls_enabled else 'not enabled'}"
+           for t in ev.tables if not (t.rls_enabled and t.rls_forced)]
+    for p in ev.probes:
+        if p.kind in ("read", "spoofed-read", "app-context") and p.foreign_rows:
+            out.append(f"{p.role} ({p.kind}) saw {p.foreign_rows} foreign rows in {p.table}")
+        elif p.kind == "update" and p.foreign_rows:
+            out.append(f"{p.role} changed {p.foreign_rows} foreign rows in {p.table} (rolled back)")
+        elif p.kind == "no-context" and p.rows_seen:
+            out.append(f"{p.role} without tenant context saw {p.rows_seen} rows in {p.table}")
+    owners = schemas_by_tenant(ev)
+    for a in ev.schema_access:
+        owned_by_other = [t for t, s in owners.items() if a.schema in s and t != a.tenant]
+        if a.usage and owned_by_other and a.schema not in owners.get(a.tenant, set()):
+            out.append(f"{a.role} has USAGE on {owned_by_other[0]}'s schema {a.schema}")
+    return out
+
+
+def _shared_schemas(ev: DatabaseIsolation) -> dict[str, list[str]]:
+    tenants_in: dict[str, list[str]] = defaultdict(list)
+    for tenant, schemas in sorted(schemas_by_tenant(ev).items()):
+        for schema in schemas:
+            tenants_in[schema].append(tenant)
+    return {s: ts for s, ts in tenants_in.items() if len(ts) > 1}
+
+
+def _wants_schema_per_tenant(claim: Claim) -> bool:
+    return "schema-per-tenant" in str(claim.bound or "").lower()
+
+
+def tenants_isolated_in_database(ev: DatabaseIsolation, claim: Claim) -> Verdict:
+    """PROVEN when every tenant reads its own rows, no role crosses to another tenant's, RLS is forced on every
+    tenant table and (for schema-per-tenant claims) no two tenants share a schema."""
+    refused = sum(p.refused for p in ev.probes)
+    evidence = {"endpoint": ev.endpoint, "schemas": {t: sorted(s) for t, s in schemas_by_tenant(ev).items()},
+                "tables": [{"table": t.name, "rls": t.rls_enabled, "forced": t.rls_forced} for t in ev.tables],
+                "probes": [_db_row(p) for p in ev.probes]}
+    kw = {"bound": claim.bound_text(), "evidence": evidence}
+    if missing := _db_allowed_failures(ev):
+        return error(claim.id, f"allowed side failed, refusals prove nothing: {_listed(missing)}", **kw)
+    crossings = _db_crossings(ev)
+    shared = _shared_schemas(ev) if _wants_schema_per_tenant(claim) else {}
+    crossings += [f"tenants {', '.join(ts)} share schema {s} (separated by row level security only)"
+                  for s, ts in shared.items()]
+    if crossings:
+        return disproven(claim.id, OBSERVED, f"{len(crossings)} finding(s): {_listed(crossings)}",
+                         measured=len(crossings), **kw)
+    layout = ", ".join(f"{t}: {'/'.join(sorted(s))}" for t, s in sorted(schemas_by_tenant(ev).items()))
+    return proven(claim.id, OBSERVED, f"{len(ev.tables)} tenant tables with RLS enabled and forced; "
+                  f"{len(ev.probes)} probes by {len(ev.tenants)} tenant roles and the app role saw no foreign row "
+                  f"({refused} refused outright); each tenant read its own rows ({layout})", measured=0, **kw)
+
+
+# -- API --------------------------------------------------------------------------------------------------
+
+def _api_row(p: HttpProbe) -> dict[str, object]:
+    return {"actor": p.actor, "kind": p.kind, "expect": p.expect, "path": p.path, "credential": p.credential,
+            "status": p.status, "foreign_canaries": list(p.foreign_canaries)}
+
+
+def _unmeasured(probes: Iterable[HttpProbe]) -> list[str]:
+    """Refuse-probes whose answer is neither a refusal nor an acceptance (429, 5xx): could not measure."""
+    return [f"{p.actor} {p.kind} {p.path} -> {p.status}" for p in probes
+            if p.expect == "refuse" and p.status not in REFUSED and not 200 <= p.status < 300]
+
+
+def tenants_isolated_at_api(ev: ApiIsolation, claim: Claim) -> Verdict:
+    """PROVEN when each tenant's own requests succeed and every cross-tenant/tampered one is refused, with no
+    other tenant's canary in any body. A numeric bound (percent of probes refused) is reported as measured."""
+    allowed = [p for p in ev.probes if p.expect == "allow"]
+    attempts = [p for p in ev.probes if p.expect == "refuse"]
+    evidence = {"base_url": ev.base_url, "notes": list(ev.notes), "probes": [_api_row(p) for p in ev.probes]}
+    failed_allowed = [f"{p.actor} {p.kind} {p.path} -> {p.status}" for p in allowed if not 200 <= p.status < 300]
+    kw = {"bound": claim.bound_text(), "evidence": evidence}
+    if not allowed or failed_allowed:
+        return error(claim.id, f"allowed side failed, refusals prove nothing: {_listed(failed_allowed) or 'none'}",
+                     **kw)
+    accepted = [f"{p.actor} {p.kind} ({p.credential}) {p.path} -> {p.status}" for p in attempts
+                if 200 <= p.status < 300]
+    leaks = [f"{p.actor} got {'/'.join(p.foreign_canaries)}'s canary from {p.path}" for p in ev.probes
+             if p.foreign_canaries]
+    refused_pct = 100.0 * sum(p.status in REFUSED for p in attempts) / len(attempts) if attempts else 0.0
+    if accepted or leaks:
+        return disproven(claim.id, OBSERVED, f"{len(accepted)} of {len(attempts)} cross-tenant/tampered requests "
+                         f"accepted, {len(leaks)} canary leak(s): {_listed(accepted + leaks)}",
+                         measured=round(refused_pct, 2), **kw)
+    if unmeasured := _unmeasured(attempts):
+        return error(claim.id, f"{len(unmeasured)} probes got no usable answer: {_listed(unmeasured)}", **kw)
+    kinds = sorted({p.kind for p in attempts})
+    notes = f"; {' '.join(ev.notes)}" if ev.notes else ""
+    return proven(claim.id, OBSERVED, f"all {len(attempts)} cross-tenant/tampered requests refused "
+                  f"({', '.join(kinds)}) while {len(allowed)} own requests succeeded; no other tenant's canary in "
+                  f"any response{notes}", measured=round(refused_pct, 2), **kw)
