@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -97,15 +98,29 @@ def delay_server(cpu: int | None = 0) -> Iterator[Server]:
         yield server
 
 
+def established(port: int) -> bool:
+    """True when some client holds an ESTABLISHED TCP connection to 127.0.0.1:port (/proc/net/tcp)."""
+    rows = [row.split() for row in Path("/proc/net/tcp").read_text().splitlines()[1:]]
+    return any(f[1].endswith(f":{port:04X}") and f[3] == "01" for f in rows)
+
+
+def _stall(port: int, pid: int, after_s: float, for_s: float) -> None:
+    deadline = time.monotonic() + 60
+    while not established(port) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    time.sleep(after_s)
+    os.kill(pid, signal.SIGSTOP)
+    time.sleep(for_s)
+    os.kill(pid, signal.SIGCONT)
+
+
 @contextlib.contextmanager
-def stalled(pid: int, after_s: float, for_s: float) -> Iterator[None]:
-    """In the background: after `after_s`, SIGSTOP `pid` for `for_s` seconds (a server-side pause)."""
-    code = (
-        f"import os,time,signal;time.sleep({after_s});os.kill({pid},signal.SIGSTOP);time.sleep({for_s});"
-        f"os.kill({pid},signal.SIGCONT)"
-    )
-    proc = subprocess.Popen([sys.executable, "-c", code])
+def stalled(server: Server, after_s: float, for_s: float) -> Iterator[None]:
+    """In the background: once traffic reaches `server`, wait `after_s`, then SIGSTOP it for `for_s` s."""
+    port = int(server.base_url.rsplit(":", 1)[1])
+    thread = threading.Thread(target=_stall, args=(port, server.pid, after_s, for_s), daemon=True)
+    thread.start()
     try:
         yield
     finally:
-        proc.wait(timeout=after_s + for_s + 30)
+        thread.join(timeout=after_s + for_s + 70)

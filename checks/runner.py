@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from checks.coverage import coverage, quote_problems
-from checks.errors import ConfigError
+from checks.errors import ClaimcheckError, ConfigError
 from checks.ledger import Ledger, default_ledger, project_root
 from checks.targets import Target, select_target
 
@@ -138,24 +138,13 @@ def _coverage(ledger: Ledger) -> int:
 
 
 def sandbox_command(action: str) -> int:
-    """`claimcheck sandbox up|down|status`."""
-    try:
-        from sandbox import manager
-        from sandbox.config import SandboxConfig
-    except ImportError as exc:
-        console.print(f"sandbox is not available in this checkout: {exc}")
-        return 2
-    config = SandboxConfig()
-    if action == "up":
-        report = manager.up(config)
-        console.print(report)
-        return 0
-    if action == "down":
-        manager.down(config)
-        return 0
-    for status in manager.status(config):
-        console.print(status)
-    return 0
+    """`claimcheck sandbox up|down|status`: the local reference target (see sandbox/)."""
+    from sandbox.__main__ import main as sandbox_main
+
+    code = sandbox_main([action])
+    if action == "up" and code != 0:
+        raise ClaimcheckError("the sandbox did not come up healthy (see the table above)")
+    return code
 
 
 def cleanup_command(run_id: str, target_name: str | None) -> int:

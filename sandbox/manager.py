@@ -22,6 +22,7 @@ from sandbox.components.prometheus import Prometheus
 from sandbox.components.redis import RedisPrimary, RedisReplica, RedisSentinel
 from sandbox.components.vantage_services import NetDelay, TenantService
 from sandbox.config import SandboxConfig
+from sandbox.errors import SandboxError
 
 RUN_SUBDIRS = (
     "pg-primary",
@@ -120,9 +121,15 @@ def down(cfg: SandboxConfig, progress: Callable[[str], None] | None = None) -> f
     if not cfg.run_dir.exists():
         return 0.0
     ctx = RunContext(cfg, secrets_env.parse_env_file(cfg.path("secrets.env")))
+    errors: list[str] = []
     for comp in reversed(components(cfg)):
-        comp.stop(ctx)
+        try:
+            comp.stop(ctx)
+        except SandboxError as exc:  # keep going: everything else must still be stopped
+            errors.append(str(exc))
         skip_record(cfg, comp.name).unlink(missing_ok=True)
         if progress:
             progress(f"{comp.name}: stopped")
+    if errors:
+        raise SandboxError("down", "; ".join(errors))
     return time.monotonic() - began

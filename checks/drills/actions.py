@@ -71,8 +71,11 @@ def ensure_app_running(env: DrillEnv, params: Params) -> None:
     inst = next(i for i in topo.instances if i.name == params["instance"])
     if procs.proc_pid(inst) is None:
         procs.spawn(inst)
-    procs.wait_for(f"{inst.name} healthy", lambda: http_status(inst.health_url, None, None) == 200,
-                   topo.settings.instance_timeout_s)
+    procs.wait_for(
+        f"{inst.name} healthy",
+        lambda: http_status(inst.health_url, None, None) == 200,
+        topo.settings.instance_timeout_s,
+    )
 
 
 def remove_scratch(env: DrillEnv, params: Params) -> None:

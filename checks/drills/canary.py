@@ -1,4 +1,4 @@
-"""Canary writers: a thread that writes sequence numbers at a fixed interval and records every acknowledgement.
+"""Canary writers: a thread writes sequence numbers at a fixed interval and records every acknowledgement.
 
 A write counts as acknowledged only when the server's reply came back (a committed INSERT, an HSET reply).
 A failed attempt is recorded too (its commit may or may not have happened: it is never counted as lost).
@@ -6,6 +6,7 @@ A failed attempt is recorded too (its commit may or may not have happened: it is
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -19,8 +20,9 @@ from checks.drills.topology import PgTopology, RedisTopology
 class CanaryWriter(threading.Thread):
     """Calls `write(seq)` every `interval_s`; `reset()` after a failure (drop the connection)."""
 
-    def __init__(self, write: Callable[[int], None], reset: Callable[[], None], interval_s: float,
-                 origin: float) -> None:
+    def __init__(
+        self, write: Callable[[int], None], reset: Callable[[], None], interval_s: float, origin: float
+    ) -> None:
         super().__init__(daemon=True, name="canary-writer")
         self._write, self._reset, self._interval, self._origin = write, reset, interval_s, origin
         self._stop_event = threading.Event()
@@ -34,19 +36,23 @@ class CanaryWriter(threading.Thread):
             began = time.monotonic()
             try:
                 self._write(seq)
-                record = Write(seq, time.monotonic() - self._origin, True)
+                record = Write(seq, time.monotonic() - self._origin, True, sent=began - self._origin)
             except Exception as exc:
-                record = Write(seq, time.monotonic() - self._origin, False, f"{type(exc).__name__}: {exc}"[:200])
+                record = Write(
+                    seq,
+                    time.monotonic() - self._origin,
+                    False,
+                    f"{type(exc).__name__}: {exc}"[:200],
+                    sent=began - self._origin,
+                )
                 self._safe_reset()
             with self._lock:
                 self._writes.append(record)
             self._stop_event.wait(max(0.0, self._interval - (time.monotonic() - began)))
 
     def _safe_reset(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # the next write reconnects
             self._reset()
-        except Exception:
-            pass  # the next write reconnects
 
     def stop(self) -> None:
         self._stop_event.set()
@@ -59,7 +65,7 @@ class CanaryWriter(threading.Thread):
 
     def first_ok_after(self, t: float) -> float | None:
         with self._lock:
-            return next((w.t for w in self._writes if w.ok and w.t > t), None)
+            return next((w.t for w in self._writes if w.ok and w.sent is not None and w.sent > t), None)
 
 
 def canary_table(run_id: str) -> str:
@@ -70,8 +76,10 @@ def canary_table(run_id: str) -> str:
 def read_write_dsn(topo: PgTopology) -> str:
     """Both nodes, libpq picks the one accepting writes: the client side of a failover."""
     p, r = topo.primary, topo.replica
-    return (f"host={p.socket_dir},{r.socket_dir} port={p.port},{r.port} user=postgres dbname={topo.dbname} "
-            "connect_timeout=1 target_session_attrs=read-write options='-c statement_timeout=2000'")
+    return (
+        f"host={p.socket_dir},{r.socket_dir} port={p.port},{r.port} user=postgres dbname={topo.dbname} "
+        "connect_timeout=1 target_session_attrs=read-write options='-c statement_timeout=2000'"
+    )
 
 
 class PgCanary:
@@ -82,8 +90,12 @@ class PgCanary:
         self._conn: Any = None
 
     def create(self) -> None:
-        pg_ops.query(self.topo.primary, f"create table {self.table} (id bigserial primary key, seq bigint not null, "
-                     "written_at timestamptz not null default clock_timestamp())", dbname=self.topo.dbname)
+        pg_ops.query(
+            self.topo.primary,
+            f"create table {self.table} (id bigserial primary key, seq bigint not null, "
+            "written_at timestamptz not null default clock_timestamp())",
+            dbname=self.topo.dbname,
+        )
 
     def write(self, seq: int) -> None:
         import psycopg

@@ -21,17 +21,21 @@ class Event:
 
 @dataclass(frozen=True)
 class Write:
-    """One canary write attempt: `ok` means the server acknowledged it (a commit / a reply)."""
+    """One canary write attempt, sent at `sent` and answered (or failed) at `t`.
+
+    `ok` means the server acknowledged it (a commit / a reply).
+    """
 
     seq: int
     t: float
     ok: bool
     error: str = ""
+    sent: float | None = None
 
 
 @dataclass(frozen=True)
 class FailoverTimeline:
-    """A failover drill (PostgreSQL or Redis): writes, the fault, the new primary and the first success after it.
+    """A failover drill (PostgreSQL or Redis): writes, the fault, the new primary, the first success after it.
 
     `lost` are acknowledged sequence numbers missing on the new primary; `duplicates` appear there twice.
     `completed` is False when the drill could not finish its measurement (then `error` says why).
@@ -61,11 +65,11 @@ class FailoverTimeline:
 
     @property
     def first_success_at(self) -> float | None:
-        """First acknowledged write after the fault."""
+        """Acknowledgement of the first write sent after the fault (one already in flight proves nothing)."""
         fault = self.fault_at
         if fault is None:
             return None
-        return next((w.t for w in self.writes if w.ok and w.t > fault), None)
+        return next((w.t for w in self.writes if w.ok and (w.t if w.sent is None else w.sent) > fault), None)
 
     @property
     def rto_s(self) -> float | None:
@@ -87,7 +91,7 @@ class FailoverTimeline:
 
     @property
     def rpo_s(self) -> float | None:
-        """Newest lost acknowledged write minus the newest surviving one before it (0 when nothing was lost)."""
+        """Newest lost acknowledged write minus the newest surviving one before it (0: nothing lost)."""
         if not self.completed:
             return None
         if not self.lost:
@@ -102,14 +106,19 @@ class FailoverTimeline:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form with the derived numbers."""
         data = asdict(self)
-        data.update(rto_s=self.rto_s, rpo_s=self.rpo_s, new_primary_s=self.new_primary_s,
-                    acked_before_fault=self.acked_before_fault, lost_count=len(self.lost))
+        data.update(
+            rto_s=self.rto_s,
+            rpo_s=self.rpo_s,
+            new_primary_s=self.new_primary_s,
+            acked_before_fault=self.acked_before_fault,
+            lost_count=len(self.lost),
+        )
         return data
 
 
 @dataclass(frozen=True)
 class RestoreResult:
-    """A backup restored into a scratch instance: how long it took and how fresh the newest restored record was."""
+    """A backup restored into a scratch instance: how long it took, how fresh its newest record was."""
 
     run_id: str
     source: str  # "drill" (the drill took the backup itself) or "platform" (the platform's newest backup)

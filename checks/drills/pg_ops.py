@@ -20,15 +20,19 @@ PRIMARY, STANDBY, DOWN = "primary", "standby", "down"
 
 
 def admin_dsn(node: PgNodeBinding, dbname: str = "postgres", timeout_s: int = 2) -> str:
-    return f"host={node.socket_dir} port={node.port} user=postgres dbname={dbname} connect_timeout={timeout_s}"
+    return (
+        f"host={node.socket_dir} port={node.port} user=postgres dbname={dbname} connect_timeout={timeout_s}"
+    )
 
 
-def query(node: PgNodeBinding, statement: str, params: tuple[Any, ...] = (), dbname: str = "postgres") -> list[Any]:
+def query(
+    node: PgNodeBinding, statement: str, params: tuple[Any, ...] = (), dbname: str = "postgres"
+) -> list[Any]:
     """Rows of one autocommit statement on `node` (empty list for statements without rows)."""
     import psycopg
 
     with psycopg.connect(admin_dsn(node, dbname), autocommit=True) as conn, conn.cursor() as cur:
-        cur.execute(statement, params)  # type: ignore[arg-type]
+        cur.execute(statement.encode(), params)
         return list(cur.fetchall()) if cur.description else []
 
 
@@ -71,7 +75,9 @@ def stop(node: PgNodeBinding, timeout_s: float = 60) -> None:
 
 def start(node: PgNodeBinding, timeout_s: float = 60) -> int:
     """Start the node with its own command (crash recovery if needed); wait until it accepts connections."""
-    if postmaster_pid(node) is None:  # a stale lock file whose pid now belongs to another process blocks start-up
+    if (
+        postmaster_pid(node) is None
+    ):  # a stale lock file whose pid now belongs to another process blocks start-up
         (Path(node.data_dir) / "postmaster.pid").unlink(missing_ok=True)
     pid = procs.spawn(node)
     procs.wait_for(f"{node.name} accepting connections", lambda: role(node) != DOWN, timeout_s)
@@ -105,12 +111,14 @@ def rebuild_standby(topo: PgTopology, node: PgNodeBinding, source: PgNodeBinding
     stop(node)
     data = Path(node.data_dir)
     shutil.rmtree(data, ignore_errors=True)
-    conninfo = f"host=127.0.0.1 port={source.port} user={topo.settings.replication_user} application_name={node.name}"
+    user = topo.settings.replication_user
+    conninfo = f"host=127.0.0.1 port={source.port} user={user} application_name={node.name}"
     env = {}
     if topo.settings.replication_password_env:
         env["PGPASSWORD"] = os.environ.get(topo.settings.replication_password_env, "")
     tool = str(Path(node.argv[0]).with_name("pg_basebackup"))
-    procs.run([tool, "-D", str(data), "-R", "-X", "stream", "-c", "fast", "-d", conninfo],
-              user=node.user, env=env)
+    procs.run(
+        [tool, "-D", str(data), "-R", "-X", "stream", "-c", "fast", "-d", conninfo], user=node.user, env=env
+    )
     data.chmod(0o700)
     start(node)

@@ -13,18 +13,18 @@ the cleanup of a run that was killed half-way, and a no-op on a healthy pair:
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 
 from checks.drills import pg_ops, procs
 from checks.drills.pg_ops import DOWN, PRIMARY, STANDBY
-from checks.drills.topology import PgTopology
+from checks.drills.topology import PgNodeBinding, PgTopology
 
 Log = Callable[[str], None]
 
 
 def restore_topology(topo: PgTopology, log: Log | None = None) -> list[str]:
-    """Converge to: original primary accepting writes on its port, replica streaming from it. Returns steps."""
+    """Converge to: original primary writable on its port, replica streaming from it. Returns the steps."""
     steps: list[str] = []
 
     def note(step: str) -> None:
@@ -47,7 +47,7 @@ def restore_topology(topo: PgTopology, log: Log | None = None) -> list[str]:
     return steps
 
 
-def _settled_role(node: pg_ops.PgNodeBinding, wait_s: float = 10) -> str:
+def _settled_role(node: PgNodeBinding, wait_s: float = 10) -> str:
     """The node's role; a postmaster that runs but does not answer yet (recovery) gets `wait_s` to settle."""
     deadline = time.monotonic() + wait_s
     while True:
@@ -70,7 +70,7 @@ def _switch_back(topo: PgTopology, p_role: str, note: Log) -> None:
     note(f"promoted {primary.name} back to primary")
 
 
-def _follows(node: pg_ops.PgNodeBinding) -> bool:
+def _follows(node: PgNodeBinding) -> bool:
     try:
         return pg_ops.streaming(node)
     except Exception:

@@ -24,7 +24,9 @@ DRILL = "postgres_failover"
 
 def _topology(env: DrillEnv) -> PgTopology:
     if env.postgres is None:
-        raise procs.DrillError("postgres", f"target {env.target_name} has no PostgreSQL primary/replica to drill")
+        raise procs.DrillError(
+            "postgres", f"target {env.target_name} has no PostgreSQL primary/replica to drill"
+        )
     return env.postgres
 
 
@@ -32,8 +34,11 @@ def plan(env: DrillEnv, run_id: str) -> list[str]:
     """What the drill would touch (the dry run lists this and touches nothing)."""
     topo = _topology(env)
     p, r, s = topo.primary, topo.replica, topo.settings
-    promote = (f"promote {r.name} (port {r.port}) with pg_promote() {s.promote_after_s:g} s after the fault"
-               if s.promotion == "drill" else "wait for the platform's automation to promote a replica")
+    promote = (
+        f"promote {r.name} (port {r.port}) with pg_promote() {s.promote_after_s:g} s after the fault"
+        if s.promotion == "drill"
+        else "wait for the platform's automation to promote a replica"
+    )
     return [
         f"create table {canary_table(run_id)} in database {topo.dbname} on {p.name} (port {p.port})",
         f"insert a canary row every {s.write_interval_s:g} s for {s.warmup_s:g} s before the fault",
@@ -50,8 +55,14 @@ def run_postgres_failover(env: DrillEnv, run_id: str, log: Log = stderr_log) -> 
     """Run the drill once; a drill that could not finish returns a timeline with `completed` False."""
     topo = _topology(env)
     rec = Recorder(run_id, log)
-    run = DrillRun(env.state_dir, run_id, DRILL, env.target_name, executor(env, log),
-                   verify=lambda: steady_state(env, ("postgres",)).to_dict())
+    run = DrillRun(
+        env.state_dir,
+        run_id,
+        DRILL,
+        env.target_name,
+        executor(env, log),
+        verify=lambda: steady_state(env, ("postgres",)).to_dict(),
+    )
     failure: BaseException | None = None
     try:
         with run:
@@ -81,8 +92,13 @@ def _drill(run: DrillRun, topo: PgTopology, rec: Recorder) -> None:
     writer.start()
     run.phase("warmup")
     time.sleep(s.warmup_s)
-    run.register(UndoAction("pg.restore_topology", {}, f"restore {topo.primary.name} as primary, "
-                                                       f"{topo.replica.name} streaming"))
+    run.register(
+        UndoAction(
+            "pg.restore_topology",
+            {},
+            f"restore {topo.primary.name} as primary, {topo.replica.name} streaming",
+        )
+    )
     run.phase("fault")
     pid = pg_ops.kill(topo.primary)
     fault = rec.event("fault", f"SIGKILL postmaster {pid} of {topo.primary.name}")
@@ -110,7 +126,9 @@ def steady_state_pg(topo: PgTopology) -> str:
 def _promote(topo: PgTopology, rec: Recorder) -> None:
     s = topo.settings
     if s.promotion == "automatic":
-        procs.wait_for("a promoted replica", lambda: pg_ops.role(topo.replica) == pg_ops.PRIMARY, s.rto_timeout_s)
+        procs.wait_for(
+            "a promoted replica", lambda: pg_ops.role(topo.replica) == pg_ops.PRIMARY, s.rto_timeout_s
+        )
         rec.event("promotion", f"{topo.replica.name} promoted by the platform")
         return
     time.sleep(s.promote_after_s)
@@ -120,8 +138,12 @@ def _promote(topo: PgTopology, rec: Recorder) -> None:
 
 def _await_first_write(writer: CanaryWriter, fault: float, timeout_s: float, rec: Recorder) -> None:
     try:
-        procs.wait_for("first write after the fault", lambda: writer.first_ok_after(fault) is not None,
-                       timeout_s, interval_s=0.01)
+        procs.wait_for(
+            "first write after the fault",
+            lambda: writer.first_ok_after(fault) is not None,
+            timeout_s,
+            interval_s=0.01,
+        )
     except procs.DrillError:
         rec.event("timeout", f"no acknowledged write within {timeout_s:g} s of the fault")
         return

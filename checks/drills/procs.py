@@ -61,9 +61,17 @@ def spawn(proc: ProcBinding) -> int:
     """Start `proc` in its own session, output appended to its log; record its pid."""
     Path(proc.log).parent.mkdir(parents=True, exist_ok=True)
     with open(proc.log, "ab") as log:
-        child = subprocess.Popen(list(proc.argv), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                 cwd=proc.cwd, env={**os.environ, **proc.env}, user=proc.user,
-                                 start_new_session=True, close_fds=True)
+        child = subprocess.Popen(
+            list(proc.argv),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=proc.cwd,
+            env={**os.environ, **proc.env},
+            user=proc.user,
+            start_new_session=True,
+            close_fds=True,
+        )
     if proc.pidfile:
         Path(proc.pidfile).parent.mkdir(parents=True, exist_ok=True)
         Path(proc.pidfile).write_text(f"{child.pid}\n")
@@ -101,7 +109,7 @@ def wait_gone(pid: int, timeout_s: float) -> bool:
 
 
 def wait_for(what: str, check: Callable[[], bool], timeout_s: float, interval_s: float = 0.05) -> float:
-    """Poll `check` until true (exceptions count as not yet); returns the seconds waited, raises DrillError."""
+    """Poll `check` until true (exceptions: not yet); returns the seconds waited, raises DrillError."""
     began = time.monotonic()
     last = "check returned false"
     while True:
@@ -115,11 +123,22 @@ def wait_for(what: str, check: Callable[[], bool], timeout_s: float, interval_s:
         time.sleep(interval_s)
 
 
-def run(argv: Sequence[str], *, user: str | None = None, timeout_s: float = 300.0,
-        env: dict[str, str] | None = None) -> str:
+def run(
+    argv: Sequence[str],
+    *,
+    user: str | None = None,
+    timeout_s: float = 300.0,
+    env: dict[str, str] | None = None,
+) -> str:
     """Run a short command; a non-zero exit raises DrillError with its stderr."""
-    proc = subprocess.run(list(argv), capture_output=True, text=True, user=user, timeout=timeout_s,
-                          env={**os.environ, **(env or {})})
+    proc = subprocess.run(
+        list(argv),
+        capture_output=True,
+        text=True,
+        user=user,
+        timeout=timeout_s,
+        env={**os.environ, **(env or {})},
+    )
     if proc.returncode != 0:
         raise DrillError(Path(argv[0]).name, f"exited {proc.returncode}: {proc.stderr.strip()[:500]}")
     return proc.stdout

@@ -16,7 +16,8 @@ Log = Callable[[str], None]
 
 def stderr_log(line: str) -> None:
     """Default progress log: one line per step on stderr."""
-    print(f"[drill] {line}", file=sys.stderr, flush=True)
+    stamp = time.strftime("%H:%M:%S") + f".{int(time.time() * 1000) % 1000:03d}"
+    print(f"[drill {stamp}] {line}", file=sys.stderr, flush=True)
 
 
 @dataclass
@@ -53,8 +54,21 @@ class Recorder:
             self.restored = bool(after.get("ok")) and bool(state.data.get("undo_complete"))
             self.event("restored" if self.restored else "not_restored", "; ".join(after.get("problems", [])))
 
-    def failover(self, system: str, promotion: str, timeout_s: float, resolution_s: float) -> FailoverTimeline:
-        return FailoverTimeline(system, self.run_id, self.started_wall, promotion, timeout_s, resolution_s,
-                                tuple(sorted(self.events, key=lambda e: e.t)), self.writes, self.lost,
-                                self.duplicates, self.completed and self.error is None, self.error,
-                                self.restored)
+    def failover(
+        self, system: str, promotion: str, timeout_s: float, resolution_s: float
+    ) -> FailoverTimeline:
+        return FailoverTimeline(
+            system,
+            self.run_id,
+            self.started_wall,
+            promotion,
+            timeout_s,
+            resolution_s,
+            tuple(sorted(self.events, key=lambda e: e.t)),
+            self.writes,
+            self.lost,
+            self.duplicates,
+            self.completed and self.error is None,
+            self.error,
+            self.restored,
+        )

@@ -1,5 +1,5 @@
-"""Redis failover drill through sentinel: acknowledged canary writes, the primary paused (SIGSTOP), the time until
-sentinel names a new master, the first acknowledged write after the fault, and acknowledged writes lost.
+"""Redis failover drill through sentinel: acknowledged canary writes, the primary paused (SIGSTOP), the time
+until sentinel names a new master, the first acknowledged write after the fault, and acknowledged writes lost.
 
 The undo resumes the old primary and has sentinel fail over back to it (redis_ops.restore_master), then
 deletes the canary hash.
@@ -24,7 +24,9 @@ DRILL = "redis_failover"
 
 def _topology(env: DrillEnv) -> RedisTopology:
     if env.redis is None:
-        raise procs.DrillError("redis", f"target {env.target_name} has no Redis primary/replica/sentinel to drill")
+        raise procs.DrillError(
+            "redis", f"target {env.target_name} has no Redis primary/replica/sentinel to drill"
+        )
     return env.redis
 
 
@@ -37,7 +39,8 @@ def plan(env: DrillEnv, run_id: str) -> list[str]:
     topo = _topology(env)
     s = topo.settings
     return [
-        f"HSET {canary_key(run_id)} on the master sentinel names ({topo.master_name}) every {s.write_interval_s:g} s",
+        f"HSET {canary_key(run_id)} on the master sentinel names ({topo.master_name}) "
+        f"every {s.write_interval_s:g} s",
         f"SIGSTOP the primary on port {topo.primary_port} (pid from {topo.primary.pidfile})",
         f"poll SENTINEL get-master-addr-by-name {topo.master_name} on port {topo.sentinel_port} "
         f"for up to {s.failover_timeout_s:g} s",
@@ -51,8 +54,14 @@ def run_redis_failover(env: DrillEnv, run_id: str, log: Log = stderr_log) -> Fai
     """Run the drill once; a drill that could not finish returns a timeline with `completed` False."""
     topo = _topology(env)
     rec = Recorder(run_id, log)
-    run = DrillRun(env.state_dir, run_id, DRILL, env.target_name, executor(env, log),
-                   verify=lambda: steady_state(env, ("redis",)).to_dict())
+    run = DrillRun(
+        env.state_dir,
+        run_id,
+        DRILL,
+        env.target_name,
+        executor(env, log),
+        verify=lambda: steady_state(env, ("redis",)).to_dict(),
+    )
     failure: BaseException | None = None
     try:
         with run:
@@ -87,8 +96,13 @@ def _drill(run: DrillRun, topo: RedisTopology, rec: Recorder) -> None:
     pid = redis_ops.primary_pid(topo)
     if pid is None:
         raise procs.DrillError("redis-primary", f"no running process in {topo.primary.pidfile}")
-    run.register(UndoAction("redis.restore_master", {"pid": pid}, f"resume redis {topo.primary_port} and fail "
-                                                                  "back to it through sentinel"))
+    run.register(
+        UndoAction(
+            "redis.restore_master",
+            {"pid": pid},
+            f"resume redis {topo.primary_port} and fail back to it through sentinel",
+        )
+    )
     run.phase("fault")
     redis_ops.pause(pid)
     fault = rec.event("fault", f"SIGSTOP redis primary pid {pid} (port {topo.primary_port})")
@@ -106,8 +120,12 @@ def _drill(run: DrillRun, topo: RedisTopology, rec: Recorder) -> None:
 def _await_new_master(topo: RedisTopology, rec: Recorder) -> None:
     timeout = topo.settings.failover_timeout_s
     try:
-        procs.wait_for("sentinel electing a new master", lambda: redis_ops.sentinel_master(topo) != topo.primary_port,
-                       timeout, interval_s=0.05)
+        procs.wait_for(
+            "sentinel electing a new master",
+            lambda: redis_ops.sentinel_master(topo) != topo.primary_port,
+            timeout,
+            interval_s=0.05,
+        )
     except procs.DrillError:
         rec.event("timeout", f"sentinel named no new master within {timeout:g} s")
         raise
@@ -115,6 +133,10 @@ def _await_new_master(topo: RedisTopology, rec: Recorder) -> None:
 
 
 def _await_first_write(writer: CanaryWriter, fault: float, timeout_s: float, rec: Recorder) -> None:
-    procs.wait_for("first write after the fault", lambda: writer.first_ok_after(fault) is not None, timeout_s,
-                   interval_s=0.01)
+    procs.wait_for(
+        "first write after the fault",
+        lambda: writer.first_ok_after(fault) is not None,
+        timeout_s,
+        interval_s=0.01,
+    )
     rec.event("first_success", "first acknowledged write on the new master", at=writer.first_ok_after(fault))

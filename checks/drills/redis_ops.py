@@ -21,8 +21,18 @@ Log = Callable[[str], None]
 
 def client(port: int, timeout_s: float = 1.0) -> Any:
     import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
 
-    return redis.Redis(host="127.0.0.1", port=port, socket_timeout=timeout_s, socket_connect_timeout=timeout_s)
+    # no client-side retries: a drill must see each failure when it happens, not seconds later
+    return redis.Redis(
+        host="127.0.0.1",
+        port=port,
+        socket_timeout=timeout_s,
+        socket_connect_timeout=timeout_s,
+        retry=Retry(NoBackoff(), 0),
+        retry_on_timeout=False,
+    )
 
 
 def sentinel_master(topo: RedisTopology) -> int:
@@ -39,8 +49,11 @@ def role(port: int) -> str:
 
 def replica_linked(port: int, master_port: int) -> bool:
     info = client(port).info("replication")
-    return info.get("role") == "slave" and int(info.get("master_port", 0)) == master_port and \
-        info.get("master_link_status") == "up"
+    return (
+        info.get("role") == "slave"
+        and int(info.get("master_port", 0)) == master_port
+        and info.get("master_link_status") == "up"
+    )
 
 
 def primary_pid(topo: RedisTopology) -> int | None:
@@ -78,14 +91,27 @@ def restore_master(topo: RedisTopology, log: Log | None = None) -> list[str]:
     timeout = topo.settings.restore_timeout_s
     procs.wait_for("redis primary answering", lambda: role(topo.primary_port) in ("master", "slave"), timeout)
     if sentinel_master(topo) != topo.primary_port:
-        procs.wait_for(f"{topo.primary_port} replicating from the elected master",
-                       lambda: replica_linked(topo.primary_port, sentinel_master(topo)), timeout)
+        _follow(topo.primary_port, sentinel_master(topo), timeout)
         _failover_back(topo, timeout)
         note(f"sentinel failed over back to {topo.primary_port}")
     procs.wait_for("original primary is master", lambda: role(topo.primary_port) == "master", timeout)
-    procs.wait_for(f"replica {topo.replica_port} linked to {topo.primary_port}",
-                   lambda: replica_linked(topo.replica_port, topo.primary_port), timeout)
+    _follow(topo.replica_port, topo.primary_port, timeout)
     return steps
+
+
+def _follow(port: int, master_port: int, timeout_s: float, grace_s: float = 3.0) -> None:
+    """Wait until `port` replicates from `master_port`; after `grace_s` say REPLICAOF ourselves (what sentinel
+    would send too, only sentinel waits for its own periodic reconfiguration)."""
+    try:
+        procs.wait_for(
+            f"{port} replicating from {master_port}", lambda: replica_linked(port, master_port), grace_s
+        )
+        return
+    except procs.DrillError:
+        client(port).execute_command("REPLICAOF", "127.0.0.1", str(master_port))
+    procs.wait_for(
+        f"{port} replicating from {master_port}", lambda: replica_linked(port, master_port), timeout_s
+    )
 
 
 def _failover_back(topo: RedisTopology, timeout_s: float) -> None:

@@ -51,9 +51,20 @@ class StateFile:
         """A new file for this run (status running, this process's pid)."""
         state_dir.mkdir(parents=True, exist_ok=True)
         path = state_dir / f"{run_id}.{drill}.json"
-        data = {"run_id": run_id, "drill": drill, "target": target_name, "pid": os.getpid(),
-                "status": "running", "phase": "start", "started_at": _now(), "finished_at": None,
-                "created": [], "undo": [], "signals": [], "error": None}
+        data = {
+            "run_id": run_id,
+            "drill": drill,
+            "target": target_name,
+            "pid": os.getpid(),
+            "status": "running",
+            "phase": "start",
+            "started_at": _now(),
+            "finished_at": None,
+            "created": [],
+            "undo": [],
+            "signals": [],
+            "error": None,
+        }
         state = cls(path, data)
         state.save()
         return state
@@ -88,8 +99,11 @@ class StateFile:
 
     def pending(self) -> list[tuple[int, UndoAction]]:
         """Undo entries not yet done, newest first (the order they must run in)."""
-        found = [(i, UndoAction(u["kind"], u["params"], u["description"]))
-                 for i, u in enumerate(self.data["undo"]) if u["status"] != DONE]
+        found = [
+            (i, UndoAction(u["kind"], u["params"], u["description"]))
+            for i, u in enumerate(self.data["undo"])
+            if u["status"] != DONE
+        ]
         return list(reversed(found))
 
     @property
@@ -121,8 +135,7 @@ def run_files(state_dir: Path, run_id: str | None = None) -> list[StateFile]:
 
 def leftovers(state_dir: Path, target_name: str) -> list[StateFile]:
     """Earlier runs on this target that still have undo pending (or are still running)."""
-    return [s for s in run_files(state_dir) if s.data["target"] == target_name
-            and (s.alive or s.pending())]
+    return [s for s in run_files(state_dir) if s.data["target"] == target_name and (s.alive or s.pending())]
 
 
 def refusal(state_dir: Path, target_name: str) -> str | None:
@@ -136,6 +149,8 @@ def refusal(state_dir: Path, target_name: str) -> str | None:
         if state.alive:
             parts.append(f"drill {what} of run {run_id} is still running (pid {state.data['pid']})")
         else:
-            parts.append(f"run {run_id} left {len(state.pending())} undo step(s) of drill {what} "
-                         f"({state.path}); clean it with `claimcheck cleanup --run-id {run_id}`")
+            parts.append(
+                f"run {run_id} left {len(state.pending())} undo step(s) of drill {what} "
+                f"({state.path}); clean it with `claimcheck cleanup --run-id {run_id}`"
+            )
     return "; ".join(parts)

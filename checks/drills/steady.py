@@ -41,8 +41,11 @@ def check_postgres(topo: PgTopology) -> str:
         raise procs.DrillError(topo.replica.name, "is not a streaming standby")
     lsn = pg_ops.current_lsn(topo.primary)
     bound = topo.settings.max_replica_lag_s
-    waited = procs.wait_for(f"{topo.replica.name} replay within {bound:.0f} s",
-                            lambda: pg_ops.replayed_to(topo.replica, lsn), bound)
+    waited = procs.wait_for(
+        f"{topo.replica.name} replay within {bound:.0f} s",
+        lambda: pg_ops.replayed_to(topo.replica, lsn),
+        bound,
+    )
     return f"primary writable on {topo.primary.port}; replica streaming, caught up in {waited:.2f} s"
 
 
@@ -91,8 +94,11 @@ def http_status(url: str, ca_file: str | None, server_hostname: str | None, time
 
 def steady_state(env: DrillEnv, parts: tuple[str, ...] = ("postgres", "redis", "rollout")) -> SteadyReport:
     """Check the named parts the target has; never raises."""
-    checks = {"postgres": (env.postgres, check_postgres), "redis": (env.redis, check_redis),
-              "rollout": (env.rollout, check_app)}
+    checks = {
+        "postgres": (env.postgres, check_postgres),
+        "redis": (env.redis, check_redis),
+        "rollout": (env.rollout, check_app),
+    }
     details: dict[str, str] = {}
     problems: list[str] = []
     for name in parts:

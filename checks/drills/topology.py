@@ -3,7 +3,7 @@
 targets.yaml, under a target's `bindings`:
 
     drills:
-      control: sandbox            # sandbox: processes of `claimcheck sandbox up` (RUN_DIR); local: described below
+      control: sandbox            # sandbox: processes of `claimcheck sandbox up`; local: described below
       postgres: {promotion: drill, rto_timeout_s: 60, max_replica_lag_s: 10}
       redis: {fault: sigstop, failover_timeout_s: 60}
       rollout: {probe_interval_s: 0.02}
@@ -165,8 +165,14 @@ def drill_env(target_name: str, target: Target) -> DrillEnv | None:
         from checks.drills.sandbox_binding import sandbox_env
 
         return sandbox_env(target_name, target, binding, state_dir)
-    return DrillEnv(target_name, state_dir, _local_pg(target, binding), _local_redis(target, binding),
-                    _local_rollout(target, binding), binding.backup)
+    return DrillEnv(
+        target_name,
+        state_dir,
+        _local_pg(target, binding),
+        _local_redis(target, binding),
+        _local_rollout(target, binding),
+        binding.backup,
+    )
 
 
 def _local_pg(target: Target, binding: DrillsBinding) -> PgTopology | None:
@@ -180,13 +186,15 @@ def _local_redis(target: Target, binding: DrillsBinding) -> RedisTopology | None
     rd, tr = binding.redis, target.redis
     if rd is None or tr is None or tr.replica is None or tr.sentinel is None or rd.primary is None:
         return None
-    return RedisTopology(tr.primary.port, tr.replica.port, tr.sentinel.port, tr.sentinel.master_name,
-                         rd.primary, rd)
+    return RedisTopology(
+        tr.primary.port, tr.replica.port, tr.sentinel.port, tr.sentinel.master_name, rd.primary, rd
+    )
 
 
 def _local_rollout(target: Target, binding: DrillsBinding) -> RolloutTopology | None:
     ro = binding.rollout
     if ro is None or target.http is None or not ro.instances:
         return None
-    return RolloutTopology(target.http.base_url, target.http.ca_file, target.http.server_hostname,
-                           ro.instances, ro)
+    return RolloutTopology(
+        target.http.base_url, target.http.ca_file, target.http.server_hostname, ro.instances, ro
+    )

@@ -1,11 +1,11 @@
-"""Undo that always runs: every change registers its undo (on disk) before it is made; the undo runs on every exit.
+"""Undo that always runs: every change registers its undo (on disk) before it is made; it runs on every exit.
 
 `DrillRun` is the context manager a drill runs inside. While the drill body runs, SIGINT and SIGTERM raise
-DrillInterrupted (a KeyboardInterrupt, so `except Exception` in drill code never swallows it). On exit, for any
-reason, in-process cleanups run first (stop writer threads), then the registered undo in reverse order. During
-the undo a second (third...) signal is recorded and otherwise ignored: an interrupted undo is exactly the state
-this module exists to prevent. The state file ends as completed, failed or interrupted, with each undo step
-marked done or failed.
+DrillInterrupted (a KeyboardInterrupt, so `except Exception` in drill code never swallows it). On exit, for
+any reason, in-process cleanups run first (stop writer threads), then the registered undo in reverse order.
+During the undo a second (third...) signal is recorded and otherwise ignored: an interrupted undo is exactly
+the state this module exists to prevent. The state file ends as completed, failed or interrupted, with each
+undo step marked done or failed.
 """
 
 from __future__ import annotations
@@ -57,8 +57,15 @@ def unwind(state: StateFile, execute: Executor, log: Callable[[str], None] | Non
 class DrillRun:
     """One drill run: state file, undo stack, signal handling. Use as `with DrillRun(...) as run:`."""
 
-    def __init__(self, state_dir: Path, run_id: str, drill: str, target_name: str, execute: Executor,
-                 verify: Callable[[], dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        state_dir: Path,
+        run_id: str,
+        drill: str,
+        target_name: str,
+        execute: Executor,
+        verify: Callable[[], dict[str, Any]] | None = None,
+    ) -> None:
         self.state_dir, self.run_id, self.drill, self.target_name = state_dir, run_id, drill, target_name
         self._execute = execute
         self._verify = verify
@@ -98,8 +105,9 @@ class DrillRun:
         self._install()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self._unwinding = True
         for _ in range(5):
             try:
@@ -113,15 +121,23 @@ class DrillRun:
 
     def _finish(self, exc: BaseException | None) -> None:
         state = self._state
-        status = "completed" if exc is None else "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-        state.update(status=status, phase="undo", error=None if exc is None else f"{type(exc).__name__}: {exc}")
+        status = (
+            "completed" if exc is None else "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+        )
+        state.update(
+            status=status, phase="undo", error=None if exc is None else f"{type(exc).__name__}: {exc}"
+        )
         while self._cleanups:
             with contextlib.suppress(Exception):
                 self._cleanups.pop()()
         unwind(state, self._execute)
         after = self._verify() if self._verify else {}
-        state.update(phase="done", finished_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), steady_after=after,
-                     undo_complete=not state.pending())
+        state.update(
+            phase="done",
+            finished_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            steady_after=after,
+            undo_complete=not state.pending(),
+        )
 
     # -- signals ------------------------------------------------------------------------------------------
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:

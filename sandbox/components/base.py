@@ -74,9 +74,13 @@ class Component(ABC):
             return ComponentStatus(self.name, self.address(ctx), None, False, f"skipped: {reason}", True)
         try:
             detail, healthy = self.probe(ctx), True
-        except Exception as exc:
+        except Exception as exc:  # any probe failure is "unhealthy", shown in the table
             detail, healthy = f"{type(exc).__name__}: {exc}"[:300], False
-        return ComponentStatus(self.name, self.address(ctx), self.pid(ctx), healthy, detail)
+        try:
+            pid = self.pid(ctx)
+        except SandboxError:  # e.g. the server binary is not installed
+            pid = None
+        return ComponentStatus(self.name, self.address(ctx), pid, healthy, detail)
 
 
 class ProcessComponent(Component):

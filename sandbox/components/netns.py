@@ -166,6 +166,8 @@ class NetNamespaces(Component):
 
     def probe(self, ctx: RunContext) -> str:
         """Every namespace and host address exists, forwarding is on, the isolation chain is complete."""
+        if not self.owner_file(ctx.cfg).exists():
+            raise SandboxError(self.name, "not created by this run dir")
         wanted = vantages(ctx.cfg)
         missing = {v.netns for v in wanted} - existing_namespaces()
         missing |= {v.host_addr for v in wanted} - host_addresses()
@@ -191,6 +193,11 @@ class NetNamespaces(Component):
         for vantage in vantages(ctx.cfg):
             _build(vantage)
         install_chain("filter", self.chain(ctx.cfg), ("FORWARD",), isolation_rules(ctx.cfg))
+        self.owner_file(ctx.cfg).write_text(" ".join(v.netns for v in vantages(ctx.cfg)) + "\n")
+
+    def owner_file(self, cfg: SandboxConfig) -> Path:
+        """Names the namespaces this run dir created (namespaces are host-wide, run dirs are not)."""
+        return cfg.path("netns", "created")
 
     def _enable_forwarding(self, cfg: SandboxConfig) -> None:
         # shared by every sandbox on this host: the first one up saves the original value
@@ -208,6 +215,7 @@ class NetNamespaces(Component):
                 procs.run(["ip", "netns", "del", vantage.netns], check=False)
             procs.run(["ip", "link", "del", vantage.host_if], check=False)
         remove_chain("filter", self.chain(ctx.cfg), ("FORWARD",))
+        self.owner_file(ctx.cfg).unlink(missing_ok=True)
         if FORWARD_SAVED.exists() and not other_sandbox_chains(self.chain(ctx.cfg)):
             IP_FORWARD.write_text(FORWARD_SAVED.read_text())
             FORWARD_SAVED.unlink()

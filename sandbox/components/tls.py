@@ -71,9 +71,10 @@ def _write(path: Path, data: bytes, mode: int) -> None:
 def _pem_key(key: Any) -> bytes:
     from cryptography.hazmat.primitives import serialization
 
-    return key.private_bytes(
+    pem: bytes = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
+    return pem
 
 
 def _sans(ips: Sequence[str]) -> Any:

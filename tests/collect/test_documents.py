@@ -76,8 +76,12 @@ def test_pseudo_yaml_that_does_not_parse_is_read_leniently(blocks: tuple[ConfigB
 
 
 def test_live_objects_are_fed_as_plain_dicts() -> None:
-    live = {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "web"},
-            "spec": {"maxReplicas": 10, "minReplicas": 2, "scaleTargetRef": {"name": "web"}}}
+    live = {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": "web"},
+        "spec": {"maxReplicas": 10, "minReplicas": 2, "scaleTargetRef": {"name": "web"}},
+    }
     (hpa,) = objects_from_dicts([live], "cluster:tenant-a")
     assert (hpa.kind, hpa.name, hpa.file) == ("HorizontalPodAutoscaler", "web", "cluster:tenant-a")
     assert hpa.find_line("maxReplicas") is None and hpa.cite_of("maxReplicas") == "cluster:tenant-a:0"

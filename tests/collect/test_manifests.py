@@ -95,5 +95,5 @@ def test_a_missing_path_is_an_error(tmp_path: Path) -> None:
 
 def test_a_folder_without_manifests_is_an_error(tmp_path: Path) -> None:
     _write(tmp_path, "README.md", "# nothing")
-    with pytest.raises(ManifestError, match="no \\*.yaml"):
+    with pytest.raises(ManifestError, match=r"no \*\.yaml"):
         collect_manifests(tmp_path)

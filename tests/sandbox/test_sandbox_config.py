@@ -78,3 +78,13 @@ def test_secrets_are_generated_once_private_and_reused(tmp_path: Path) -> None:
     assert (tmp_path / "secrets.env").stat().st_mode & 0o777 == 0o600
     assert secrets_env.load_or_create(cfg) == first
     assert all(line.startswith("export ") for line in (tmp_path / "secrets.env").read_text().splitlines())
+
+
+def test_namespace_components_are_skipped_with_a_reason_when_disabled(tmp_path: Path) -> None:
+    from sandbox.manager import components
+
+    cfg = SandboxConfig(run_dir=tmp_path, namespaces=False)
+    ctx = RunContext(cfg, {})
+    rows = [c.status(ctx) for c in components(cfg) if c.name == "netns" or c.name.startswith("tenant-svc")]
+    assert len(rows) == 5
+    assert all(r.skipped and not r.healthy and "disabled" in r.detail for r in rows)

@@ -8,7 +8,7 @@ with its own key (their ids are what the other tenants then ask for), and a vali
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import requests
@@ -64,12 +64,21 @@ class _Prober:
     probes: list[HttpProbe] = field(default_factory=list)
     lists: dict[tuple[str, str], Reply] = field(default_factory=dict)
 
-    def probe(self, actor: str, kind: str, expect: str, path: str, headers: dict[str, str], credential: str,
-              other: str | None = None) -> Reply:
+    def probe(
+        self,
+        actor: str,
+        kind: str,
+        expect: str,
+        path: str,
+        headers: dict[str, str],
+        credential: str,
+        other: str | None = None,
+    ) -> Reply:
         reply = send(self.session, self.http, "GET", path, headers)
         foreign, own = canaries_in(reply.text, actor, self.slugs)
-        self.probes.append(HttpProbe(actor, kind, expect, "GET", path, credential, reply.status, foreign, own,
-                                     other))
+        self.probes.append(
+            HttpProbe(actor, kind, expect, "GET", path, credential, reply.status, foreign, own, other)
+        )
         return reply
 
     def own_list(self, tenant: str, path: str, headers: dict[str, str]) -> Reply:
@@ -86,55 +95,99 @@ def _own_ids(prober: _Prober, tenant: Tenant, resources: Sequence[TenantResource
     """Per resource, one id of `tenant`'s own (listed, then fetched by id as the allowed side)."""
     found = {}
     for res in resources:
-        ids = ids_in(prober.own_list(tenant.slug, res.list, _key_headers(tenant)).json(), res.field, res.id_field)
+        ids = ids_in(
+            prober.own_list(tenant.slug, res.list, _key_headers(tenant)).json(), res.field, res.id_field
+        )
         if ids:
             found[res.name] = ids[0]
-            prober.probe(tenant.slug, "own-item", "allow", res.item.format(id=ids[0]), _key_headers(tenant),
-                         "own API key")
+            prober.probe(
+                tenant.slug,
+                "own-item",
+                "allow",
+                res.item.format(id=ids[0]),
+                _key_headers(tenant),
+                "own API key",
+            )
     return found
 
 
-def _cross_tenant(prober: _Prober, a: Tenant, b: Tenant, ids: dict[str, str], binding: IsolationBinding) -> None:
+def _cross_tenant(
+    prober: _Prober, a: Tenant, b: Tenant, ids: dict[str, str], binding: IsolationBinding
+) -> None:
     resources, header = binding.resources, binding.tenant_header
     for res in resources:
         if res.name in ids:
-            prober.probe(a.slug, "idor", "refuse", res.item.format(id=ids[res.name]), _key_headers(a),
-                         f"own API key, {b.slug}'s {res.name} id", b.slug)
+            prober.probe(
+                a.slug,
+                "idor",
+                "refuse",
+                res.item.format(id=ids[res.name]),
+                _key_headers(a),
+                f"own API key, {b.slug}'s {res.name} id",
+                b.slug,
+            )
     spoofed = {**_key_headers(a), header: b.slug}
-    prober.probe(a.slug, "spoofed-header", "refuse", resources[0].list, spoofed, f"own API key + {header}: {b.slug}",
-                 b.slug)
+    prober.probe(
+        a.slug,
+        "spoofed-header",
+        "refuse",
+        resources[0].list,
+        spoofed,
+        f"own API key + {header}: {b.slug}",
+        b.slug,
+    )
 
 
-def _jwt_probes(prober: _Prober, tenants: Sequence[Tenant], path: str, key: str | None,
-                names: tokens.TokenClaims, now: float) -> None:
-    def bearer(token: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {token}"}
+def _bad_tokens(
+    tenant: str, other: str, key: str | None, names: tokens.TokenClaims, now: float
+) -> list[tuple[str, str, str]]:
+    """(kind, description, token) of every tampered JWT presented as `tenant`."""
+    bad = [
+        ("jwt-alg-none", "JWT alg none", tokens.unsigned_token(tenant, now, names)),
+        ("jwt-wrong-key", "JWT signed with a random key", tokens.wrong_key_token(tenant, now, names)),
+    ]
+    if key is not None:
+        valid = tokens.valid_token(key, tenant, now, names)
+        bad += [
+            ("jwt-expired", "expired JWT", tokens.expired_token(key, tenant, now, names)),
+            (
+                "jwt-foreign-claims",
+                f"own JWT, tenant claim rewritten to {other}",
+                tokens.with_foreign_tenant(valid, other, names),
+            ),
+        ]
+    return bad
 
+
+def _jwt_probes(
+    prober: _Prober,
+    tenants: Sequence[Tenant],
+    path: str,
+    key: str | None,
+    names: tokens.TokenClaims,
+    now: float,
+) -> None:
     for i, tenant in enumerate(tenants):
         other = tenants[(i + 1) % len(tenants)].slug
-        attempts: list[tuple[str, str, Callable[[], str]]] = [
-            ("jwt-alg-none", "JWT alg none", lambda: tokens.unsigned_token(tenant.slug, now, names)),
-            ("jwt-wrong-key", "JWT signed with a random key", lambda: tokens.wrong_key_token(tenant.slug, now, names)),
-        ]
         if key is not None:
-            prober.probe(tenant.slug, "jwt-valid", "allow", path, bearer(tokens.valid_token(key, tenant.slug, now, names)),
-                         "valid JWT")
-            valid = tokens.valid_token(key, tenant.slug, now, names)
-            attempts += [
-                ("jwt-expired", "expired JWT", lambda: tokens.expired_token(key, tenant.slug, now, names)),
-                ("jwt-foreign-claims", f"own JWT, tenant claim rewritten to {other}",
-                 lambda: tokens.with_foreign_tenant(valid, other, names)),
-            ]
-        for kind, credential, make in attempts:
-            prober.probe(tenant.slug, kind, "refuse", path, bearer(make()), credential,
-                         other if kind == "jwt-foreign-claims" else None)
+            token = tokens.valid_token(key, tenant.slug, now, names)
+            prober.probe(
+                tenant.slug, "jwt-valid", "allow", path, {"Authorization": f"Bearer {token}"}, "valid JWT"
+            )
+        for kind, credential, token in _bad_tokens(tenant.slug, other, key, names, now):
+            foreign = other if kind == "jwt-foreign-claims" else None
+            headers = {"Authorization": f"Bearer {token}"}
+            prober.probe(tenant.slug, kind, "refuse", path, headers, credential, foreign)
 
 
-def collect_api_isolation(http: HttpEndpoint, tenants: Sequence[Tenant], binding: IsolationBinding,
-                          now: float | None = None) -> ApiIsolation:
+def collect_api_isolation(
+    http: HttpEndpoint, tenants: Sequence[Tenant], binding: IsolationBinding, now: float | None = None
+) -> ApiIsolation:
     """Probe the API as each tenant: own resources (allowed), other tenants' by id, spoofed header, JWTs."""
     if len(tenants) < 2 or not binding.resources:
-        raise CollectionError(http.base_url, "need two tenants and at least one resource (bindings.isolation)")
+        raise CollectionError(
+            http.base_url, "need two tenants and at least one resource (bindings.isolation)"
+        )
     slugs = tuple(t.slug for t in tenants)
     notes = []
     with session_for(http) as session:
@@ -144,9 +197,18 @@ def collect_api_isolation(http: HttpEndpoint, tenants: Sequence[Tenant], binding
             for b in tenants:
                 if a is not b:
                     _cross_tenant(prober, a, b, own[b.slug], binding)
-        key = secret(binding.jwt_secret_env, key="bindings.isolation.jwt_secret_env") if binding.jwt_secret_env else None
+        key = (
+            secret(binding.jwt_secret_env, key="bindings.isolation.jwt_secret_env")
+            if binding.jwt_secret_env
+            else None
+        )
         if key is None:
-            notes.append("no JWT secret bound (bindings.isolation.jwt_secret_env): valid/expired/rewritten JWTs not tried")
+            notes.append(
+                "no JWT secret bound (bindings.isolation.jwt_secret_env): "
+                "valid/expired/rewritten JWTs not tried"
+            )
         names = tokens.TokenClaims(binding.jwt_tenant_claim, binding.jwt_subject_claim)
-        _jwt_probes(prober, tenants, binding.resources[0].list, key, names, time.time() if now is None else now)
+        _jwt_probes(
+            prober, tenants, binding.resources[0].list, key, names, time.time() if now is None else now
+        )
     return ApiIsolation(http.base_url, slugs, tuple(prober.probes), tuple(notes))

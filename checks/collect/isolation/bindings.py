@@ -8,7 +8,8 @@ Under a target's `bindings` (names of environment variables only, never secret v
       tenant_service_port: 8080
       resources:
         - {name: provider, list: /api/v1/providers, field: providers, item: "/api/v1/providers/{id}"}
-    special_category: {tenant: psico-palermo, create: ..., item: ..., refs: {...}, body: {...}, log_files: [...]}
+    special_category: {tenant: psico-palermo, create: ..., item: ..., refs: {...}, body: {...},
+                       log_files: [...]}
     webhooks: {route: ..., secret_env: ..., signature_header: ..., timestamp_header: ...}
     edge: {auth_routes: [...], waf: false}
 """
@@ -20,7 +21,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from checks.errors import ConfigError
-from checks.targets import Target
+from checks.targets import Target, Tenant
 
 
 class _Strict(BaseModel):
@@ -102,3 +103,13 @@ def parse_binding(target: Target, name: str, model: type[M]) -> M | None:
         err = exc.errors()[0]
         key = f"bindings.{name}." + ".".join(str(p) for p in err["loc"])
         raise ConfigError("targets.yaml", err["msg"], key=key) from None
+
+
+def isolation_binding(target: Target) -> IsolationBinding:
+    """The target's `isolation` binding, or the defaults (no JWT secret, no resources, no service port)."""
+    return parse_binding(target, "isolation", IsolationBinding) or IsolationBinding()
+
+
+def tenant_named(target: Target, slug: str) -> Tenant | None:
+    """The target's test tenant with this slug."""
+    return next((t for t in target.tenants if t.slug == slug), None)

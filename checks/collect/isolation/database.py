@@ -97,24 +97,39 @@ def _counted(conn: psycopg.Connection[Any], query: sql.Composed, base: SqlProbe)
     except psycopg.Error as exc:
         if not _refusal(exc):
             raise CollectionError(base.role, f"{text!r} failed: {exc}") from exc
-        return SqlProbe(base.role, base.tenant, base.kind, base.table, text, True, error=str(exc).splitlines()[0])
+        return SqlProbe(
+            base.role, base.tenant, base.kind, base.table, text, True, error=str(exc).splitlines()[0]
+        )
     counts = {str(t): int(n) for t, n in rows}
     own = counts.get(base.tenant or "", 0)
-    return SqlProbe(base.role, base.tenant, base.kind, base.table, text, False, sum(counts.values()), own,
-                    sum(counts.values()) - own, tuple(sorted(counts)))
+    return SqlProbe(
+        base.role,
+        base.tenant,
+        base.kind,
+        base.table,
+        text,
+        False,
+        sum(counts.values()),
+        own,
+        sum(counts.values()) - own,
+        tuple(sorted(counts)),
+    )
 
 
 def _read_sql(table: TableSecurity, column: str) -> sql.Composed:
     col = sql.Identifier(column)
     return sql.SQL("SELECT {}::text, count(*) FROM {} GROUP BY 1").format(
-        col, sql.Identifier(table.schema, table.table))
+        col, sql.Identifier(table.schema, table.table)
+    )
 
 
-def _update_probe(conn: psycopg.Connection[Any], role: str, tenant: str, table: TableSecurity,
-                  column: str) -> SqlProbe:
+def _update_probe(
+    conn: psycopg.Connection[Any], role: str, tenant: str, table: TableSecurity, column: str
+) -> SqlProbe:
     col = sql.Identifier(column)
     query = sql.SQL("UPDATE {} SET {} = {} WHERE {} <> {}").format(
-        sql.Identifier(table.schema, table.table), col, col, col, sql.Literal(tenant))
+        sql.Identifier(table.schema, table.table), col, col, col, sql.Literal(tenant)
+    )
     text = query.as_string(conn)
     try:
         with conn.transaction(force_rollback=True):
@@ -131,8 +146,15 @@ def _set_context(conn: psycopg.Connection[Any], setting: str, value: str, local:
     conn.execute("SELECT set_config(%s, %s, %s)", (setting, value, local))
 
 
-def _tenant_probes(conn: psycopg.Connection[Any], role: str, tenant: str, others: Sequence[str],
-                   tables: Sequence[TableSecurity], column: str, setting: str | None) -> list[SqlProbe]:
+def _tenant_probes(
+    conn: psycopg.Connection[Any],
+    role: str,
+    tenant: str,
+    others: Sequence[str],
+    tables: Sequence[TableSecurity],
+    column: str,
+    setting: str | None,
+) -> list[SqlProbe]:
     probes = []
     for table in tables:
         base = SqlProbe(role, tenant, "read", table.name, "", False)
@@ -146,8 +168,9 @@ def _tenant_probes(conn: psycopg.Connection[Any], role: str, tenant: str, others
     return probes
 
 
-def _schema_access(conn: psycopg.Connection[Any], role: str, tenant: str,
-                   schemas: Sequence[str]) -> list[SchemaAccess]:
+def _schema_access(
+    conn: psycopg.Connection[Any], role: str, tenant: str, schemas: Sequence[str]
+) -> list[SchemaAccess]:
     out = []
     for schema in schemas:
         row = conn.execute("SELECT has_schema_privilege(current_user, %s, 'USAGE')", (schema,)).fetchone()
@@ -155,15 +178,25 @@ def _schema_access(conn: psycopg.Connection[Any], role: str, tenant: str,
     return out
 
 
-def _app_probes(conn: psycopg.Connection[Any], role: str, tenants: Sequence[str],
-                tables: Sequence[TableSecurity], column: str, setting: str | None) -> list[SqlProbe]:
-    probes = [_counted(conn, _read_sql(t, column), SqlProbe(role, None, "no-context", t.name, "", False))
-              for t in tables]
+def _app_probes(
+    conn: psycopg.Connection[Any],
+    role: str,
+    tenants: Sequence[str],
+    tables: Sequence[TableSecurity],
+    column: str,
+    setting: str | None,
+) -> list[SqlProbe]:
+    probes = [
+        _counted(conn, _read_sql(t, column), SqlProbe(role, None, "no-context", t.name, "", False))
+        for t in tables
+    ]
     for tenant in tenants if setting else ():
         with conn.transaction(force_rollback=True):
             _set_context(conn, setting or "", tenant, local=True)
-            probes += [_counted(conn, _read_sql(t, column), SqlProbe(role, tenant, "app-context", t.name, "", False))
-                       for t in tables]
+            probes += [
+                _counted(conn, _read_sql(t, column), SqlProbe(role, tenant, "app-context", t.name, "", False))
+                for t in tables
+            ]
     return probes
 
 
@@ -176,12 +209,15 @@ def collect_tenant_tables(node: PgNode, column: str) -> tuple[TableSecurity, ...
 
 def _role_of(tenant: Tenant) -> str:
     if not tenant.db_role or not tenant.db_password_env:
-        raise ConfigError("targets.yaml", "tenant has no db_role/db_password_env", key=f"tenants.{tenant.slug}")
+        raise ConfigError(
+            "targets.yaml", "tenant has no db_role/db_password_env", key=f"tenants.{tenant.slug}"
+        )
     return tenant.db_role
 
 
-def collect_database_isolation(node: PgNode, tenants: Sequence[Tenant], *, column: str = "tenant_id",
-                               context_setting: str | None = None) -> DatabaseIsolation:
+def collect_database_isolation(
+    node: PgNode, tenants: Sequence[Tenant], *, column: str = "tenant_id", context_setting: str | None = None
+) -> DatabaseIsolation:
     """Probe every tenant table with every tenant's role, and with the app role with and without context."""
     tables = collect_tenant_tables(node, column)
     if not tables:
@@ -192,8 +228,9 @@ def collect_database_isolation(node: PgNode, tenants: Sequence[Tenant], *, colum
     access: list[SchemaAccess] = []
     for tenant in tenants:
         role, others = _role_of(tenant), [s for s in slugs if s != tenant.slug]
-        with connect(node, f"tenants.{tenant.slug}.db_password_env", user=role,
-                     password_env=tenant.db_password_env) as conn:
+        with connect(
+            node, f"tenants.{tenant.slug}.db_password_env", user=role, password_env=tenant.db_password_env
+        ) as conn:
             probes += _tenant_probes(conn, role, tenant.slug, others, tables, column, context_setting)
             access += _schema_access(conn, role, tenant.slug, schemas)
     with connect(node, "postgres.primary.password_env") as conn:

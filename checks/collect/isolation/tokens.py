@@ -41,7 +41,7 @@ def expired_token(secret: str, tenant: str, now: float, names: TokenClaims = Tok
 
 def unsigned_token(tenant: str, now: float, names: TokenClaims = TokenClaims()) -> str:
     """`alg: none`, no signature."""
-    return jwt.encode(_payload(tenant, now + TOKEN_LIFETIME_S, names), None, algorithm="none")
+    return jwt.encode(_payload(tenant, now + TOKEN_LIFETIME_S, names), "", algorithm="none")
 
 
 def wrong_key_token(tenant: str, now: float, names: TokenClaims = TokenClaims()) -> str:

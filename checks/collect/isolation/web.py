@@ -35,19 +35,37 @@ def session_for(endpoint: HttpEndpoint) -> requests.Session:
     return requests.Session()
 
 
-def send(session: requests.Session, endpoint: HttpEndpoint, method: str, path: str,
-         headers: dict[str, str] | None = None, *, data: bytes | None = None, json: Any = None) -> Reply:
+def send(
+    session: requests.Session,
+    endpoint: HttpEndpoint,
+    method: str,
+    path: str,
+    headers: dict[str, str] | None = None,
+    *,
+    data: bytes | None = None,
+    json: Any = None,
+) -> Reply:
     """One request; no answer raises TargetUnreachable, any other transport failure CollectionError."""
     url = endpoint.base_url.rstrip("/") + path
     try:
         # verify per request: a session-level setting loses to REQUESTS_CA_BUNDLE in the environment
-        response = session.request(method, url, headers=headers or {}, data=data, json=json,
-                                   timeout=endpoint.timeout_s, allow_redirects=False, verify=verify_option(endpoint))
+        response = session.request(
+            method,
+            url,
+            headers=headers or {},
+            data=data,
+            json=json,
+            timeout=endpoint.timeout_s,
+            allow_redirects=False,
+            verify=verify_option(endpoint),
+        )
     except requests.ConnectionError as exc:
         raise TargetUnreachable(url, f"no answer: {exc}") from exc
     except requests.RequestException as exc:
         raise CollectionError(url, f"request failed: {exc}") from exc
-    return Reply(url, response.status_code, {k.lower(): v for k, v in response.headers.items()}, response.text)
+    return Reply(
+        url, response.status_code, {k.lower(): v for k, v in response.headers.items()}, response.text
+    )
 
 
 def ids_in(body: Any, field: str, id_field: str) -> list[str]:
@@ -55,4 +73,6 @@ def ids_in(body: Any, field: str, id_field: str) -> list[str]:
     items = body.get(field) if isinstance(body, dict) else None
     if not isinstance(items, list):
         return []
-    return [str(item[id_field]) for item in items if isinstance(item, dict) and item.get(id_field) is not None]
+    return [
+        str(item[id_field]) for item in items if isinstance(item, dict) and item.get(id_field) is not None
+    ]

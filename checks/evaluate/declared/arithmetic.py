@@ -89,6 +89,8 @@ def _parts(claim: Claim) -> Verdict | None:
     if converted is None:
         return None
     shown = f"{fmt(values[1])} / {fmt(values[0])}" if ratio else " + ".join(fmt(v) for v in values)
+    if len(values) == 1:
+        shown = "the single part"
     ok = _compare(converted, claim, bound)
     verb = "holds" if ok else "does not hold"
     reason = (
@@ -131,7 +133,7 @@ def _low_high(claim: Claim) -> Verdict | None:
             problems.append(f"x{regions} is {fmt(scaled[0])}-{fmt(scaled[1])}, not {total[0]}-{total[1]}")
     reason = "; ".join(problems) or (
         f"items sum to {fmt(sums[0])}-{fmt(sums[1])} as stated"
-        + (f", x{regions} = {total[0]}-{total[1]}" if regions and total else "")
+        + (f", x{regions} = {fmt(float(total[0]))}-{fmt(float(total[1]))}" if regions and total else "")
     )
     return _judged(claim, not problems, reason, sums=list(sums), bound=list(want), regions=regions)
 

@@ -1,19 +1,20 @@
 """Error budgets: an availability target's allowed downtime per window against stated recovery times.
 
 Budget = (1 - target) x window (the claim's scope.window, else 30 days): 99.99% over 30 d is 4.32 min.
-- A recovery-time objective (rto, recovery_time, failover_time, restore_time) of the same system (and the same
-  component, when both name one) longer than the budget means one incident at the full RTO exhausts the
-  window's budget: reported as INCONCLUSIVE (the target survives only if such incidents are rarer than
-  budget / RTO per window), never DISPROVEN, since an RTO is a maximum, not a frequency.
-- Stated MTTR and MTBF (metrics mttr/mtbf) imply availability MTBF / (MTBF + MTTR): below the target (or below
-  a stated uptime) it is DISPROVEN: the document's own reliability figures cannot give its availability.
+- A recovery-time objective (rto, recovery_time, failover_time, restore_time) stated in the same document
+  (for the same component, when both name one) longer than the budget means one incident at the full RTO
+  exhausts the window's budget: reported as INCONCLUSIVE (the target survives only if such incidents are
+  rarer than budget / RTO per window), never DISPROVEN, since an RTO is a maximum, not a frequency.
+- Stated MTTR (metric mttr, or a mean recovery time) and MTBF imply availability MTBF / (MTBF + MTTR):
+  below the target (or below a stated uptime) it is DISPROVEN: the document's own reliability figures
+  cannot give its availability.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from checks.evaluate.declared.common import DURATION_S, finding, fmt, number, seconds
+from checks.evaluate.declared.common import DURATION_S, finding, fmt, number, seconds, source_files
 from checks.ledger import Claim
 from checks.verdicts import Outcome, Verdict
 
@@ -45,7 +46,14 @@ def analyze(claims: Sequence[Claim]) -> list[Verdict]:
         )
         if claim.is_waived or target is None or claim.unit != "%":
             continue
-        same = [c for c in claims if c.system == claim.system and c.id != claim.id and not c.is_waived]
+        same = [
+            c
+            for c in claims
+            if c.system == claim.system
+            and c.id != claim.id
+            and not c.is_waived
+            and source_files(c) & source_files(claim)
+        ]
         out.extend(_recoveries(claim, target, same))
         verdict = _mttr(claim, target, same)
         if verdict is not None:
@@ -97,7 +105,10 @@ def _mttr(claim: Claim, target: float, others: Sequence[Claim]) -> Verdict | Non
     def stated_minutes(metric: str) -> tuple[float, Claim] | None:
         for other in others:
             value = number(other.stated_value)
-            converted = seconds(value, other.unit) if other.metric == metric and value is not None else None
+            named = other.metric == metric or (
+                metric == "mttr" and other.metric in RECOVERY and other.scope.statistic == "mean"
+            )
+            converted = seconds(value, other.unit) if named and value is not None else None
             if converted is not None and _same_component(claim, other):
                 return converted / 60, other
         return None

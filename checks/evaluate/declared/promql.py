@@ -66,7 +66,13 @@ def _threshold(expr: str) -> float | None:
 def _absolute_rate(rule: AlertRule) -> RuleProblem | None:
     counter = RATE_OF_COUNTER.search(rule.expr)
     threshold = _threshold(rule.expr)
-    if not counter or "cpu_usage_seconds" in counter.group(1) or "/" in rule.expr or threshold is None:
+    if (
+        not counter
+        or not counter.group(1).endswith(("_total", "_count"))
+        or "cpu_usage_seconds" in counter.group(1)
+    ):
+        return None
+    if "/" in rule.expr or "histogram_quantile" in rule.expr or threshold is None:
         return None
     worded = any(w in rule.description.lower() for w in PERCENT_WORDS)
     if threshold >= 1 and not worded:

@@ -15,14 +15,27 @@ DAY14 = "004_51559c022b15dff1.txt"
 DAY08 = "003_05e30b35ee0cdd0e.txt"
 
 
-def claim(claim_id: str = "BP-T-01", *, system: str = "BarberPro", file: str = DAY14, line: int = 1,
-          end_line: int | None = None, check: str = "http.latency", category: str = "latency",
-          **fields: Any) -> Claim:
+def claim(
+    claim_id: str = "BP-T-01",
+    *,
+    system: str = "BarberPro",
+    file: str = DAY14,
+    line: int = 1,
+    end_line: int | None = None,
+    check: str = "http.latency",
+    category: str = "latency",
+    **fields: Any,
+) -> Claim:
     """A valid claim with one source; any Claim field may be overridden."""
     data: dict[str, Any] = {
-        "id": claim_id, "system": system, "category": category, "statement": "A test claim.",
+        "id": claim_id,
+        "system": system,
+        "category": category,
+        "statement": "A test claim.",
         "sources": [{"file": file, "line": line, "end_line": end_line, "quote": "quote"}],
-        "metric": "api_response_time", "check": check, "method": "A test method.",
+        "metric": "api_response_time",
+        "check": check,
+        "method": "A test method.",
     }
     data.update(fields)
     return Claim.model_validate(data)
@@ -40,8 +53,9 @@ def real_config(system: str = "BarberPro") -> DeclaredConfig:
     return DeclaredConfig(real_blocks(), owners)
 
 
-def yaml_config(text: str, file: str = "test.yaml", system: str | None = None, kind: str = "yaml",
-                first_line: int = 1) -> DeclaredConfig:
+def yaml_config(
+    text: str, file: str = "test.yaml", system: str | None = None, kind: str = "yaml", first_line: int = 1
+) -> DeclaredConfig:
     """A config index holding one block made from text (lines numbered from `first_line`)."""
     numbered = tuple((first_line + i, t) for i, t in enumerate(text.splitlines()))
     return DeclaredConfig((make_block(file, numbered, kind, system),), {})

@@ -1,0 +1,67 @@
+"""Latency seen from a vantage point (local, network namespace, ssh host): connect, TLS and server time apart."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from checks.collect.http import verify_option
+from checks.errors import CollectionError, TargetUnreachable
+from checks.ledger import project_root
+from checks.targets import HttpEndpoint, VantagePoint
+
+PROBE = Path(__file__).with_name("geo_probe.py")
+
+
+@dataclass(frozen=True)
+class VantageLatency:
+    """Requests from one vantage point: per-request connect, TLS, time-to-first-byte and total (ms)."""
+
+    vantage: str
+    city: str | None
+    url: str
+    connect_ms: tuple[float, ...]
+    tls_ms: tuple[float, ...]
+    ttfb_ms: tuple[float, ...]
+    total_ms: tuple[float, ...]
+    statuses: tuple[int, ...]
+    errors: tuple[str, ...]
+
+
+def _command(vantage: VantagePoint, args: list[str]) -> list[str]:
+    script = [sys.executable, str(PROBE), *args]
+    if vantage.kind == "local":
+        return script
+    if vantage.kind == "netns":
+        if shutil.which("ip") is None or not vantage.netns:
+            raise CollectionError(f"vantage {vantage.name}", "needs `ip netns` and a namespace name")
+        return ["ip", "netns", "exec", vantage.netns, *script]
+    raise CollectionError(f"vantage {vantage.name}", f"vantage kind {vantage.kind!r} has no probe runner yet")
+
+
+def collect_vantage_latency(vantage: VantagePoint, http: HttpEndpoint, path: str, count: int,
+                            header: tuple[str, str] = ("", "")) -> VantageLatency:
+    """Run the probe `count` times from `vantage` against the gateway as addressed from there."""
+    base = vantage.gateway_url or http.base_url
+    url = base.rstrip("/") + path
+    ca = verify_option(http)
+    args = [url, str(count), http.server_hostname or "localhost", ca if isinstance(ca, str) else "", *header]
+    try:
+        done = subprocess.run(_command(vantage, args), capture_output=True, text=True, timeout=30 + count,
+                              cwd=project_root(), check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise TargetUnreachable(url, f"probe from {vantage.name} timed out") from exc
+    if done.returncode != 0:
+        raise CollectionError(f"vantage {vantage.name}", done.stderr.strip()[-300:] or f"exit {done.returncode}")
+    body = json.loads(done.stdout)
+    samples = body["samples"]
+    if not samples:
+        raise TargetUnreachable(url, f"no request from {vantage.name} succeeded: {body['errors'][:2]}")
+    column = lambda key: tuple(float(s[key]) for s in samples)  # noqa: E731
+    return VantageLatency(vantage.name, vantage.city, url, column("connect_ms"), column("tls_ms"),
+                          column("ttfb_ms"), column("total_ms"), tuple(int(s["status"]) for s in samples),
+                          tuple(body["errors"]))

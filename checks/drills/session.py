@@ -1,0 +1,74 @@
+"""One run of each drill per test session, shared by every claim of its kind (a short certification run)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from checks.drills.catalog import DRILLS
+from checks.drills.topology import DrillEnv, drill_env
+from checks.evaluate.dr import DrillCapabilities
+from checks.targets import Target
+
+
+@dataclass(frozen=True)
+class DryRun:
+    """A drill that was not run: what it would have touched."""
+
+    drill: str
+    would: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NotRun:
+    """A drill that could not even start (no topology, a refusal, a configuration error)."""
+
+    drill: str
+    reason: str
+
+
+class DrillSession:
+    """Runs each drill at most once and hands the same evidence to every claim that asks."""
+
+    def __init__(self, target_name: str, target: Target, run_id: str, dry_run: bool) -> None:
+        self.target_name, self.target, self.run_id, self.dry_run = target_name, target, run_id, dry_run
+        self._env: DrillEnv | None = None
+        self._env_loaded = False
+        self._results: dict[str, Any] = {}
+
+    @property
+    def env(self) -> DrillEnv | None:
+        if not self._env_loaded:
+            self._env, self._env_loaded = drill_env(self.target_name, self.target), True
+        return self._env
+
+    def capabilities(self) -> DrillCapabilities:
+        """What this target lets drills exercise."""
+        env = self.env
+        if env is None:
+            return DrillCapabilities()
+        return DrillCapabilities(
+            postgres=env.postgres is not None,
+            promotion=env.postgres.settings.promotion if env.postgres else None,
+            redis=env.redis is not None,
+            rollout=env.rollout is not None,
+            backup=env.postgres is not None and env.backup is not None,
+        )
+
+    def result(self, drill: str) -> Any:
+        """The drill's evidence (run on first use), a DryRun, or NotRun. DrillInterrupted propagates."""
+        if drill not in self._results:
+            self._results[drill] = self._run(drill)
+        return self._results[drill]
+
+    def _run(self, drill: str) -> Any:
+        env = self.env
+        if env is None:
+            return NotRun(drill, f"target {self.target_name} has no drills binding")
+        plan, run = DRILLS[drill]
+        try:
+            if self.dry_run:
+                return DryRun(drill, tuple(plan(env, self.run_id)))
+            return run(env, self.run_id)
+        except Exception as exc:
+            return NotRun(drill, f"{type(exc).__name__}: {exc}")

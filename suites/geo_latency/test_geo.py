@@ -1,0 +1,55 @@
+"""Latency seen from the cities the documents name, measured from the target's vantage points."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+
+import pytest
+
+from checks.collect.geo import VantageLatency, collect_vantage_latency
+from checks.evaluate.geo import geo_latency_within
+from checks.ledger import Claim
+from checks.targets import Target, VantagePoint
+from fixtures.claims import claim_params
+from fixtures.endpoints import route_for
+from fixtures.judging import Judge
+
+SAMPLES = 80
+
+
+def _plain(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().strip().lower()
+
+
+def vantage_for(target: Target, claim: Claim) -> VantagePoint | None:
+    """The vantage point in the claim's city (scope.vantage or params.vantage_city)."""
+    city = claim.scope.vantage or claim.params.get("vantage_city")
+    if not city:
+        return None
+    return next((v for v in target.vantage_points if v.city and _plain(v.city) == _plain(str(city))), None)
+
+
+@pytest.fixture(scope="session")
+def vantage_latency(target: Target) -> Callable[[VantagePoint, str], VantageLatency]:
+    """Latency samples per (vantage point, route), taken once per session and shared by the claims."""
+    cache: dict[tuple[str, str], VantageLatency] = {}
+
+    def get(vantage: VantagePoint, path: str) -> VantageLatency:
+        if (vantage.name, path) not in cache:
+            assert target.http is not None
+            cache[(vantage.name, path)] = collect_vantage_latency(vantage, target.http, path, SAMPLES)
+        return cache[(vantage.name, path)]
+
+    return get
+
+
+@pytest.mark.parametrize("claim", claim_params("geo.latency"))
+def test_latency_from_city_within_bound(claim: Claim, judge: Judge, target: Target,
+                                        vantage_latency: Callable[[VantagePoint, str], VantageLatency]) -> None:
+    judge.settle_declared()
+    judge.need(target.http, "an HTTP endpoint")
+    city = claim.scope.vantage or claim.params.get("vantage_city") or claim.scope.regions
+    vantage = judge.need(vantage_for(target, claim), f"a vantage point in {city}")
+    route = judge.need(route_for(target, claim, "health"), "a route to measure")
+    judge(geo_latency_within(vantage_latency(vantage, route), claim))
