@@ -3,7 +3,7 @@
 nginx runs pinned to CPU 0, every load generator to CPU 1. wrk and Locust are closed-loop (20 connections /
 users, no think time): their rate is their maximum. Our engine is open-loop: its rate is the highest
 requested rate it sustains (achieved send rate and successful completions both >= 98% of requested, no
-errors, 99% of sends within 20 ms of their scheduled time) while recording every latency raw, found by bisection. Prints the three and our/Locust ratio.
+errors, 99% of sends within 50 ms of their scheduled time) while recording every latency raw, found by bisection. Prints the three and our/Locust ratio.
 
     python benchmarks/bench_rate.py [--seconds 5] [--rounds 2]
 """
@@ -26,7 +26,7 @@ from benchmarks.servers import nginx  # noqa: E402
 from checks.collect.load import LoadPlan, run_open_loop  # noqa: E402
 
 CONNECTIONS = 20
-MAX_LATENESS_P99_US = 20_000  # the generator keeps its schedule: 99% of sends within 20 ms of their time
+MAX_LATENESS_P99_US = 50_000  # keeps its schedule: 99% of sends within 50 ms (saturation shows as seconds)
 PATH = "/index.html"
 HERE = Path(__file__).resolve().parent
 

@@ -129,6 +129,7 @@ class Target(_Strict):
     runtime_env_file: str | None = None  # generated at run time (sandbox secrets), never committed
     http: HttpEndpoint | None = None
     tenants: tuple[Tenant, ...] = ()
+    probe_tenant: str | None = None  # the test identity whose request budget rate-limit probes may spend
     postgres: Postgres | None = None
     redis: Redis | None = None
     prometheus: Prometheus | None = None

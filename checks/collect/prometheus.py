@@ -73,3 +73,65 @@ def collect_availability_history(prom: Prometheus, window_s: float, now: float) 
     errors = query(prom, f'sum(increase(http_requests_total{{job="{job}",status=~"5.."}}[{span}]))')
     return AvailabilityHistory(job, window_s, now - first, len(points), sum(1 for _, v in points if v == 1.0),
                                total[0][1] if total else 0.0, errors[0][1] if errors else 0.0)
+
+
+@dataclass(frozen=True)
+class LiveRule:
+    """An alerting rule as the running Prometheus evaluates it."""
+
+    group: str
+    name: str
+    expr: str
+    for_s: float
+    eval_s: float
+    labels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class PrometheusSettings:
+    """The running server's configuration: retention, intervals, scrape jobs and alerting rules."""
+
+    url: str
+    retention: str
+    scrape_interval_s: float
+    evaluation_interval_s: float
+    job_scrape_s: dict[str, float]
+    rules: tuple[LiveRule, ...]
+
+
+def _duration_s(text: str) -> float:
+    from checks.evaluate.declared.common import prom_seconds
+
+    return prom_seconds(text, 60.0)
+
+
+def _get(prom: Prometheus, path: str) -> dict[str, object]:
+    url = prom.url.rstrip("/") + path
+    try:
+        response = requests.get(url, timeout=15)
+    except requests.ConnectionError as exc:
+        raise TargetUnreachable(url, f"no answer: {exc}") from exc
+    if response.status_code in (401, 403):
+        raise AccessDenied(url, f"refused ({response.status_code})")
+    if response.status_code != 200:
+        raise CollectionError(url, f"answered {response.status_code}")
+    return response.json()["data"]  # type: ignore[no-any-return]
+
+
+def collect_prometheus_settings(prom: Prometheus) -> PrometheusSettings:
+    """Read /status/flags, /status/config and /rules of the running server."""
+    import yaml
+
+    flags = _get(prom, "/api/v1/status/flags")
+    config = yaml.safe_load(str(_get(prom, "/api/v1/status/config")["yaml"])) or {}
+    glob = config.get("global") or {}
+    scrape = _duration_s(glob.get("scrape_interval", "1m"))
+    jobs = {str(j["job_name"]): _duration_s(j.get("scrape_interval", glob.get("scrape_interval", "1m")))
+            for j in config.get("scrape_configs") or []}
+    rules = tuple(
+        LiveRule(str(g["name"]), str(r["name"]), str(r.get("query", "")), float(r.get("duration", 0)),
+                 float(g.get("interval", 60)), dict(r.get("labels") or {}))
+        for g in _get(prom, "/api/v1/rules").get("groups", [])  # type: ignore[union-attr]
+        for r in g.get("rules", []) if r.get("type") == "alerting")
+    return PrometheusSettings(prom.url, str(flags.get("storage.tsdb.retention.time", "")), scrape,
+                              _duration_s(glob.get("evaluation_interval", "1m")), jobs, rules)

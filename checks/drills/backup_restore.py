@@ -79,8 +79,8 @@ def run_backup_restore(env: DrillEnv, run_id: str, log: Log = stderr_log) -> Res
     rec.finish(run.state, failure)
     source = env.backup.source if env.backup else "drill"
     done = rec.completed and rec.error is None
-    return RestoreResult(run_id, source, out.backup_s, out.restore_s, out.age_s, out.rows, out.archive_mode, done,
-                         rec.error, tuple(rec.events))
+    return RestoreResult(run_id, source, out.backup_s, out.restore_s, out.age_s, out.rows, out.archive_mode,
+                         done, rec.error, tuple(rec.events))
 
 
 @dataclass
@@ -102,7 +102,7 @@ def _drill(run: DrillRun, env: DrillEnv, topo: PgTopology, rec: Recorder, out: _
     pg_ops.query(topo.primary, f"insert into {table} (seq) values (1)", dbname=topo.dbname)
     out.archive_mode = str(pg_ops.query(topo.primary, "show archive_mode")[0][0])
     root = Path(tempfile.mkdtemp(prefix=f"claimcheck-scratch-{rec.run_id}-", dir=_scratch_parent(env)))
-    run.register(UndoAction("scratch.remove", {"root": str(root)}, f"stop and delete scratch instance {root}"))
+    run.register(UndoAction("scratch.remove", {"root": str(root)}, f"stop and delete scratch {root}"))
     (root / SCRATCH_MARKER).write_text(f"run {rec.run_id}\n")
     run.created("scratch-instance", str(root), "local filesystem")
     scratch = _scratch_node(topo, root)

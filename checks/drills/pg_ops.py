@@ -32,7 +32,7 @@ def query(
     import psycopg
 
     with psycopg.connect(admin_dsn(node, dbname), autocommit=True) as conn, conn.cursor() as cur:
-        cur.execute(statement.encode(), params)
+        cur.execute(statement.encode(), params or None)
         return list(cur.fetchall()) if cur.description else []
 
 

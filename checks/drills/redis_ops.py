@@ -31,7 +31,6 @@ def client(port: int, timeout_s: float = 1.0) -> Any:
         socket_timeout=timeout_s,
         socket_connect_timeout=timeout_s,
         retry=Retry(NoBackoff(), 0),
-        retry_on_timeout=False,
     )
 
 

@@ -58,8 +58,8 @@ def sandbox_env(target_name: str, target: Target, binding: DrillsBinding, state_
 def _proc(component: ProcessComponent, ctx: RunContext) -> dict[str, Any]:
     spec = component.spec(ctx)
     return {"name": spec.name, "argv": tuple(spec.argv), "markers": tuple(spec.markers), "log": str(spec.log),
-            "pidfile": str(component.pidfile(ctx)), "user": spec.user, "cwd": str(spec.cwd) if spec.cwd else None,
-            "env": dict(spec.env)}
+            "pidfile": str(component.pidfile(ctx)), "user": spec.user,
+            "cwd": str(spec.cwd) if spec.cwd else None, "env": dict(spec.env)}
 
 
 def _pg(ctx: RunContext, target: Target, settings: PgDrillBinding | None) -> PgTopology | None:
@@ -69,8 +69,8 @@ def _pg(ctx: RunContext, target: Target, settings: PgDrillBinding | None) -> PgT
     from sandbox.secrets_env import REPLICATION_PASSWORD
 
     primary, replica = PgPrimary(), PgReplica()
-    nodes = [PgNodeBinding(**_proc(c, ctx), port=c.port(ctx), data_dir=str(c.data(ctx)), socket_dir=str(c.home(ctx)))
-             for c in (primary, replica)]
+    nodes = [PgNodeBinding(**_proc(c, ctx), port=c.port(ctx), data_dir=str(c.data(ctx)),
+                           socket_dir=str(c.home(ctx))) for c in (primary, replica)]
     tuned = settings.model_copy(update={"replication_user": "replicator",
                                         "replication_password_env": REPLICATION_PASSWORD})
     return PgTopology(nodes[0], nodes[1], target.postgres.primary.dbname, tuned)

@@ -71,6 +71,7 @@ class DrillRun:
         self._verify = verify
         self._cleanups: list[Callable[[], None]] = []
         self._unwinding = False
+        self._late_signal: int | None = None
         self._previous: dict[int, Any] = {}
         self.state: StateFile | None = None
 
@@ -116,6 +117,10 @@ class DrillRun:
             except KeyboardInterrupt as again:  # a signal that raced the switch to deferred handling
                 self._state.data["signals"].append(f"{again} (before undo started; ignored)")
         self._restore()
+        if self._late_signal is not None and not isinstance(exc, KeyboardInterrupt):
+            # the undo finished despite the signal; now honour it
+            self._state.update(status="interrupted")
+            raise DrillInterrupted(self._late_signal) from exc
         if isinstance(exc, KeyboardInterrupt) and not isinstance(exc, DrillInterrupted):
             raise DrillInterrupted(signal.SIGINT) from exc
 
@@ -144,6 +149,7 @@ class DrillRun:
         name = signal.Signals(signum).name
         if self._unwinding:
             self._state.data["signals"].append(f"{name} during undo (ignored until the undo finished)")
+            self._late_signal = self._late_signal or signum
             return
         self._state.data["signals"].append(f"{name} during phase {self._state.data['phase']}")
         raise DrillInterrupted(signum)

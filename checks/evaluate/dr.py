@@ -142,7 +142,7 @@ def _no_recovery(claim: Claim, timeline: FailoverTimeline, what: str, bound: flo
 
 def rto_within(timeline: FailoverTimeline, claim: Claim, sla: Claim | None = None) -> Verdict:
     """RTO (first acknowledged write after the fault - fault) against the claim's bound (or `sla`'s)."""
-    source = sla if claim.comparator == "present" and sla is not None else claim
+    source = sla if claim.comparator in ("present", None) and sla is not None else claim
     bound, ev = bound_seconds(source), timeline_summary(timeline)
     if timeline.fault_at is None:
         return error(claim.id, f"drill did not reach the fault: {timeline.error}", evidence=ev)

@@ -14,8 +14,16 @@ from fixtures.claims import claim_params
 from fixtures.judging import Judge
 
 
+@pytest.fixture(scope="module")
+def shared() -> dict[str, object]:
+    """Evidence collected once and judged for every claim of this module (the probes are the same)."""
+    return {}
+
+
 @pytest.mark.parametrize("claim", claim_params("special_category.flow"))
-def test_special_category_data_contained(claim: Claim, judge: Judge, target: Target, run_id: str) -> None:
+def test_special_category_data_contained(
+    claim: Claim, judge: Judge, target: Target, shared: dict[str, object], run_id: str
+) -> None:
     judge.settle_declared()
     judge.need(target.http, "an HTTP endpoint")
     binding = judge.need(
@@ -23,4 +31,6 @@ def test_special_category_data_contained(claim: Claim, judge: Judge, target: Tar
         "where special-category records are written (bindings.special_category)",
     )
     tenant = judge.need(tenant_named(target, binding.tenant), f"the test tenant {binding.tenant!r}")
-    judge(special_category_contained(collect_canary_trail(target, tenant, binding, run_id), claim))
+    if "trail" not in shared:
+        shared["trail"] = collect_canary_trail(target, tenant, binding, run_id)
+    judge(special_category_contained(shared["trail"], claim))  # type: ignore[arg-type]

@@ -13,14 +13,20 @@ from fixtures.claims import claim_params
 from fixtures.judging import Judge
 
 
+@pytest.fixture(scope="module")
+def shared() -> dict[str, object]:
+    """Evidence collected once and judged for every claim of this module (the probes are the same)."""
+    return {}
+
+
 @pytest.mark.parametrize("claim", claim_params("isolation.database"))
-def test_tenant_rows_isolated(claim: Claim, judge: Judge, target: Target) -> None:
+def test_tenant_rows_isolated(claim: Claim, judge: Judge, target: Target, shared: dict[str, object]) -> None:
     judge.settle_declared()
     pg = judge.need(target.postgres, "a PostgreSQL section")
     tenants = [t for t in target.tenants if t.db_role and t.db_password_env]
     judge.need(tenants if len(tenants) >= 2 else None, "two tenants with database roles (tenants[].db_role)")
     binding = isolation_binding(target)
-    evidence = collect_database_isolation(
-        pg.primary, tenants, column=binding.tenant_column, context_setting=binding.context_setting
-    )
-    judge(tenants_isolated_in_database(evidence, claim))
+    if "db" not in shared:
+        shared["db"] = collect_database_isolation(pg.primary, tenants, column=binding.tenant_column,
+                                                  context_setting=binding.context_setting)
+    judge(tenants_isolated_in_database(shared["db"], claim))  # type: ignore[arg-type]

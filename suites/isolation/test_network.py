@@ -13,25 +13,27 @@ from fixtures.claims import claim_params
 from fixtures.judging import Judge
 
 
+@pytest.fixture(scope="module")
+def shared() -> dict[str, object]:
+    """Evidence collected once and judged for every claim of this module (the probes are the same)."""
+    return {}
+
+
 @pytest.mark.parametrize("claim", claim_params("isolation.network"))
-def test_tenant_networks_isolated(claim: Claim, judge: Judge, target: Target) -> None:
+def test_tenant_networks_isolated(
+    claim: Claim, judge: Judge, target: Target, shared: dict[str, object]
+) -> None:
     judge.settle_declared()
     cloud = target.aws is not None and target.aws.endpoint_url is None
-    if (
-        unmeasurable := network_claim_unmeasurable(
-            claim, has_kubernetes=target.kubernetes is not None, has_cloud_network=cloud
-        )
-    ) is not None:
-        judge(unmeasurable)
+    k8s = target.kubernetes is not None
+    live = network_claim_unmeasurable(claim, has_kubernetes=k8s, has_cloud_network=cloud)
+    if live is not None:
+        judge(live)
     pairs = [(t, v.netns) for t in target.tenants if (v := vantage_of(target, t)) is not None and v.netns]
     judge.need(pairs if len(pairs) >= 2 else None, "two tenants with network-namespace vantage points")
     binding = isolation_binding(target)
-    port = judge.need(
-        binding.tenant_service_port, "the tenant services' port (bindings.isolation.tenant_service_port)"
-    )
+    port = judge.need(binding.tenant_service_port, "a tenant service port (bindings.isolation)")
     judge.gate(why_no_namespaces([ns for _, ns in pairs]))
-    judge(
-        tenant_networks_isolated(
-            collect_network_reachability(target, pairs, port, binding.probe_timeout_s), claim
-        )
-    )
+    if "reach" not in shared:
+        shared["reach"] = collect_network_reachability(target, pairs, port, binding.probe_timeout_s)
+    judge(tenant_networks_isolated(shared["reach"], claim))  # type: ignore[arg-type]

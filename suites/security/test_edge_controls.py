@@ -16,20 +16,24 @@ from fixtures.endpoints import first_tenant
 from fixtures.judging import Judge
 
 
+@pytest.fixture(scope="module")
+def shared() -> dict[str, object]:
+    """Evidence collected once and judged for every claim of this module (the probes are the same)."""
+    return {}
+
+
 @pytest.mark.parametrize("claim", claim_params("security.headers"))
-def test_edge_controls(claim: Claim, judge: Judge, target: Target) -> None:
+def test_edge_controls(claim: Claim, judge: Judge, target: Target, shared: dict[str, object]) -> None:
     judge.settle_declared()
     edge = parse_binding(target, "edge", EdgeBinding) or EdgeBinding()
     if is_waf_claim(claim):
         judge(waf_live_part(claim, edge.waf))
     http = judge.need(target.http, "an HTTP endpoint")
     tenant = judge.need(first_tenant(target), "a test tenant identity")
-    judge.need(edge.auth_routes or None, "routes that must demand credentials (bindings.edge.auth_routes)")
+    routes = judge.need(edge.auth_routes or None, "routes that must demand credentials (bindings.edge)")
     iso = isolation_binding(target)
     key = secret(iso.jwt_secret_env, key="bindings.isolation.jwt_secret_env") if iso.jwt_secret_env else None
     names = TokenClaims(iso.jwt_tenant_claim, iso.jwt_subject_claim)
-    judge(
-        edge_controls_hold(
-            collect_edge_controls(http, tenant, edge.auth_routes, key, names, edge.oauth2_discovery), claim
-        )
-    )
+    if "edge" not in shared:
+        shared["edge"] = collect_edge_controls(http, tenant, routes, key, names, edge.oauth2_discovery)
+    judge(edge_controls_hold(shared["edge"], claim))  # type: ignore[arg-type]

@@ -1,4 +1,5 @@
-"""A small multi-tenant HTTP API on 127.0.0.1 for the isolation collectors' tests: strict, or leaky on purpose.
+"""A small multi-tenant HTTP API on 127.0.0.1 for the isolation collectors' tests: strict, or leaky on
+purpose.
 
 Strict: each tenant sees only its own items; a disagreeing X-Tenant-ID is 403; JWTs are verified (HS256);
 webhooks need an HMAC-SHA256 signature over `timestamp.body`; sessions are `no-store` and never logged.
@@ -38,8 +39,12 @@ def _tenant(api: FakeApi, headers: dict[str, str]) -> tuple[str | None, int]:
     auth = headers.get("authorization", "")
     if auth.startswith("Bearer "):
         try:
-            claims = jwt.decode(auth[7:], JWT_SECRET, algorithms=["HS256"],
-                                options={"verify_signature": not api.leaky, "require": ["exp", "tenant"]})
+            claims = jwt.decode(
+                auth[7:],
+                JWT_SECRET,
+                algorithms=["HS256"],
+                options={"verify_signature": not api.leaky, "require": ["exp", "tenant"]},
+            )
         except jwt.InvalidTokenError:
             return None, 401
         return str(claims["tenant"]), 200
@@ -59,9 +64,13 @@ def handler_for(api: FakeApi) -> type[BaseHTTPRequestHandler]:
         def reply(self, status: int, body: object, headers: dict[str, str] | None = None) -> None:
             data = json.dumps(body).encode()
             self.send_response(status)
-            for name, value in {"Content-Type": "application/json", "Content-Length": str(len(data)),
-                                "Strict-Transport-Security": "max-age=60", "X-Frame-Options": "DENY",
-                                **(headers or {})}.items():
+            for name, value in {
+                "Content-Type": "application/json",
+                "Content-Length": str(len(data)),
+                "Strict-Transport-Security": "max-age=60",
+                "X-Frame-Options": "DENY",
+                **(headers or {}),
+            }.items():
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)
@@ -102,7 +111,10 @@ def handler_for(api: FakeApi) -> type[BaseHTTPRequestHandler]:
 
         def hook(self, body: bytes) -> tuple[int, object]:
             ts = self.headers.get("X-Timestamp", "")
-            sig = "sha256=" + hmac.new(WEBHOOK_SECRET.encode(), ts.encode() + b"." + body, hashlib.sha256).hexdigest()
+            sig = (
+                "sha256="
+                + hmac.new(WEBHOOK_SECRET.encode(), ts.encode() + b"." + body, hashlib.sha256).hexdigest()
+            )
             if api.leaky or hmac.compare_digest(sig, self.headers.get("X-Signature", "")):
                 return 200, {"received": True}
             return 401, {"error": "bad signature"}

@@ -31,12 +31,23 @@ from sandbox.app.provision import provision_database
 
 pytestmark = pytest.mark.integration
 
-SPECS = [TenantSpec(slug, slug, tier, "barbershop", "tenant_" + slug.replace("-", "_"), uuid.uuid4().hex, "k")
-         for slug, tier in (("t-norte", "standard"), ("t-sur", "standard"), ("t-acme", "enterprise"))]
+SPECS = [
+    TenantSpec(slug, slug, tier, "barbershop", "tenant_" + slug.replace("-", "_"), uuid.uuid4().hex, "k")
+    for slug, tier in (("t-norte", "standard"), ("t-sur", "standard"), ("t-acme", "enterprise"))
+]
 APP_PASSWORD = uuid.uuid4().hex
-CLAIM = Claim(id="BP-T-06", system="BarberPro", category="isolation", statement="Tenant rows are isolated.",
-              sources=(Source(file="d.txt", line=1, quote="row-level security"),), metric="rls_enabled",
-              comparator="==", bound=True, check="isolation.database", method="probe")
+CLAIM = Claim(
+    id="BP-T-06",
+    system="BarberPro",
+    category="isolation",
+    statement="Tenant rows are isolated.",
+    sources=(Source(file="d.txt", line=1, quote="row-level security"),),
+    metric="rls_enabled",
+    comparator="==",
+    bound=True,
+    check="isolation.database",
+    method="probe",
+)
 
 
 def _binary(name: str) -> str | None:
@@ -59,21 +70,33 @@ def admin_dsn() -> Iterator[str]:
     initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
     if not (initdb and pg_ctl):
         pytest.skip("PostgreSQL binaries (initdb, pg_ctl) not found: apt-get install postgresql")
-    work = Path(tempfile.mkdtemp(prefix="claimcheck-isolation-pg-"))  # pytest's tmp dirs are 0700: not for postgres
+    work = Path(
+        tempfile.mkdtemp(prefix="claimcheck-isolation-pg-")
+    )  # pytest's tmp dirs are 0700: not for postgres
     if os.geteuid() == 0:
         shutil.chown(work, "postgres")
     data, port = work / "data", _free_port()
-    subprocess.run(_as_postgres([initdb, "-D", str(data), "-A", "scram-sha-256", "-U", "postgres", "--pwfile",
-                                 _pwfile(work)]), check=True, capture_output=True)
+    subprocess.run(
+        _as_postgres(
+            [initdb, "-D", str(data), "-A", "scram-sha-256", "-U", "postgres", "--pwfile", _pwfile(work)]
+        ),
+        check=True,
+        capture_output=True,
+    )
     opts = f"-p {port} -k {work} -c listen_addresses=127.0.0.1"
-    subprocess.run(_as_postgres([pg_ctl, "-D", str(data), "-o", opts, "-l", str(work / "pg.log"), "-w", "start"]),
-                   check=True, capture_output=True)
+    subprocess.run(
+        _as_postgres([pg_ctl, "-D", str(data), "-o", opts, "-l", str(work / "pg.log"), "-w", "start"]),
+        check=True,
+        capture_output=True,
+    )
     dsn = f"host=127.0.0.1 port={port} dbname=barberpro user=postgres password=admin"
     try:
         provision_database(dsn, "claimcheck_app", APP_PASSWORD, SPECS)
         yield dsn
     finally:
-        subprocess.run(_as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]), capture_output=True)
+        subprocess.run(
+            _as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]), capture_output=True
+        )
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -91,7 +114,9 @@ def node(admin_dsn: str, monkeypatch: pytest.MonkeyPatch) -> PgNode:
     for spec in SPECS:
         monkeypatch.setenv(f"CC_T_PW_{spec.db_role}", spec.db_password)
     port = int(admin_dsn.split("port=")[1].split()[0])
-    return PgNode(host="127.0.0.1", port=port, dbname="barberpro", user="claimcheck_app", password_env="CC_T_APP_PW")
+    return PgNode(
+        host="127.0.0.1", port=port, dbname="barberpro", user="claimcheck_app", password_env="CC_T_APP_PW"
+    )
 
 
 TENANTS = [Tenant(slug=s.slug, db_role=s.db_role, db_password_env=f"CC_T_PW_{s.db_role}") for s in SPECS]
@@ -118,7 +143,7 @@ def test_rls_disabled_is_seen(node: PgNode, admin_dsn: str) -> None:
             conn.execute("ALTER TABLE public.providers ENABLE ROW LEVEL SECURITY")
             conn.execute("ALTER TABLE public.providers FORCE ROW LEVEL SECURITY")
     leaks = [p for p in ev.probes if p.foreign_rows and p.table == "public.providers"]
-    assert {p.kind for p in leaks} >= {"read", "no-context"} or {p.kind for p in leaks} >= {"read"}
+    assert {"read", "spoofed-read", "no-context"} <= {p.kind for p in leaks}
     verdict = tenants_isolated_in_database(ev, CLAIM)
     assert verdict.outcome == Outcome.DISPROVEN and "public.providers" in verdict.reason
 

@@ -13,18 +13,34 @@ SRC = (Source(file="d.txt", line=1, quote="authentication"),)
 
 
 def claim(metric: str, bound: object = None, comparator: str = "present") -> Claim:
-    return Claim.model_validate({"id": "BP-T-04", "system": "BarberPro", "category": "security", "sources": SRC,
-                                 "statement": "Edge controls hold.", "metric": metric, "comparator": comparator,
-                                 "bound": bound, "check": "security.headers", "method": "probe the edge"})
+    return Claim.model_validate(
+        {
+            "id": "BP-T-04",
+            "system": "BarberPro",
+            "category": "security",
+            "sources": SRC,
+            "statement": "Edge controls hold.",
+            "metric": metric,
+            "comparator": comparator,
+            "bound": bound,
+            "check": "security.headers",
+            "method": "probe the edge",
+        }
+    )
 
 
-HEADERS = {"strict-transport-security": "max-age=31536000", "x-content-type-options": "nosniff",
-           "x-frame-options": "DENY"}
-ATTEMPTS = (AuthAttempt("/r", "none", "no credential", "refuse", 401),
-            AuthAttempt("/r", "api_key", "valid API key", "allow", 200),
-            AuthAttempt("/r", "api_key", "unknown API key", "refuse", 401),
-            AuthAttempt("/r", "jwt", "valid JWT", "allow", 200),
-            AuthAttempt("/r", "jwt", "expired JWT", "refuse", 401))
+HEADERS = {
+    "strict-transport-security": "max-age=31536000",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+}
+ATTEMPTS = (
+    AuthAttempt("/r", "none", "no credential", "refuse", 401),
+    AuthAttempt("/r", "api_key", "valid API key", "allow", 200),
+    AuthAttempt("/r", "api_key", "unknown API key", "refuse", 401),
+    AuthAttempt("/r", "jwt", "valid JWT", "allow", 200),
+    AuthAttempt("/r", "jwt", "expired JWT", "refuse", 401),
+)
 EDGE = EdgeObservation("https://gw", ATTEMPTS, {"/r": HEADERS}, "/.well-known/x", 404, False)
 ACCESS = claim("access_control")
 METHODS = claim("auth_methods", ["JWT", "API Keys"], "==")
@@ -69,7 +85,10 @@ def test_auth_methods_inconclusive_when_target_lacks_some() -> None:
 
 def test_auth_methods_oauth2_and_mtls_seen() -> None:
     edge = replace(EDGE, oauth2_status=200, client_cert_requested=True)
-    assert edge_controls_hold(edge, claim("auth_methods", ["OAuth2", "Mutual TLS"], "==")).outcome == Outcome.PROVEN
+    assert (
+        edge_controls_hold(edge, claim("auth_methods", ["OAuth2", "Mutual TLS"], "==")).outcome
+        == Outcome.PROVEN
+    )
 
 
 def test_security_headers_both_sides() -> None:

@@ -23,29 +23,45 @@ SRC = (Source(file="doc.txt", line=1, quote="tenant isolation"),)
 
 
 def claim(**kw: object) -> Claim:
-    base: dict[str, object] = {"id": "BP-T-01", "system": "BarberPro", "category": "isolation",
-                               "statement": "Tenants are isolated.", "sources": SRC, "metric": "tenant_isolation",
-                               "comparator": "present", "bound": True, "check": "isolation.database",
-                               "method": "probe each tenant"}
+    base: dict[str, object] = {
+        "id": "BP-T-01",
+        "system": "BarberPro",
+        "category": "isolation",
+        "statement": "Tenants are isolated.",
+        "sources": SRC,
+        "metric": "tenant_isolation",
+        "comparator": "present",
+        "bound": True,
+        "check": "isolation.database",
+        "method": "probe each tenant",
+    }
     return Claim.model_validate({**base, **kw})
 
 
 # -- database ---------------------------------------------------------------------------------------------
 
+
 def read(tenant: str, table: str, own: int = 3, foreign: int = 0, kind: str = "read") -> SqlProbe:
     return SqlProbe(f"tenant_{tenant}", tenant, kind, table, "SELECT ...", False, own + foreign, own, foreign)
 
 
-def db(probes: list[SqlProbe], tables: tuple[TableSecurity, ...] | None = None,
-       access: tuple[SchemaAccess, ...] = ()) -> DatabaseIsolation:
+def db(
+    probes: list[SqlProbe],
+    tables: tuple[TableSecurity, ...] | None = None,
+    access: tuple[SchemaAccess, ...] = (),
+) -> DatabaseIsolation:
     tables = tables or (TableSecurity("public", "t", True, True), TableSecurity("tenant_c", "t", True, True))
     return DatabaseIsolation("pg", ("a", "b", "c"), tables, tuple(probes), access)
 
 
-GOOD = [read("a", "public.t"), read("b", "public.t"), read("c", "tenant_c.t"),
-        SqlProbe("app", None, "no-context", "public.t", "SELECT", False),
-        SqlProbe("app", "a", "app-context", "public.t", "SELECT", False, 3, 3, 0),
-        SqlProbe("tenant_a", "a", "update", "public.t", "UPDATE", True)]
+GOOD = [
+    read("a", "public.t"),
+    read("b", "public.t"),
+    read("c", "tenant_c.t"),
+    SqlProbe("app", None, "no-context", "public.t", "SELECT", False),
+    SqlProbe("app", "a", "app-context", "public.t", "SELECT", False, 3, 3, 0),
+    SqlProbe("tenant_a", "a", "update", "public.t", "UPDATE", True),
+]
 
 
 def test_database_proven_when_no_crossing() -> None:
@@ -63,13 +79,16 @@ def test_database_error_when_app_context_sees_nothing() -> None:
     assert tenants_isolated_in_database(db(probes), claim()).outcome == Outcome.ERROR
 
 
-@pytest.mark.parametrize("bad", [
-    read("a", "public.t", foreign=1),
-    read("a", "public.t", own=0, foreign=2, kind="spoofed-read"),
-    SqlProbe("tenant_a", "a", "update", "public.t", "UPDATE", False, 1, 0, 1),
-    SqlProbe("app", None, "no-context", "public.t", "SELECT", False, 4),
-    SqlProbe("app", "a", "app-context", "public.t", "SELECT", False, 5, 3, 2),
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        read("a", "public.t", foreign=1),
+        read("a", "public.t", own=0, foreign=2, kind="spoofed-read"),
+        SqlProbe("tenant_a", "a", "update", "public.t", "UPDATE", False, 1, 0, 1),
+        SqlProbe("app", None, "no-context", "public.t", "SELECT", False, 4),
+        SqlProbe("app", "a", "app-context", "public.t", "SELECT", False, 5, 3, 2),
+    ],
+)
 def test_database_disproven_by_any_crossing(bad: SqlProbe) -> None:
     assert tenants_isolated_in_database(db([*GOOD, bad]), claim()).outcome == Outcome.DISPROVEN
 
@@ -100,17 +119,26 @@ def test_schema_per_tenant_claim_disproven_by_a_shared_schema() -> None:
 def test_schema_per_tenant_claim_proven_when_each_tenant_has_its_own() -> None:
     probes = [read("a", "tenant_a.t"), read("b", "tenant_b.t"), read("c", "tenant_c.t")]
     tables = tuple(TableSecurity(f"tenant_{t}", "t", True, True) for t in "abc")
-    assert tenants_isolated_in_database(db(probes, tables), claim(bound="schema-per-tenant")).outcome == Outcome.PROVEN
+    assert (
+        tenants_isolated_in_database(db(probes, tables), claim(bound="schema-per-tenant")).outcome
+        == Outcome.PROVEN
+    )
 
 
 # -- API --------------------------------------------------------------------------------------------------
+
 
 def http(kind: str, expect: str, status: int, **kw: object) -> HttpProbe:
     return HttpProbe("a", kind, expect, "GET", "/r/1", "own API key", status, **kw)  # type: ignore[arg-type]
 
 
-API_GOOD = [http("own-list", "allow", 200), http("own-item", "allow", 200), http("idor", "refuse", 404),
-            http("spoofed-header", "refuse", 403), http("jwt-alg-none", "refuse", 401)]
+API_GOOD = [
+    http("own-list", "allow", 200),
+    http("own-item", "allow", 200),
+    http("idor", "refuse", 404),
+    http("spoofed-header", "refuse", 403),
+    http("jwt-alg-none", "refuse", 401),
+]
 
 
 def api(probes: list[HttpProbe]) -> ApiIsolation:
@@ -152,11 +180,17 @@ def test_api_percent_bound_disproven_by_one_accepted_probe() -> None:
 
 # -- network ----------------------------------------------------------------------------------------------
 
+
 def reach(kind: str, connected: bool, answered_as: str | None = None) -> Reach:
     return Reach("a", "ns-a", kind, "x", "10.0.0.2", 8080, connected, answered_as)
 
 
-NET_GOOD = [reach("own", True, "a"), reach("gateway", True), reach("foreign", False), reach("internal", False)]
+NET_GOOD = [
+    reach("own", True, "a"),
+    reach("gateway", True),
+    reach("foreign", False),
+    reach("internal", False),
+]
 
 
 def net(attempts: list[Reach]) -> NetworkReachability:
@@ -189,7 +223,16 @@ def test_network_claim_kinds() -> None:
 def test_network_unmeasurable_parts() -> None:
     k8s = claim(statement="Segmentation by Kubernetes network policies.")
     vpc = claim(metric="network_isolation")
-    assert network_claim_unmeasurable(k8s, has_kubernetes=False, has_cloud_network=False).outcome == Outcome.NOT_APPLICABLE  # type: ignore[union-attr]
-    assert network_claim_unmeasurable(k8s, has_kubernetes=True, has_cloud_network=False).outcome == Outcome.INCONCLUSIVE  # type: ignore[union-attr]
-    assert network_claim_unmeasurable(vpc, has_kubernetes=False, has_cloud_network=False).outcome == Outcome.NOT_APPLICABLE  # type: ignore[union-attr]
+    assert (
+        network_claim_unmeasurable(k8s, has_kubernetes=False, has_cloud_network=False).outcome
+        == Outcome.NOT_APPLICABLE
+    )  # type: ignore[union-attr]
+    assert (
+        network_claim_unmeasurable(k8s, has_kubernetes=True, has_cloud_network=False).outcome
+        == Outcome.INCONCLUSIVE
+    )  # type: ignore[union-attr]
+    assert (
+        network_claim_unmeasurable(vpc, has_kubernetes=False, has_cloud_network=False).outcome
+        == Outcome.NOT_APPLICABLE
+    )  # type: ignore[union-attr]
     assert network_claim_unmeasurable(claim(), has_kubernetes=False, has_cloud_network=False) is None

@@ -9,15 +9,30 @@ from checks.evaluate.webhooks import webhook_signatures_enforced
 from checks.ledger import Claim, Source
 from checks.verdicts import Outcome
 
-CLAIM = Claim(id="BP-T-03", system="BarberPro", category="security", statement="Webhooks are signed.",
-              sources=(Source(file="d.txt", line=1, quote="HMAC-SHA256"),), metric="webhook_signature",
-              comparator="present", bound="HMAC-SHA256", check="webhook.signature", method="post deliveries")
+CLAIM = Claim(
+    id="BP-T-03",
+    system="BarberPro",
+    category="security",
+    statement="Webhooks are signed.",
+    sources=(Source(file="d.txt", line=1, quote="HMAC-SHA256"),),
+    metric="webhook_signature",
+    comparator="present",
+    bound="HMAC-SHA256",
+    check="webhook.signature",
+    method="post deliveries",
+)
 
 
 def deliveries(signed: int, unsigned: int, wrong: int) -> WebhookDeliveries:
-    return WebhookDeliveries("https://gw/hook", "HMAC", (Delivery("signed", "allow", signed),
-                                                         Delivery("unsigned", "refuse", unsigned),
-                                                         Delivery("wrong-secret", "refuse", wrong)))
+    return WebhookDeliveries(
+        "https://gw/hook",
+        "HMAC",
+        (
+            Delivery("signed", "allow", signed),
+            Delivery("unsigned", "refuse", unsigned),
+            Delivery("wrong-secret", "refuse", wrong),
+        ),
+    )
 
 
 def test_proven_when_signed_accepted_and_bad_refused() -> None:

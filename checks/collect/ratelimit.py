@@ -1,0 +1,103 @@
+"""Rate-limit probes: a burst from one test identity until refused, and the limiter's advertised policy."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import requests
+
+from checks.collect.http import verify_option
+from checks.errors import CollectionError, TargetUnreachable
+from checks.targets import HttpEndpoint
+
+HEADERS = ("ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "ratelimit-policy", "retry-after")
+
+
+@dataclass(frozen=True)
+class RateLimitProbe:
+    """What one identity saw while sending `sent` requests as fast as it could, and what another saw after."""
+
+    url: str
+    identity: str
+    sent: int
+    elapsed_s: float
+    statuses: tuple[int, ...]
+    first_refusal: int | None  # 1-based index of the first 429
+    limit_headers: dict[str, str]  # RateLimit-* and Retry-After as last seen
+    other_identity: str | None
+    other_status: int | None
+    paced_rps: float = 0.0  # after the first refusal: requests sent at this steady rate...
+    paced_sent: int = 0
+    paced_accepted: int = 0  # ...and how many the limiter let through (its refill rate)
+    paced_s: float = 0.0
+    refusal_headers: dict[str, str] | None = None
+
+    @property
+    def accepted(self) -> int:
+        return sum(1 for s in self.statuses if 200 <= s < 300)
+
+
+def _limit_headers(response: requests.Response) -> dict[str, str]:
+    return {k: response.headers[k] for k in HEADERS if k in response.headers}
+
+
+def _paced(session: requests.Session, http: HttpEndpoint, url: str, headers: dict[str, str], rps: float,
+           seconds: float) -> tuple[int, int, float]:
+    """Requests at a steady `rps` for `seconds`: (sent, accepted, elapsed)."""
+    started, sent, accepted = time.monotonic(), 0, 0
+    while time.monotonic() - started < seconds:
+        time.sleep(max(0.0, started + sent / rps - time.monotonic()))
+        status = session.get(url, headers=headers, timeout=http.timeout_s, verify=verify_option(http)).status_code
+        sent, accepted = sent + 1, accepted + (200 <= status < 300)
+    return sent, accepted, time.monotonic() - started
+
+
+def collect_rate_limit(http: HttpEndpoint, path: str, identity: tuple[str, dict[str, str]], count: int,
+                       other: tuple[str, dict[str, str]] | None, *, max_rps: float,
+                       paced: tuple[float, float] | None = None) -> RateLimitProbe:
+    """Send up to `count` GETs as `identity` (never faster than the governor's `max_rps`), stop at the first
+    429, then one GET as `other` to show the limit is per client. With `paced=(rps, seconds)`, keep sending at
+    that steady rate after the refusal: the share let through is the limiter's refill rate, which does not
+    depend on how full its bucket was when the probe began."""
+    url = http.base_url.rstrip("/") + path
+    statuses: list[int] = []
+    seen: dict[str, str] = {}
+    refusal: dict[str, str] | None = None
+    started = time.monotonic()
+    with requests.Session() as session:
+        try:
+            for i in range(count):
+                time.sleep(max(0.0, started + i / max_rps - time.monotonic()))
+                response = session.get(url, headers=identity[1], timeout=http.timeout_s, verify=verify_option(http))
+                statuses.append(response.status_code)
+                seen.update(_limit_headers(response))
+                if response.status_code == 429:
+                    refusal = _limit_headers(response)
+                    break
+            elapsed = time.monotonic() - started
+            steady = (0, 0, 0.0)
+            if paced is not None and refusal is not None:
+                steady = _paced(session, http, url, identity[1], min(paced[0], max_rps), paced[1])
+            other_status = None
+            if other is not None:
+                other_status = session.get(url, headers=other[1], timeout=http.timeout_s,
+                                           verify=verify_option(http)).status_code
+        except requests.ConnectionError as exc:
+            raise TargetUnreachable(url, str(exc)) from exc
+        except requests.RequestException as exc:
+            raise CollectionError(url, str(exc)) from exc
+    first = statuses.index(429) + 1 if 429 in statuses else None
+    return RateLimitProbe(url, identity[0], len(statuses), elapsed, tuple(statuses), first, seen,
+                          other[0] if other else None, other_status, min(paced[0], max_rps) if paced else 0.0,
+                          *steady, refusal)
+
+
+def collect_limit_policy(http: HttpEndpoint, path: str, headers: dict[str, str]) -> dict[str, str]:
+    """One request's RateLimit-* headers (the limiter's advertised policy), without spending the budget."""
+    url = http.base_url.rstrip("/") + path
+    try:
+        response = requests.get(url, headers=headers, timeout=http.timeout_s, verify=verify_option(http))
+    except requests.RequestException as exc:
+        raise TargetUnreachable(url, str(exc)) from exc
+    return {"status": str(response.status_code), **_limit_headers(response)}
