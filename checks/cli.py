@@ -98,4 +98,4 @@ if __name__ == "__main__":
     sys.exit(main())
 
 
-__all__ = ["main", "Path"]
+__all__ = ["Path", "main"]

@@ -16,11 +16,16 @@ APP_DB_PASSWORD = "CLAIMCHECK_LOCAL_APP_DB_PASSWORD"
 JWT_SECRET = "CLAIMCHECK_LOCAL_JWT_SECRET"
 WEBHOOK_SECRET = "CLAIMCHECK_LOCAL_WEBHOOK_SECRET"
 REPLICATION_PASSWORD = "CLAIMCHECK_LOCAL_REPLICATION_PASSWORD"
+# The local cloud account (moto) accepts any key pair; the suites still read it from the environment,
+# exactly as they would a real account's.
+AWS_ACCESS_KEY_ID = "CLAIMCHECK_LOCAL_AWS_ACCESS_KEY_ID"
+AWS_SECRET_ACCESS_KEY = "CLAIMCHECK_LOCAL_AWS_SECRET_ACCESS_KEY"
 
 
 def secret_names(cfg: SandboxConfig) -> list[str]:
     """Every variable the secrets file must define for this configuration."""
-    names = [APP_DB_PASSWORD, JWT_SECRET, WEBHOOK_SECRET, REPLICATION_PASSWORD]
+    names = [APP_DB_PASSWORD, JWT_SECRET, WEBHOOK_SECRET, REPLICATION_PASSWORD, AWS_ACCESS_KEY_ID,
+             AWS_SECRET_ACCESS_KEY]
     for tenant in cfg.tenants:
         names += [f"{tenant.env_prefix}_API_KEY", f"{tenant.env_prefix}_DB_PASSWORD"]
     return names

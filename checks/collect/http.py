@@ -82,3 +82,18 @@ def probe(endpoint: HttpEndpoint, path: str, count: int, interval_s: float, time
     if not any(statuses):
         raise TargetUnreachable(url, f"none of {count} probes got an answer ({errors[:1]})")
     return ProbeSeries(url, tuple(statuses), tuple(latencies), tuple(errors))
+
+
+def post(endpoint: HttpEndpoint, path: str, headers: dict[str, str], body: dict[str, object] | None = None
+         ) -> ResponseHeaders:
+    """POST `path` as a test identity (an ordinary request, e.g. a login); failures name the URL."""
+    url = endpoint.base_url.rstrip("/") + path
+    try:
+        response = requests.post(url, json=body or {}, headers=headers, timeout=endpoint.timeout_s,
+                                 verify=verify_option(endpoint))
+    except requests.RequestException as exc:
+        raise TargetUnreachable(url, f"no answer: {exc}") from exc
+    if response.status_code >= 400:
+        raise CollectionError(url, f"answered {response.status_code}: {response.text[:200]}")
+    return ResponseHeaders(url, response.status_code, {k.lower(): v for k, v in response.headers.items()},
+                           response.elapsed.total_seconds() * 1000)

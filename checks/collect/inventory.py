@@ -119,4 +119,7 @@ def collect_inventory_value(target: Target, binding: dict[str, Any]) -> Inventor
     if source not in SOURCES:
         raise CollectionError("targets.yaml bindings", f"unknown inventory source {source!r}; known: "
                               f"{', '.join(sorted(SOURCES))}")
-    return SOURCES[source](target, binding)
+    found = SOURCES[source](target, binding)
+    if binding.get("count") and isinstance(found.value, list | tuple):
+        return InventoryValue(found.source, len(found.value), f"{found.detail}: {list(found.value)}")
+    return found

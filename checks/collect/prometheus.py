@@ -55,23 +55,26 @@ def query(prom: Prometheus, expr: str) -> list[tuple[dict[str, str], float]]:
 
 def query_range(prom: Prometheus, expr: str, start: float, end: float, step_s: float) -> list[Series]:
     """A range query over [start, end] (unix seconds)."""
-    params = {"query": expr, "start": str(start), "end": str(end), "step": f"{step_s}s"}
+    params = {"query": expr, "start": str(start), "end": str(end), "step": f"{step_s:g}s"}
     return [Series(r["metric"], tuple((float(t), float(v)) for t, v in r["values"]))  # type: ignore[union-attr, misc]
             for r in _api(prom, "/api/v1/query_range", params)]
 
 
 def collect_availability_history(prom: Prometheus, window_s: float, now: float) -> AvailabilityHistory:
-    """`up` of the app job sampled every 5 s over the window, and its request/error counters' increase."""
-    job = prom.app_job
-    series = query_range(prom, f'up{{job="{job}"}}', now - window_s, now, 5.0)
-    if not series:
+    """`up` of the app job over the window (every raw sample, counted server-side), how far back the history
+    reaches, and the job's request/error counters' increase over the window."""
+    job, span = prom.app_job, f"{int(window_s)}s"
+    resolution = max(15, int(window_s / 10000))
+    selector = f'up{{job="{job}"}}'
+    samples = query(prom, f"sum(count_over_time({selector}[{span}]))")
+    if not samples:
         raise CollectionError(prom.url, f"no `up` series for job {job!r}")
-    points = [p for s in series for p in s.points]
-    first = min(t for t, _ in points)
-    span = f"{int(window_s)}s"
+    ok = query(prom, f"sum(sum_over_time({selector}[{span}]))")
+    first = query(prom, f"min(min_over_time(timestamp({selector})[{span}:{resolution}s]))")
     total = query(prom, f'sum(increase(http_requests_total{{job="{job}"}}[{span}]))')
     errors = query(prom, f'sum(increase(http_requests_total{{job="{job}",status=~"5.."}}[{span}]))')
-    return AvailabilityHistory(job, window_s, now - first, len(points), sum(1 for _, v in points if v == 1.0),
+    history = now - first[0][1] if first else 0.0
+    return AvailabilityHistory(job, window_s, history, int(samples[0][1]), int(ok[0][1]) if ok else 0,
                                total[0][1] if total else 0.0, errors[0][1] if errors else 0.0)
 
 

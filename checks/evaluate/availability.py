@@ -56,3 +56,21 @@ def availability_within(claim: Claim, history: AvailabilityHistory | None, probe
               f"history. Run probes: {probe_view.reason}")
     return Verdict(claim.id, Outcome.INCONCLUSIVE, EvidenceLevel.OBSERVED, reason, probe_view.measured,
                    claim.bound_text(), evidence)
+
+
+def error_ratio_within(claim: Claim, history: AvailabilityHistory) -> Verdict:
+    """An error-rate claim ('< 0.1%') from the app's request counters over the history Prometheus holds."""
+    total, errors = int(round(history.requests)), int(round(history.errors))
+    if total == 0:
+        return Verdict(claim.id, Outcome.INCONCLUSIVE, EvidenceLevel.OBSERVED,
+                       f"job {history.job} served no requests in the last {history.history_s / 3600:.2f} h")
+    lower, upper = clopper_pearson(errors, total, CONFIDENCE)
+    target = as_fraction(float(claim.bound), claim.unit)  # type: ignore[arg-type]
+    text = (f"{errors}/{total} requests of job {history.job} failed (5xx) over {history.history_s / 3600:.2f} h = "
+            f"{errors / total:.4%} (95% CI {lower:.4%}..{upper:.4%}) vs {claim.bound_text()}")
+    outcome = Outcome.PROVEN if upper < target else Outcome.DISPROVEN if lower >= target else Outcome.INCONCLUSIVE
+    if outcome == Outcome.INCONCLUSIVE:
+        need = trials_for_ratio(1 - target, CONFIDENCE)
+        text += f"; about {need} error-free requests would decide"
+    return Verdict(claim.id, outcome, EvidenceLevel.OBSERVED, text, errors / total, target,
+                   {"requests": total, "errors": errors, "ci95": [lower, upper], "history_s": history.history_s})

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from checks.collect.kube import collect_scaling_config
-from checks.collect.kube.timeline import ScalingApis, sample_scaling_timeline
 from checks.collect.kube.client import kube_apis
+from checks.collect.kube.timeline import ScalingApis, sample_scaling_timeline
 from checks.evaluate.kubernetes import hpa_bounds, time_to_scale
 from checks.ledger import Claim
 from checks.targets import Kubernetes, Target

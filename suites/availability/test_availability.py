@@ -9,12 +9,12 @@ import pytest
 
 from checks.collect.http import ProbeSeries
 from checks.collect.prometheus import collect_availability_history
-from checks.evaluate.availability import DEFAULT_WINDOW, availability_within
+from checks.evaluate.availability import DEFAULT_WINDOW, availability_within, error_ratio_within
 from checks.ledger import Claim
 from checks.targets import LoadProfile, Target
 from checks.units import window_seconds
 from fixtures.claims import claim_params
-from fixtures.endpoints import is_app_component, route_for
+from fixtures.endpoints import binding, is_app_component
 from fixtures.judging import Judge
 
 
@@ -24,9 +24,17 @@ def test_availability_within_bound(claim: Claim, judge: Judge, target: Target, l
     judge.settle_declared()
     if not is_app_component(claim) and not target.bindings.get(claim.id):
         judge.not_applicable(f"target has no '{claim.scope.component}' component bound for availability")
-    route = judge.need(route_for(target, claim, "health"), "an HTTP route for availability probes")
-    profile = judge.need(load_profile, "a load profile for this run")
+    if claim.unit != "%":
+        judge.not_applicable(f"a {claim.metric} in {claim.unit} needs the target's incident history (times of "
+                             "failure and recovery), which claimcheck does not collect")
     window = window_seconds(claim.scope.window or DEFAULT_WINDOW)
     history = (collect_availability_history(target.prometheus, window, time.time())
                if target.prometheus else None)
-    judge(availability_within(claim, history, probe_series(route, profile.probe_count)))
+    if claim.metric == "error_rate":
+        judge(error_ratio_within(claim, judge.need(history, "a Prometheus server with request counters")))
+    else:
+        # The serving path (gateway -> app) is probed on its health route: no credentials, no rate limit.
+        route = judge.need(binding(target, claim).get("route") or (target.http.routes.get("health")
+                           if target.http else None), "an HTTP health route for availability probes")
+        profile = judge.need(load_profile, "a load profile for this run")
+        judge(availability_within(claim, history, probe_series(route, profile.probe_count)))

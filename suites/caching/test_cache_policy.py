@@ -9,7 +9,7 @@ from checks.evaluate.caching import cache_policy_matches
 from checks.ledger import Claim
 from checks.targets import Target
 from fixtures.claims import claim_params
-from fixtures.endpoints import first_tenant, route_for, tenant_headers
+from fixtures.endpoints import first_tenant, resolve_route, route_for, tenant_headers
 from fixtures.judging import Judge
 
 
@@ -19,4 +19,5 @@ def test_cache_lifetime_as_claimed(claim: Claim, judge: Judge, target: Target) -
     http = judge.need(target.http, "an HTTP endpoint")
     route = judge.need(route_for(target, claim, "api"), f"a route for route class {claim.scope.route_class!r}")
     tenant = judge.need(first_tenant(target), "a test tenant identity")
-    judge(cache_policy_matches(claim, get(http, route, tenant_headers(tenant))))
+    path = resolve_route(target, claim.scope.route_class or "api", route, tenant)
+    judge(cache_policy_matches(claim, get(http, path, tenant_headers(tenant))))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 
 from checks.collect.cache import collect_command_timings, collect_hit_counters, collect_key_ttls
+from checks.collect.http import post
 from checks.evaluate.cache_ttl import hit_ratio_within, ttl_as_claimed
 from checks.evaluate.timings import timings_within
 from checks.ledger import Claim
 from checks.targets import Target
 from fixtures.claims import claim_params
-from fixtures.endpoints import binding
+from fixtures.endpoints import binding, first_tenant, tenant_headers
 from fixtures.judging import Judge
 
 TIMINGS = 500
@@ -30,10 +31,16 @@ def test_cache_latency_within_bound(claim: Claim, judge: Judge, target: Target) 
 def test_cache_key_lifetime_as_claimed(claim: Claim, judge: Judge, target: Target) -> None:
     judge.settle_declared()
     redis = judge.need(target.redis, "a Redis section")
-    pattern = binding(target, claim).get("key_pattern")
+    bound = binding(target, claim)
+    pattern = bound.get("key_pattern")
     if not pattern:
         judge.not_applicable(f"no binding names the key pattern of '{claim.scope.component}' on this target "
                              f"(bindings.{claim.id}.key_pattern)")
+    if bound.get("prime_path"):
+        # One ordinary request as the test identity creates a fresh key of the class (e.g. a login session).
+        http = judge.need(target.http, "an HTTP endpoint to create a fresh key")
+        tenant = judge.need(first_tenant(target), "a test tenant identity")
+        post(http, str(bound["prime_path"]), tenant_headers(tenant))
     judge(ttl_as_claimed(collect_key_ttls(redis.primary, str(pattern)), claim))
 
 

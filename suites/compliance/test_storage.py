@@ -6,8 +6,13 @@ from typing import Any
 
 import pytest
 
-from checks.collect.aws import BucketPosture, DbInventory, collect_bucket_posture, collect_db_instances
-from checks.collect.aws import object_lock_delete_probe
+from checks.collect.aws import (
+    BucketPosture,
+    DbInventory,
+    collect_bucket_posture,
+    collect_db_instances,
+    object_lock_delete_probe,
+)
 from checks.collect.cloud import AwsClients
 from checks.evaluate.audit import audit_lock_present
 from checks.evaluate.aws import encryption_at_rest, residency, retention_at_least

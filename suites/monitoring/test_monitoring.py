@@ -25,8 +25,8 @@ def test_monitoring_configured_as_claimed(claim: Claim, judge: Judge, target: Ta
     judge.settle_declared()
     component = (claim.scope.component or "prometheus").lower()
     numeric = isinstance(claim.bound, int | float)
-    if claim.metric not in PROMETHEUS_METRICS or not numeric or "prometheus" not in component and \
-            claim.metric == "retention":
+    if claim.metric not in PROMETHEUS_METRICS or not numeric or ("prometheus" not in component and \
+            claim.metric == "retention"):
         judge.not_applicable(f"claimcheck reads Prometheus retention and intervals; '{claim.metric}' of "
                              f"'{component}' is not exposed by this target")
     prom = judge.need(target.prometheus, "a Prometheus server")

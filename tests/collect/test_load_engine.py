@@ -251,6 +251,15 @@ def test_the_certificate_must_carry_the_given_server_hostname(nginx: Nginx, tmp_
         run_open_loop(plan, max_rps=1000, out_dir=tmp_path)
 
 
+def test_https_is_verified_by_default_and_unverified_only_on_request(nginx: Nginx, tmp_path: Path) -> None:
+    with pytest.raises(TargetUnreachable, match=r"none of 10 requests.*SSL"):
+        run_open_loop(
+            LoadPlan(nginx.https, "/index.html", rate=20, duration_s=0.5), max_rps=1000, out_dir=tmp_path
+        )
+    plan = LoadPlan(nginx.https, "/index.html", rate=20, duration_s=0.5, verify_tls=False)
+    assert run_open_loop(plan, max_rps=1000, out_dir=tmp_path / "unverified").status_counts == {200: 10}
+
+
 def test_nothing_listening_is_target_unreachable(tmp_path: Path) -> None:
     plan = LoadPlan(f"http://127.0.0.1:{_port()}", "/", rate=20, duration_s=0.5)
     with pytest.raises(TargetUnreachable):

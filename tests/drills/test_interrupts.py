@@ -71,7 +71,7 @@ def test_interrupted_pg_drill_leaves_the_pair_steady(pg_pair: dict[str, Any], st
     drill.proc.send_signal(sig)
     assert drill.finish() == 128 + sig, drill.stderr[-2000:]
     state = drill.state()
-    assert state["status"] == "interrupted" and state["undo_complete"] is True, state
+    assert state["status"] == "interrupted" and state["undo_complete"] is True, (state["undo"], drill.stderr[-3000:])
     assert state["steady_after"]["ok"] is True
     assert any(signal.Signals(sig).name in s for s in state["signals"])
     env = drill_env("throwaway", target)

@@ -1,4 +1,4 @@
-"""Availability from Prometheus history and run probes: exact intervals, the window's error budget, both sides."""
+"""Availability from Prometheus history and run probes: exact intervals and the window's error budget."""
 
 from __future__ import annotations
 
@@ -15,10 +15,18 @@ from checks.verdicts import EvidenceLevel, Outcome
 
 DAY_S = 86400.0
 BASE = Claim(
-    id="BP-T-AV-01", system="BarberPro", category="availability", statement="99.9% uptime over a day.",
+    id="BP-T-AV-01",
+    system="BarberPro",
+    category="availability",
+    statement="99.9% uptime over a day.",
     sources=[{"file": "003_05e30b35ee0cdd0e.txt", "line": 1, "quote": "99.9% uptime"}],
-    metric="uptime", comparator=">=", bound=99.9, unit="%", scope={"statistic": "ratio", "window": "1d"},
-    check="availability.ratio", method="Prometheus up history with an exact interval.",
+    metric="uptime",
+    comparator=">=",
+    bound=99.9,
+    unit="%",
+    scope={"statistic": "ratio", "window": "1d"},
+    check="availability.ratio",
+    method="Prometheus up history with an exact interval.",
 )
 
 
@@ -54,8 +62,11 @@ def test_full_history_too_short_to_decide_names_the_samples_needed() -> None:
     assert f"{verdict.evidence['samples_needed']} consecutive successful samples" in verdict.reason
 
 
-@pytest.mark.xfail(strict=True, reason="bug: samples_needed is a one-sided 95% count, the verdict uses the "
-                   "two-sided 95% interval, so that many all-good samples stays INCONCLUSIVE")
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: samples_needed is a one-sided 95% count, the verdict uses the "
+    "two-sided 95% interval, so that many all-good samples stays INCONCLUSIVE",
+)
 def test_the_quoted_sample_count_actually_suffices() -> None:
     need = availability_within(claim(), history(1_000), probes()).evidence["samples_needed"]
     assert availability_within(claim(), history(need), probes()).outcome == Outcome.PROVEN
@@ -88,7 +99,11 @@ def test_short_history_within_the_budget_is_inconclusive() -> None:
 def test_no_history_is_inconclusive_and_reports_the_probes() -> None:
     verdict = availability_within(claim(), None, probes(ok=19, failed=1))
     assert verdict.outcome == Outcome.INCONCLUSIVE
-    assert verdict.evidence["history"] is None and verdict.measured["n"] == 20 and "19/20 probes" in verdict.reason
+    assert (
+        verdict.evidence["history"] is None
+        and verdict.measured["n"] == 20
+        and "19/20 probes" in verdict.reason
+    )
 
 
 def test_history_without_up_samples_is_not_judged_from_history() -> None:

@@ -10,9 +10,16 @@ from checks.ledger import Claim
 from checks.verdicts import EvidenceLevel, Outcome
 
 BASE = Claim(
-    id="BP-T-CACHE-01", system="BarberPro", category="caching", statement="API responses cached 10 minutes.",
+    id="BP-T-CACHE-01",
+    system="BarberPro",
+    category="caching",
+    statement="API responses cached 10 minutes.",
     sources=[{"file": "003_05e30b35ee0cdd0e.txt", "line": 64, "quote": "max-age 10 min"}],
-    metric="cache_max_age", comparator="==", bound=10, unit="min", check="cache.policy",
+    metric="cache_max_age",
+    comparator="==",
+    bound=10,
+    unit="min",
+    check="cache.policy",
     method="Cache-Control of one response per route class.",
 )
 NO_STORE = BASE.model_copy(update={"bound": 0, "unit": "s"})

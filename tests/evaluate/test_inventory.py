@@ -12,9 +12,16 @@ from checks.ledger import Claim
 from checks.verdicts import EvidenceLevel, Outcome
 
 BASE = Claim(
-    id="BP-T-INV-01", system="BarberPro", category="capacity", statement="Three replicas of the API.",
+    id="BP-T-INV-01",
+    system="BarberPro",
+    category="capacity",
+    statement="Three replicas of the API.",
     sources=[{"file": "003_05e30b35ee0cdd0e.txt", "line": 1, "quote": "3 replicas"}],
-    metric="replica_count", comparator="==", bound=3, unit="replicas", check="inventory.components",
+    metric="replica_count",
+    comparator="==",
+    bound=3,
+    unit="replicas",
+    check="inventory.components",
     method="Count on the target.",
 )
 
@@ -30,7 +37,10 @@ def found(value: Any, source: str = "pg_streaming_replicas") -> InventoryValue:
 def test_equal_count_is_proven() -> None:
     verdict = inventory_matches(BASE, found(3))
     assert verdict.outcome == Outcome.PROVEN and verdict.level == EvidenceLevel.CONFIGURED
-    assert verdict.evidence == {"source": "pg_streaming_replicas", "detail": "rows of pg_stat_replication on 127.0.0.1"}
+    assert verdict.evidence == {
+        "source": "pg_streaming_replicas",
+        "detail": "rows of pg_stat_replication on 127.0.0.1",
+    }
 
 
 @pytest.mark.parametrize("value", [2, 4])
@@ -39,8 +49,12 @@ def test_a_different_count_is_disproven(value: int) -> None:
 
 
 def test_strings_compare_case_and_space_insensitively() -> None:
-    assert inventory_matches(claim("==", "db.r6g.4xlarge"), found(" DB.R6G.4XLARGE ")).outcome == Outcome.PROVEN
-    assert inventory_matches(claim("==", "db.r6g.4xlarge"), found("db.r6g.2xlarge")).outcome == Outcome.DISPROVEN
+    assert (
+        inventory_matches(claim("==", "db.r6g.4xlarge"), found(" DB.R6G.4XLARGE ")).outcome == Outcome.PROVEN
+    )
+    assert (
+        inventory_matches(claim("==", "db.r6g.4xlarge"), found("db.r6g.2xlarge")).outcome == Outcome.DISPROVEN
+    )
 
 
 def test_lists_compare_regardless_of_order() -> None:
@@ -59,7 +73,9 @@ def test_numeric_comparators_hold_on_both_sides() -> None:
 
 def test_presence_and_absence() -> None:
     assert inventory_matches(claim("present", None), found(True, "tcp_endpoint")).outcome == Outcome.PROVEN
-    assert inventory_matches(claim("present", None), found(False, "tcp_endpoint")).outcome == Outcome.DISPROVEN
+    assert (
+        inventory_matches(claim("present", None), found(False, "tcp_endpoint")).outcome == Outcome.DISPROVEN
+    )
     assert inventory_matches(claim("absent", None), found(False, "tcp_endpoint")).outcome == Outcome.PROVEN
     assert inventory_matches(claim("absent", None), found(True, "tcp_endpoint")).outcome == Outcome.DISPROVEN
 
@@ -69,8 +85,11 @@ def test_a_value_that_cannot_be_compared_is_an_error() -> None:
     assert verdict.outcome == Outcome.ERROR and "cannot compare 'two'" in verdict.reason
 
 
-@pytest.mark.xfail(strict=True, reason="bug: SHOW returns text ('500'); '==' compares it with the number 500 "
-                   "without numeric normalisation, so a matching pg_setting is DISPROVEN")
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: SHOW returns text ('500'); '==' compares it with the number 500 "
+    "without numeric normalisation, so a matching pg_setting is DISPROVEN",
+)
 def test_a_numeric_setting_read_as_text_equals_its_numeric_bound() -> None:
     verdict = inventory_matches(claim("==", 500), found("500", "pg_setting"))
     assert verdict.outcome == Outcome.PROVEN

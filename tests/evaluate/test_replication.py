@@ -10,9 +10,16 @@ from checks.ledger import Claim
 from checks.verdicts import EvidenceLevel, Outcome
 
 BASE = Claim(
-    id="BP-T-DB-09", system="BarberPro", category="dr", statement="Replication lag under 2 seconds.",
+    id="BP-T-DB-09",
+    system="BarberPro",
+    category="dr",
+    statement="Replication lag under 2 seconds.",
     sources=[{"file": "003_05e30b35ee0cdd0e.txt", "line": 1, "quote": "lag < 2s"}],
-    metric="replication_lag", comparator="<", bound=2, unit="s", check="db.replication_lag",
+    metric="replication_lag",
+    comparator="<",
+    bound=2,
+    unit="s",
+    check="db.replication_lag",
     method="Sampled lag between primary and replica.",
 )
 PRESENT = BASE.model_copy(update={"comparator": "present", "bound": True, "unit": None})
@@ -77,7 +84,10 @@ def test_bound_in_milliseconds_is_converted() -> None:
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
-@pytest.mark.xfail(strict=True, reason="bug: checks.stats.mean_ci on identical samples whose float mean is not "
-                   "exactly the sample (0.1, 0.1, 0.1) gets a ~1e-17 std, a NaN skewness, and math.ceil(NaN) raises")
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: checks.stats.mean_ci on identical samples whose float mean is not "
+    "exactly the sample (0.1, 0.1, 0.1) gets a ~1e-17 std, a NaN skewness, and math.ceil(NaN) raises",
+)
 def test_identical_lags_are_judged_not_crashed() -> None:
     assert replication_lag_within(streaming(0.1, 0.1, 0.1), BASE).outcome == Outcome.PROVEN

@@ -32,10 +32,11 @@ class GovernorExceeded(ClaimcheckError):
 class LoadPlan:
     """An open-loop run: `rate` requests/s for `duration_s` seconds, request i scheduled at t0 + i/rate.
 
-    `base_url` is scheme://host:port; `ca_file` turns on certificate verification against that CA
-    (https only) and `server_hostname` (when given) is the name the certificate must carry and the Host
-    header sent; `max_connections` caps the connection pool per process; `workers` > 1 runs a Locust
-    master with that many local worker processes, each sending rate/workers with a staggered phase.
+    `base_url` is scheme://host:port. https certificates are verified against `ca_file` (the system's
+    CAs when None; `verify_tls=False` turns verification off); `server_hostname`, when given, is the name
+    the certificate must carry and the Host header sent. `max_connections` caps the connection pool per
+    process; `workers` > 1 runs a Locust master with that many local worker processes, each sending
+    rate/workers with a staggered phase.
     """
 
     base_url: str
@@ -47,6 +48,7 @@ class LoadPlan:
     body: str | None = None
     ca_file: str | None = None
     server_hostname: str | None = None
+    verify_tls: bool = True
     timeout_s: float = 10.0
     max_connections: int = 1000
     workers: int = 1

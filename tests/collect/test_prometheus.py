@@ -1,0 +1,171 @@
+"""Prometheus collectors against a real prometheus that scrapes itself, with a rules file; started here."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from checks.collect.prometheus import (
+    collect_availability_history,
+    collect_prometheus_settings,
+    query,
+)
+from checks.errors import CollectionError, TargetUnreachable
+from checks.targets import Prometheus
+from tests.drills.servers import free_port, wait_port
+
+pytestmark = pytest.mark.integration
+CONFIG = """global:
+  scrape_interval: 1s
+  evaluation_interval: 2s
+rule_files: [rules.yml]
+scrape_configs:
+  - job_name: app
+    static_configs: [{{targets: ["127.0.0.1:{port}"]}}]
+  - job_name: down
+    static_configs: [{{targets: ["127.0.0.1:{closed}"]}}]
+  - job_name: slow
+    scrape_interval: 30s
+    static_configs: [{{targets: ["127.0.0.1:{closed}"]}}]
+"""
+RULES = """groups:
+  - name: availability
+    interval: 10s
+    rules:
+      - alert: AppDown
+        expr: up{job="app"} == 0
+        for: 2m
+        labels: {severity: critical}
+      - alert: HighErrorRate
+        expr: rate(prometheus_http_requests_total{code=~"5.."}[5m]) > 0.01
+        for: 1m
+        labels: {severity: warning}
+      - record: job:up:sum
+        expr: sum(up)
+"""
+# Prometheus 2.42 answers 400 "cannot parse \"5.0s\" to a valid duration": every history query fails.
+STEP_BUG = pytest.mark.xfail(
+    strict=True,
+    reason="bug: query_range sends step=f'{step_s}s' = '5.0s', which "
+    "Prometheus rejects (400); send f'{step_s:g}s' or plain seconds",
+)
+
+
+def start(work: Path, *flags: str) -> tuple[subprocess.Popen[bytes], str]:
+    """prometheus scraping itself (job app) and a closed port (job down) on a free loopback port."""
+    port = free_port()
+    (work / "prometheus.yml").write_text(CONFIG.format(port=port, closed=free_port()))
+    (work / "rules.yml").write_text(RULES)
+    proc = subprocess.Popen(
+        [
+            "prometheus",
+            f"--config.file={work / 'prometheus.yml'}",
+            f"--storage.tsdb.path={work / 'data'}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            *flags,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=(work / "log").open("wb"),
+    )
+    wait_port(port, 20)
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def stop(proc: subprocess.Popen[bytes], work: Path) -> None:
+    proc.terminate()
+    proc.wait(timeout=20)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def wait_for_up(prom: Prometheus, jobs: tuple[str, ...], timeout_s: float = 30) -> None:
+    """A fresh server needs a few scrapes before `up` shows: poll, do not assert at once."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if {labels["job"] for labels, _ in query(prom, "up")} >= set(jobs):
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"no `up` for {jobs} after {timeout_s} s")
+
+
+@pytest.fixture(scope="module")
+def prom() -> Iterator[Prometheus]:
+    """A prometheus with 30d retention whose `up` already shows both jobs."""
+    if not shutil.which("prometheus"):
+        pytest.skip("prometheus not installed (apt-get install prometheus)")
+    work = Path(tempfile.mkdtemp(prefix="cc-prom-"))
+    proc, url = start(work, "--storage.tsdb.retention.time=30d")
+    try:
+        target = Prometheus(url=url, app_job="app")
+        wait_for_up(target, ("app", "down"))
+        yield target
+    finally:
+        stop(proc, work)
+
+
+def test_settings_read_the_retention_flag(prom: Prometheus) -> None:
+    assert collect_prometheus_settings(prom).retention == "30d"
+
+
+def test_settings_read_global_and_per_job_intervals(prom: Prometheus) -> None:
+    settings = collect_prometheus_settings(prom)
+    assert (settings.scrape_interval_s, settings.evaluation_interval_s) == (1.0, 2.0)
+    assert settings.job_scrape_s == {"app": 1.0, "down": 1.0, "slow": 30.0}
+
+
+def test_settings_read_alerting_rules_with_for_and_group_interval(prom: Prometheus) -> None:
+    rules = {r.name: r for r in collect_prometheus_settings(prom).rules}
+    assert set(rules) == {"AppDown", "HighErrorRate"}  # the recording rule is not an alert
+    app_down = rules["AppDown"]
+    assert (app_down.group, app_down.for_s, app_down.eval_s) == ("availability", 120.0, 10.0)
+    assert app_down.expr == 'up{job="app"} == 0' and app_down.labels == {"severity": "critical"}
+    assert rules["HighErrorRate"].for_s == 60.0
+
+
+@STEP_BUG
+def test_availability_history_of_a_job_that_is_up(prom: Prometheus) -> None:
+    history = collect_availability_history(prom, 60, time.time())
+    assert history.job == "app" and history.window_s == 60
+    assert history.up_samples >= 1 and history.up_ok == history.up_samples
+    assert 0 <= history.history_s <= 60
+
+
+@STEP_BUG
+def test_availability_history_of_a_job_that_is_down(prom: Prometheus) -> None:
+    history = collect_availability_history(prom.model_copy(update={"app_job": "down"}), 60, time.time())
+    assert history.up_samples >= 1 and history.up_ok == 0
+
+
+@STEP_BUG
+def test_a_job_prometheus_has_never_seen_is_a_collection_error(prom: Prometheus) -> None:
+    with pytest.raises(CollectionError, match="no `up` series for job 'billing'"):
+        collect_availability_history(prom.model_copy(update={"app_job": "billing"}), 60, time.time())
+
+
+def test_an_unreachable_prometheus_is_target_unreachable() -> None:
+    closed = Prometheus(url=f"http://127.0.0.1:{free_port()}")
+    with pytest.raises(TargetUnreachable):
+        collect_prometheus_settings(closed)
+    with pytest.raises(TargetUnreachable):
+        collect_availability_history(closed, 60, time.time())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: without --storage.tsdb.retention.time the flags API reports '0s'; "
+    "the collector passes it on, so the server's real 15d default retention reads as 0 s",
+)
+def test_default_retention_is_reported_as_the_effective_15d() -> None:
+    if not shutil.which("prometheus"):
+        pytest.skip("prometheus not installed (apt-get install prometheus)")
+    work = Path(tempfile.mkdtemp(prefix="cc-prom-default-"))
+    proc, url = start(work)
+    try:
+        assert collect_prometheus_settings(Prometheus(url=url)).retention == "15d"
+    finally:
+        stop(proc, work)
