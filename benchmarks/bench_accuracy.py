@@ -10,11 +10,8 @@ statistics (closed loop at a similar rate; Locust rounds response times >= 100 m
 from __future__ import annotations
 
 import argparse
-import csv
 import os
-import subprocess
 import sys
-import tempfile
 import urllib.request
 from pathlib import Path
 
@@ -22,13 +19,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.delay_server import BASE_MS, MEAN_EXTRA_MS, true_quantile_ms  # noqa: E402
-from benchmarks.servers import delay_server  # noqa: E402
-from checks.collect.load import LoadPlan, run_open_loop  # noqa: E402
-from checks.stats import quantile_ci  # noqa: E402
+from benchmarks.delay_server import BASE_MS, MEAN_EXTRA_MS, true_quantile_ms
+from benchmarks.servers import delay_server, plain_locust_stats
+from checks.collect.load import LoadPlan, run_open_loop
+from checks.stats import quantile_ci
 
 QUANTILES = (0.50, 0.95, 0.99)
-HERE = Path(__file__).resolve().parent
 
 
 def server_times_ms(base_url: str) -> np.ndarray:
@@ -43,19 +39,15 @@ def ours(base_url: str, rate: float, seconds: float) -> list[str]:
     for q in QUANTILES:
         ci = quantile_ci(samples.latencies_us, q)
         cells.append(f"{ci.estimate / 1e3:.2f} [{ci.lower / 1e3:.2f}, {ci.upper / 1e3:.2f}]")
-    print(f"  ours: n={len(samples.latencies_us)}, achieved {samples.achieved_rate:.1f} req/s, errors {samples.errors}")
+    n, rate_ok = len(samples.latencies_us), samples.achieved_rate
+    print(f"  ours: n={n}, achieved {rate_ok:.1f} req/s, errors {samples.errors}")
     return cells
 
 
 def locust(base_url: str, rate: float, seconds: float) -> list[str]:
     """Plain Locust, closed loop with users = rate x mean delay (Little's law), its CSV percentiles."""
     users = max(1, round(rate * (BASE_MS + MEAN_EXTRA_MS) / 1000))
-    with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-m", "locust", "-f", str(HERE / "plain_locustfile.py"), "--headless", "--only-summary",
-               "-u", str(users), "-r", str(users), "-t", f"{seconds:g}s", "--csv", f"{tmp}/p", "-H", base_url,
-               "--loglevel", "ERROR", "--exit-code-on-error", "0"]  # fmt: skip
-        subprocess.run(cmd, capture_output=True, check=True, env={**os.environ, "BENCH_PATH": "/delay"})
-        row = list(csv.DictReader(Path(f"{tmp}/p_stats.csv").open()))[-1]
+    row = plain_locust_stats(base_url, "/delay", users, seconds)
     print(f"  Locust: {users} users, n={row['Request Count']}, {float(row['Requests/s']):.1f} req/s")
     return [f"{float(row[f'{round(q * 100)}%']):.2f}" for q in QUANTILES]
 
@@ -76,7 +68,8 @@ def main() -> None:
     print(f"{'':5} {'theory':>8} {'server@ours':>12} {'ours':>24} {'server@locust':>14} {'Locust':>8}")
     for i, q in enumerate(QUANTILES):
         so, sl = np.percentile(served_ours, q * 100), np.percentile(served_locust, q * 100)
-        print(f"p{q * 100:<4g} {true_quantile_ms(q):8.2f} {so:12.2f} {our_cells[i]:>24} {sl:14.2f} {locust_cells[i]:>8}")
+        truth = true_quantile_ms(q)
+        print(f"p{q * 100:<4g} {truth:8.2f} {so:12.2f} {our_cells[i]:>24} {sl:14.2f} {locust_cells[i]:>8}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 nginx runs pinned to CPU 0, every load generator to CPU 1. wrk and Locust are closed-loop (20 connections /
 users, no think time): their rate is their maximum. Our engine is open-loop: its rate is the highest
 requested rate it sustains (achieved send rate and successful completions both >= 98% of requested, no
-errors, 99% of sends within 50 ms of their scheduled time) while recording every latency raw, found by bisection. Prints the three and our/Locust ratio.
+errors, 99% of sends within 50 ms of their scheduled time) while recording every latency raw, found by
+bisection. Prints the three and our/Locust ratio.
 
     python benchmarks/bench_rate.py [--seconds 5] [--rounds 2]
 """
@@ -11,19 +12,17 @@ errors, 99% of sends within 50 ms of their scheduled time) while recording every
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import re
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.servers import nginx  # noqa: E402
-from checks.collect.load import LoadPlan, run_open_loop  # noqa: E402
+from benchmarks.servers import nginx, plain_locust_stats
+from checks.collect.load import LoadPlan, run_open_loop
 
 CONNECTIONS = 20
 MAX_LATENESS_P99_US = 50_000  # keeps its schedule: 99% of sends within 50 ms (saturation shows as seconds)
@@ -33,9 +32,8 @@ HERE = Path(__file__).resolve().parent
 
 def wrk_rate(base_url: str, seconds: float) -> float:
     """wrk -t1 -c20: Requests/sec."""
-    out = subprocess.run(
-        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds:g}s", base_url + PATH], capture_output=True, text=True, check=True
-    ).stdout
+    cmd = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds:g}s", base_url + PATH]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
     if not match:
         raise RuntimeError(f"unexpected wrk output: {out}")
@@ -44,23 +42,17 @@ def wrk_rate(base_url: str, seconds: float) -> float:
 
 def locust_rate(base_url: str, seconds: float) -> float:
     """Plain Locust FastHttpUser, 20 users, no wait: the Aggregated Requests/s of its CSV stats."""
-    with tempfile.TemporaryDirectory() as tmp:
-        prefix = f"{tmp}/plain"
-        cmd = [sys.executable, "-m", "locust", "-f", str(HERE / "plain_locustfile.py"), "--headless", "--only-summary",
-               "-u", str(CONNECTIONS), "-r", str(CONNECTIONS), "-t", f"{seconds:g}s", "--csv", prefix,
-               "-H", base_url, "--loglevel", "ERROR", "--exit-code-on-error", "0"]  # fmt: skip
-        subprocess.run(cmd, capture_output=True, check=True, env={**os.environ, "BENCH_PATH": PATH})
-        rows = list(csv.DictReader(Path(f"{prefix}_stats.csv").open()))
-    return float(rows[-1]["Requests/s"])
+    return float(plain_locust_stats(base_url, PATH, CONNECTIONS, seconds)["Requests/s"])
 
 
 def sustains(base_url: str, rate: float, seconds: float) -> bool:
     samples = run_open_loop(LoadPlan(base_url, PATH, rate=rate, duration_s=seconds), max_rps=rate)
     kept = min(samples.achieved_rate, samples.completion_rate) >= 0.98 * rate
     ok = kept and samples.errors == 0 and samples.lateness_us["p99"] <= MAX_LATENESS_P99_US
+    late_ms = samples.lateness_us["p99"] / 1000
+    verdict = "sustained" if ok else "not sustained"
     print(f"    engine at {rate:7.0f} req/s: achieved {samples.achieved_rate:7.0f}, completed "
-          f"{samples.completion_rate:7.0f}, lateness p99 {samples.lateness_us['p99'] / 1000:6.1f} ms -> "
-          f"{'sustained' if ok else 'not sustained'}")  # fmt: skip
+          f"{samples.completion_rate:7.0f}, lateness p99 {late_ms:6.1f} ms -> {verdict}")  # fmt: skip
     return ok
 
 
@@ -85,11 +77,13 @@ def main() -> None:
             results["wrk"].append(wrk_rate(server.base_url, args.seconds))
             results["locust"].append(locust_rate(server.base_url, args.seconds))
             print(f"    wrk {results['wrk'][-1]:.0f} req/s, plain Locust {results['locust'][-1]:.0f} req/s")
-            results["engine"].append(engine_rate(server.base_url, args.seconds, 500, 1.5 * results["locust"][-1]))
+            high = 1.5 * results["locust"][-1]
+            results["engine"].append(engine_rate(server.base_url, args.seconds, 500, high))
     med = {k: statistics.median(v) for k, v in results.items()}
     print("\nmedian requests/s on one core (nginx on the other):")
-    for name, label in (("wrk", "wrk -t1 -c20"), ("locust", "Locust FastHttpUser x20, closed loop"),
-                        ("engine", "claimcheck open-loop engine (raw latencies)")):  # fmt: skip
+    labels = {"wrk": "wrk -t1 -c20", "locust": "Locust FastHttpUser x20, closed loop",
+              "engine": "claimcheck open-loop engine (raw latencies)"}  # fmt: skip
+    for name, label in labels.items():
         print(f"  {label:46s} {med[name]:8.0f}   runs: {', '.join(f'{x:.0f}' for x in results[name])}")
     print(f"  engine / Locust = {med['engine'] / med['locust']:.2f} (target >= 0.80)")
 

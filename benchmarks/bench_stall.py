@@ -11,24 +11,21 @@ and measures from the scheduled time, so every request due during the stall repo
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.servers import Server, nginx, stalled  # noqa: E402
-from checks.collect.load import LoadPlan, run_open_loop  # noqa: E402
+from benchmarks.servers import Server, nginx, plain_locust_stats, stalled
+from checks.collect.load import LoadPlan, run_open_loop
 
 PATH = "/index.html"
 CONNECTIONS = 20
-HERE = Path(__file__).resolve().parent
 UNIT_MS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
@@ -51,12 +48,7 @@ def hey_p99_ms(server: Server, seconds: float) -> float:
 
 
 def locust_p99_ms(server: Server, seconds: float) -> float:
-    with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-m", "locust", "-f", str(HERE / "plain_locustfile.py"), "--headless", "--only-summary",
-               "-u", str(CONNECTIONS), "-r", str(CONNECTIONS), "-t", f"{seconds:g}s", "--csv", f"{tmp}/p",
-               "-H", server.base_url, "--loglevel", "ERROR", "--exit-code-on-error", "0"]  # fmt: skip
-        subprocess.run(cmd, capture_output=True, check=True, env={**os.environ, "BENCH_PATH": PATH})
-        return float(list(csv.DictReader(Path(f"{tmp}/p_stats.csv").open()))[-1]["99%"])
+    return float(plain_locust_stats(server.base_url, PATH, CONNECTIONS, seconds)["99%"])
 
 
 def ours_p99_ms(server: Server, seconds: float, rate: float) -> float:

@@ -1,4 +1,4 @@
-"""Plain closed-loop Locust FastHttpUser (no think time): the reference the open-loop engine is compared with."""
+"""Plain closed-loop Locust FastHttpUser (no think time): the reference for the open-loop engine."""
 
 from __future__ import annotations
 

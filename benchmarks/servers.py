@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import os
 import shutil
 import signal
@@ -35,6 +36,31 @@ http {{
     }}
 }}
 """
+
+
+PLAIN_LOCUSTFILE = Path(__file__).with_name("plain_locustfile.py")
+
+
+def plain_locust_stats(base_url: str, path: str, users: int, seconds: float) -> dict[str, str]:
+    """Run plain closed-loop Locust (benchmarks/plain_locustfile.py) headless; its Aggregated CSV row."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [sys.executable, "-m", "locust", "-f", str(PLAIN_LOCUSTFILE), "--headless", "--only-summary"]
+        cmd += [
+            "-u",
+            str(users),
+            "-r",
+            str(users),
+            "-t",
+            f"{seconds:g}s",
+            "--csv",
+            f"{tmp}/p",
+            "-H",
+            base_url,
+        ]
+        cmd += ["--loglevel", "ERROR", "--exit-code-on-error", "0"]
+        subprocess.run(cmd, capture_output=True, check=True, env={**os.environ, "BENCH_PATH": path})
+        with Path(f"{tmp}/p_stats.csv").open() as fh:
+            return list(csv.DictReader(fh))[-1]
 
 
 @dataclass(frozen=True)

@@ -166,7 +166,8 @@ def mean_ci(samples: Sequence[float] | np.ndarray, confidence: float = 0.95) -> 
         raise ValueError("mean_ci needs at least two samples")
     mean, std = float(xs.mean()), float(xs.std(ddof=1))
     half = float(sps.t.ppf((1 + confidence) / 2, n - 1)) * std / math.sqrt(n)
-    skew = float(sps.skew(xs, bias=False)) if std > 0 else 0.0
+    skew = float(sps.skew(xs, bias=False)) if std > 1e-12 * max(1.0, abs(mean)) else 0.0
+    skew = skew if math.isfinite(skew) else 0.0
     return MeanCI(
         mean=mean,
         lower=mean - half,

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 
 import redis
 
-from checks.errors import CollectionError, TargetUnreachable
+from checks.errors import AccessDenied, CollectionError, TargetUnreachable
 from checks.targets import RedisNode, secret
 
 
 def _client(node: RedisNode) -> redis.Redis:
     password = secret(node.password_env, key="redis.password_env") if node.password_env else None
-    return redis.Redis(host=node.host, port=node.port, password=password, socket_timeout=5)
+    # No retries: one refused connection is an answer, and a collector must fail fast and say so.
+    return redis.Redis(host=node.host, port=node.port, password=password, socket_timeout=5, retry=None)
 
 
 def address(node: RedisNode) -> str:
@@ -36,6 +37,8 @@ def collect_command_timings(node: RedisNode, count: int) -> CommandTimings:
             started = time.perf_counter()
             client.ping()
             timings.append((time.perf_counter() - started) * 1000)
+    except redis.AuthenticationError as exc:
+        raise AccessDenied(address(node), str(exc)) from exc
     except redis.ConnectionError as exc:
         raise TargetUnreachable(address(node), str(exc)) from exc
     except redis.RedisError as exc:
@@ -59,6 +62,8 @@ def collect_key_ttls(node: RedisNode, pattern: str, limit: int = 200) -> KeyTtls
             ttls.append(int(client.ttl(key)))
             if len(ttls) >= limit:
                 break
+    except redis.AuthenticationError as exc:
+        raise AccessDenied(address(node), str(exc)) from exc
     except redis.ConnectionError as exc:
         raise TargetUnreachable(address(node), str(exc)) from exc
     except redis.RedisError as exc:
@@ -77,6 +82,10 @@ def collect_hit_counters(node: RedisNode) -> HitCounters:
     """keyspace_hits / keyspace_misses since the server started (INFO stats)."""
     try:
         stats = _client(node).info("stats")
+    except redis.AuthenticationError as exc:
+        raise AccessDenied(address(node), str(exc)) from exc
     except redis.ConnectionError as exc:
         raise TargetUnreachable(address(node), str(exc)) from exc
+    except redis.RedisError as exc:
+        raise CollectionError(address(node), str(exc)) from exc
     return HitCounters(address(node), int(stats.get("keyspace_hits", 0)), int(stats.get("keyspace_misses", 0)))

@@ -93,6 +93,8 @@ def post(endpoint: HttpEndpoint, path: str, headers: dict[str, str], body: dict[
                                  verify=verify_option(endpoint))
     except requests.RequestException as exc:
         raise TargetUnreachable(url, f"no answer: {exc}") from exc
+    if response.status_code in (401, 403):
+        raise AccessDenied(url, f"credentials refused ({response.status_code})")
     if response.status_code >= 400:
         raise CollectionError(url, f"answered {response.status_code}: {response.text[:200]}")
     return ResponseHeaders(url, response.status_code, {k.lower(): v for k, v in response.headers.items()},

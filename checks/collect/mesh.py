@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubernetes.client.exceptions import ApiException
+from urllib3.exceptions import HTTPError
 
 from checks.collect.kube._call import api_error
-from checks.errors import CollectionError
+from checks.errors import TargetUnreachable
 
 GROUP, PLURAL = "security.istio.io", "peerauthentications"
 
@@ -44,11 +45,11 @@ def collect_peer_authentications(custom: Any, root_namespace: str = "istio-syste
     """List PeerAuthentications in all namespaces (v1beta1); a 404 means no Istio CRD: installed=False."""
     endpoint = f"/apis/{GROUP}/v1beta1/{PLURAL}"
     try:
-        body = custom.list_cluster_custom_object(GROUP, "v1beta1", PLURAL)
+        body = custom.list_cluster_custom_object(GROUP, "v1beta1", PLURAL, _request_timeout=15)
     except ApiException as exc:
         if exc.status == 404:
             return MeshPolicies(False, root_namespace, ())
         raise api_error(endpoint, exc) from exc
-    except OSError as exc:
-        raise CollectionError(endpoint, str(exc)) from exc
+    except (OSError, HTTPError) as exc:
+        raise TargetUnreachable(endpoint, str(exc)) from exc
     return MeshPolicies(True, root_namespace, tuple(_record(i) for i in body.get("items", [])))

@@ -55,7 +55,7 @@ def query(prom: Prometheus, expr: str) -> list[tuple[dict[str, str], float]]:
 
 def query_range(prom: Prometheus, expr: str, start: float, end: float, step_s: float) -> list[Series]:
     """A range query over [start, end] (unix seconds)."""
-    params = {"query": expr, "start": str(start), "end": str(end), "step": f"{step_s:g}s"}
+    params = {"query": expr, "start": str(start), "end": str(end), "step": f"{step_s:g}"}
     return [Series(r["metric"], tuple((float(t), float(v)) for t, v in r["values"]))  # type: ignore[union-attr, misc]
             for r in _api(prom, "/api/v1/query_range", params)]
 
@@ -136,5 +136,8 @@ def collect_prometheus_settings(prom: Prometheus) -> PrometheusSettings:
                  float(g.get("interval", 60)), dict(r.get("labels") or {}))
         for g in _get(prom, "/api/v1/rules").get("groups", [])  # type: ignore[union-attr]
         for r in g.get("rules", []) if r.get("type") == "alerting")
-    return PrometheusSettings(prom.url, str(flags.get("storage.tsdb.retention.time", "")), scrape,
+    retention = str(flags.get("storage.tsdb.retention.time", ""))
+    if retention in ("0s", "") and str(flags.get("storage.tsdb.retention.size", "0B")) in ("0B", "0"):
+        retention = "15d"  # Prometheus's default when neither time nor size is set
+    return PrometheusSettings(prom.url, retention, scrape,
                               _duration_s(glob.get("evaluation_interval", "1m")), jobs, rules)

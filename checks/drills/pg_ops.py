@@ -75,13 +75,20 @@ def stop(node: PgNodeBinding, timeout_s: float = 60) -> None:
 
 def start(node: PgNodeBinding, timeout_s: float = 60) -> int:
     """Start the node with its own command (crash recovery if needed); wait until it accepts connections."""
-    if (
-        postmaster_pid(node) is None
-    ):  # a stale lock file whose pid now belongs to another process blocks start-up
-        (Path(node.data_dir) / "postmaster.pid").unlink(missing_ok=True)
+    if postmaster_pid(node) is None:
+        _remove_stale_locks(node)
     pid = procs.spawn(node)
     procs.wait_for(f"{node.name} accepting connections", lambda: role(node) != DOWN, timeout_s)
     return pid
+
+
+def _remove_stale_locks(node: PgNodeBinding) -> None:
+    """A killed postmaster leaves lock files naming its pid; while that pid is a zombie (nobody reaped it) or
+    belongs to another process, PostgreSQL refuses to start. Only lock files of a dead postmaster are removed."""
+    for lock in (Path(node.data_dir) / "postmaster.pid", Path(node.socket_dir) / f".s.PGSQL.{node.port}.lock"):
+        pid = procs.read_pid(lock)
+        if pid is None or not procs.is_ours(pid, ("postgres",)):
+            lock.unlink(missing_ok=True)
 
 
 def promote(node: PgNodeBinding, timeout_s: int = 60) -> None:

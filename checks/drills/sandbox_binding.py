@@ -6,6 +6,7 @@ the same process `sandbox status` and `sandbox down` know about.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -92,6 +93,8 @@ def _rollout(ctx: RunContext, target: Target, settings: RolloutDrillBinding | No
         return None
     from sandbox.components.app import AppInstance
 
+    if len(settings.app_ports) == 2:
+        ctx = replace(ctx, cfg=ctx.cfg.with_ports(app_a=settings.app_ports[0], app_b=settings.app_ports[1]))
     instances = tuple(AppInstanceBinding(**_proc(c, ctx), health_url=f"{c.address(ctx)}/health")
                       for c in (AppInstance("a"), AppInstance("b")))
     return RolloutTopology(target.http.base_url, target.http.ca_file, target.http.server_hostname, instances,

@@ -80,6 +80,7 @@ class AppInstanceBinding(ProcBinding):
 
 class RolloutDrillBinding(_Strict):
     instances: tuple[AppInstanceBinding, ...] = ()  # control: local only
+    app_ports: tuple[int, ...] = ()  # control: sandbox, when the instances do not listen on the default ports
     probe_path: str = "/health"
     probe_interval_s: float = Field(default=0.02, gt=0)
     settle_s: float = Field(default=1.0, ge=0)

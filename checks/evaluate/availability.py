@@ -11,6 +11,8 @@ from checks.verdicts import EvidenceLevel, Outcome, Verdict
 
 DEFAULT_WINDOW = "30d"
 CONFIDENCE = 0.95
+# The verdicts use the two-sided 95% interval: each end is a one-sided 97.5% bound.
+ONE_SIDED = 1 - (1 - CONFIDENCE) / 2
 
 
 def _ratio_verdict(claim: Claim, ok: int, n: int, what: str, extra: str = "") -> Verdict:
@@ -23,7 +25,7 @@ def _ratio_verdict(claim: Claim, ok: int, n: int, what: str, extra: str = "") ->
         return Verdict(claim.id, Outcome.PROVEN, EvidenceLevel.OBSERVED, text + extra, measured, target, evidence)
     if upper < target:
         return Verdict(claim.id, Outcome.DISPROVEN, EvidenceLevel.OBSERVED, text + extra, measured, target, evidence)
-    need = trials_for_ratio(target, CONFIDENCE)
+    need = trials_for_ratio(target, ONE_SIDED)
     return Verdict(claim.id, Outcome.INCONCLUSIVE, EvidenceLevel.OBSERVED,
                    f"{text}; proving {target:.4%} needs at least {need} consecutive successful samples{extra}",
                    measured, target, {**evidence, "samples_needed": need})
@@ -70,7 +72,7 @@ def error_ratio_within(claim: Claim, history: AvailabilityHistory) -> Verdict:
             f"{errors / total:.4%} (95% CI {lower:.4%}..{upper:.4%}) vs {claim.bound_text()}")
     outcome = Outcome.PROVEN if upper < target else Outcome.DISPROVEN if lower >= target else Outcome.INCONCLUSIVE
     if outcome == Outcome.INCONCLUSIVE:
-        need = trials_for_ratio(1 - target, CONFIDENCE)
+        need = trials_for_ratio(1 - target, ONE_SIDED)
         text += f"; about {need} error-free requests would decide"
     return Verdict(claim.id, outcome, EvidenceLevel.OBSERVED, text, errors / total, target,
                    {"requests": total, "errors": errors, "ci95": [lower, upper], "history_s": history.history_s})

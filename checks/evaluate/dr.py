@@ -33,23 +33,38 @@ class DrillCapabilities:
     regions: int = 1
 
 
+# What each drill measures; a claim of the same check about anything else (a probe configuration, a count of
+# backup sites, a rollout strategy) is not something breaking the target can show.
+DRILLED_METRICS: dict[str, tuple[str, ...]] = {
+    "dr.failover": ("rto", "recovery_time", "failover_time", "services_recovered_within_sla",
+                    "failover_automation"),
+    "dr.rpo": ("rpo",),
+    "dr.backup_restore": ("restore_time", "rto", "rpo", "backup_frequency", "point_in_time_recovery"),
+    "dr.redis_failover": ("failover_time",),
+    "dr.rollout": ("downtime", "error_rate"),
+}
+ROLLOUT_GAPS = {
+    "rollback_time": "target has no deployment pipeline with revisions and rollback",
+    "canary_steps": "target has no canary traffic shifting",
+    "failover_time": "the drill restarts instances one at a time; taking the whole backend down is not drilled",
+}
+
+
 def not_applicable_reason(claim: Claim, caps: DrillCapabilities) -> str | None:
     """Why no drill on this target can judge the claim (a component or mechanism it lacks), or None."""
     scope = " ".join(filter(None, [claim.scope.component, claim.scope.condition])).lower()
+    if claim.check == "dr.rollout" and claim.metric in ROLLOUT_GAPS:
+        return ROLLOUT_GAPS[claim.metric]
+    if claim.metric not in DRILLED_METRICS.get(claim.check, ()):
+        return f"no drill measures {claim.metric!r}: breaking the target cannot show it"
     if claim.check in ("dr.failover", "dr.rpo"):
         return _failover_gap(claim, scope, caps)
     if claim.check == "dr.redis_failover" and not caps.redis:
         return "target has no Redis primary/replica with sentinel to drill"
     if claim.check == "dr.backup_restore" and not caps.backup:
         return "target has no PostgreSQL the backup drill can dump and restore"
-    if claim.check == "dr.rollout":
-        if claim.metric in ("rollback_time", "canary_steps"):
-            return (
-                "target has no deployment pipeline with revisions, rollback or canary traffic shifting; "
-                "the rollout drill only restarts instances"
-            )
-        if not caps.rollout:
-            return "target describes no app instances behind a gateway to restart"
+    if claim.check == "dr.rollout" and not caps.rollout:
+        return "target describes no app instances behind a gateway to restart"
     return None
 
 
@@ -326,7 +341,7 @@ def rollout_zero_downtime(result: RolloutResult, claim: Claim) -> Verdict:
         {"measured": f"{failed}/{total} failed", "bound": claim.bound_text(), "evidence": ev},
     )
     bound = as_fraction(float(claim.bound), claim.unit) if isinstance(claim.bound, int | float) else 0.0
-    if (failed == 0) if claim.comparator in ("==", None) else _holds(ratio, str(claim.comparator), bound):
+    if (failed == 0) if claim.comparator not in ("<", "<=") else _holds(ratio, str(claim.comparator), bound):
         return proven(
             claim.id,
             OBSERVED,

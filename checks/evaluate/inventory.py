@@ -11,7 +11,10 @@ from checks.verdicts import EvidenceLevel, Outcome, Verdict
 
 def _norm(value: Any) -> Any:
     if isinstance(value, str):
-        return value.strip().lower()
+        try:
+            return float(value)
+        except ValueError:
+            return value.strip().lower()
     if isinstance(value, list | tuple):
         return sorted(_norm(v) for v in value)
     if isinstance(value, bool):

@@ -139,11 +139,6 @@ def test_a_closed_port_is_unreachable(collect: object) -> None:
     assert caught.value.endpoint == f"redis://127.0.0.1:{node.port}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: redis.AuthenticationError subclasses redis.ConnectionError, so a "
-    "refused password is reported as TargetUnreachable instead of AccessDenied",
-)
 @pytest.mark.usefixtures("no_retries")
 def test_a_wrong_password_is_access_denied(redis_port: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(PASSWORD_ENV, "not-the-password")

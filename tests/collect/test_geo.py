@@ -12,7 +12,7 @@ import pytest
 from checks.collect.geo import collect_vantage_latency
 from checks.errors import CollectionError, TargetUnreachable
 from checks.targets import HttpEndpoint, VantagePoint
-from tests.collect.test_http import DELAY_S, NAME, TlsServer, make_pki, serve_tls
+from tests.collect.test_http import DELAY_S, NAME, TOKEN, TOKEN_HEADER, TlsServer, make_pki, serve_tls
 from tests.drills.servers import free_port
 
 pytestmark = pytest.mark.integration
@@ -65,6 +65,16 @@ def test_error_statuses_are_recorded(gateway: TlsServer) -> None:
     assert collect_vantage_latency(LOCAL, endpoint(gateway), "/secret", 2).statuses == (403, 403)
 
 
+def test_a_header_is_sent_from_the_named_environment_variable(
+    gateway: TlsServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CC_TEST_PROBE_TOKEN", TOKEN)
+    header = (TOKEN_HEADER, "CC_TEST_PROBE_TOKEN")
+    assert collect_vantage_latency(LOCAL, endpoint(gateway), "/needs-token", 1, header).statuses == (200,)
+    monkeypatch.delenv("CC_TEST_PROBE_TOKEN")
+    assert collect_vantage_latency(LOCAL, endpoint(gateway), "/needs-token", 1, header).statuses == (401,)
+
+
 def test_the_vantage_gateway_url_wins_over_the_base_url(gateway: TlsServer) -> None:
     elsewhere = HttpEndpoint(
         base_url=f"https://127.0.0.1:{free_port()}", ca_file=gateway.ca_file, server_hostname=NAME
@@ -86,7 +96,7 @@ def test_a_closed_port_is_unreachable() -> None:
 
 @pytest.mark.parametrize("kind", ["ssh", "pod"])
 def test_a_vantage_kind_without_a_runner_is_a_collection_error(kind: str) -> None:
-    vantage = VantagePoint(name="remote", kind=kind, ssh_host="bastion.test")  # type: ignore[arg-type]
+    vantage = VantagePoint(name="remote", kind=kind, ssh_host="bastion.test")
     with pytest.raises(CollectionError, match="has no probe runner"):
         collect_vantage_latency(vantage, HttpEndpoint(base_url="https://127.0.0.1:1"), "/ok", 1)
 

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from checks.collect.http import get, probe, verify_option
+from checks.collect.http import get, post, probe, verify_option
 from checks.errors import AccessDenied, CollectionError, TargetUnreachable
 from checks.ledger import project_root
 from checks.targets import HttpEndpoint
@@ -26,6 +26,7 @@ pytestmark = pytest.mark.integration
 NAME = "gateway.test"
 SLOW_S = 0.3
 DELAY_S = 0.05
+TOKEN_HEADER, TOKEN = "X-Probe-Token", "t0ken-for-tests"
 
 
 def openssl(*args: str, cwd: Path) -> None:
@@ -77,7 +78,7 @@ def make_pki(d: Path) -> None:
 
 class Handler(BaseHTTPRequestHandler):
     """/ok 200 cacheable, /flaky 200 then 503 in turn, /sometimes-slow slow every other time, /secret 403,
-    /delay DELAY_S then 200."""
+    /delay DELAY_S then 200, /needs-token 401 without the token header."""
 
     disable_nagle_algorithm = True
     counts: ClassVar[dict[str, int]] = {}
@@ -85,6 +86,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         n = self.counts[self.path] = self.counts.get(self.path, 0) + 1
         status = {"/flaky": 200 if n % 2 else 503, "/secret": 403}.get(self.path, 200)
+        if self.path == "/needs-token" and self.headers.get(TOKEN_HEADER) != TOKEN:
+            status = 401
         if self.path == "/delay":
             time.sleep(DELAY_S)
         elif self.path == "/sometimes-slow" and n % 2 == 0:
@@ -92,6 +95,16 @@ class Handler(BaseHTTPRequestHandler):
         body = b"ok\n"
         self.send_response(status)
         self.send_header("Cache-Control", "public, max-age=600")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b"{}"
+        status = 403 if self.path == "/secret" else 201
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -156,6 +169,21 @@ def test_refused_credentials_are_access_denied(tls_server: TlsServer) -> None:
 
 def test_a_403_without_credentials_is_returned_not_raised(tls_server: TlsServer) -> None:
     assert get(tls_server.endpoint(), "/secret").status == 403
+
+
+def test_post_sends_json_and_returns_the_answer(tls_server: TlsServer) -> None:
+    answer = post(tls_server.endpoint(), "/login", {"X-Tenant": "a"}, {"user": "tester"})
+    assert answer.status == 201 and answer.headers["content-type"] == "application/json"
+
+
+def test_post_refused_is_a_collection_error_naming_the_url(tls_server: TlsServer) -> None:
+    with pytest.raises(CollectionError, match="/secret: answered 403"):
+        post(tls_server.endpoint(), "/secret", {"Authorization": "Bearer test"})
+
+
+def test_post_to_a_closed_port_is_unreachable() -> None:
+    with pytest.raises(TargetUnreachable):
+        post(HttpEndpoint(base_url=f"https://127.0.0.1:{free_port()}", timeout_s=2), "/login", {})
 
 
 def test_relative_ca_paths_are_from_the_project_root() -> None:

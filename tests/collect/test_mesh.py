@@ -70,11 +70,6 @@ def test_forbidden_list_is_access_denied_naming_the_endpoint(
     assert caught.value.endpoint == PATH and "cannot list resource" in str(caught.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: an unreachable API server raises urllib3 MaxRetryError (not an "
-    "OSError) straight out of collect_peer_authentications instead of TargetUnreachable",
-)
 def test_an_unreachable_api_server_is_target_unreachable() -> None:
     closed = k8s.Configuration(host=f"http://127.0.0.1:{free_port()}")
     with k8s.ApiClient(closed) as api_client, pytest.raises(TargetUnreachable):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import subprocess
 import tempfile
@@ -10,15 +11,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 
 from checks.collect.prometheus import (
     collect_availability_history,
     collect_prometheus_settings,
     query,
+    query_range,
 )
 from checks.errors import CollectionError, TargetUnreachable
 from checks.targets import Prometheus
-from tests.drills.servers import free_port, wait_port
+from tests.drills.servers import free_port
 
 pytestmark = pytest.mark.integration
 CONFIG = """global:
@@ -49,32 +52,42 @@ RULES = """groups:
       - record: job:up:sum
         expr: sum(up)
 """
-# Prometheus 2.42 answers 400 "cannot parse \"5.0s\" to a valid duration": every history query fails.
-STEP_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="bug: query_range sends step=f'{step_s}s' = '5.0s', which "
-    "Prometheus rejects (400); send f'{step_s:g}s' or plain seconds",
-)
 
 
 def start(work: Path, *flags: str) -> tuple[subprocess.Popen[bytes], str]:
-    """prometheus scraping itself (job app) and a closed port (job down) on a free loopback port."""
+    """prometheus scraping itself (job app) and a closed port (job down) on a free loopback port, ready."""
     port = free_port()
     (work / "prometheus.yml").write_text(CONFIG.format(port=port, closed=free_port()))
     (work / "rules.yml").write_text(RULES)
-    proc = subprocess.Popen(
-        [
-            "prometheus",
-            f"--config.file={work / 'prometheus.yml'}",
-            f"--storage.tsdb.path={work / 'data'}",
-            f"--web.listen-address=127.0.0.1:{port}",
-            *flags,
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=(work / "log").open("wb"),
-    )
-    wait_port(port, 20)
-    return proc, f"http://127.0.0.1:{port}"
+    argv = [
+        "prometheus",
+        f"--config.file={work / 'prometheus.yml'}",
+        f"--storage.tsdb.path={work / 'data'}",
+        f"--web.listen-address=127.0.0.1:{port}",
+        *flags,
+    ]
+    with (work / "log").open("wb") as log:
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(url)
+    except BaseException:
+        stop(proc, work)
+        raise
+    return proc, url
+
+
+def wait_ready(url: str, timeout_s: float = 20) -> None:
+    """The API answers 503 until the TSDB is open: poll /-/ready."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{url}/-/ready", timeout=1).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"{url} not ready after {timeout_s} s")
 
 
 def stop(proc: subprocess.Popen[bytes], work: Path) -> None:
@@ -127,7 +140,24 @@ def test_settings_read_alerting_rules_with_for_and_group_interval(prom: Promethe
     assert rules["HighErrorRate"].for_s == 60.0
 
 
-@STEP_BUG
+def test_instant_query_returns_labels_and_values(prom: Prometheus) -> None:
+    found = {labels["job"]: value for labels, value in query(prom, "up")}
+    assert found["app"] == 1.0 and found["down"] == 0.0
+
+
+def test_range_query_returns_points_at_the_step(prom: Prometheus) -> None:
+    now = time.time()
+    (series,) = query_range(prom, 'up{job="app"}', now - 30, now, 1.0)
+    assert series.labels["job"] == "app" and series.points and all(v == 1.0 for _, v in series.points)
+    times = [t for t, _ in series.points]
+    assert all(b - a == pytest.approx(1.0) for a, b in itertools.pairwise(times))
+
+
+def test_range_query_accepts_a_fractional_step(prom: Prometheus) -> None:
+    now = time.time()
+    assert query_range(prom, 'up{job="app"}', now - 10, now, 0.5)
+
+
 def test_availability_history_of_a_job_that_is_up(prom: Prometheus) -> None:
     history = collect_availability_history(prom, 60, time.time())
     assert history.job == "app" and history.window_s == 60
@@ -135,13 +165,11 @@ def test_availability_history_of_a_job_that_is_up(prom: Prometheus) -> None:
     assert 0 <= history.history_s <= 60
 
 
-@STEP_BUG
 def test_availability_history_of_a_job_that_is_down(prom: Prometheus) -> None:
     history = collect_availability_history(prom.model_copy(update={"app_job": "down"}), 60, time.time())
     assert history.up_samples >= 1 and history.up_ok == 0
 
 
-@STEP_BUG
 def test_a_job_prometheus_has_never_seen_is_a_collection_error(prom: Prometheus) -> None:
     with pytest.raises(CollectionError, match="no `up` series for job 'billing'"):
         collect_availability_history(prom.model_copy(update={"app_job": "billing"}), 60, time.time())
@@ -155,11 +183,6 @@ def test_an_unreachable_prometheus_is_target_unreachable() -> None:
         collect_availability_history(closed, 60, time.time())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: without --storage.tsdb.retention.time the flags API reports '0s'; "
-    "the collector passes it on, so the server's real 15d default retention reads as 0 s",
-)
 def test_default_retention_is_reported_as_the_effective_15d() -> None:
     if not shutil.which("prometheus"):
         pytest.skip("prometheus not installed (apt-get install prometheus)")

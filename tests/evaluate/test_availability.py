@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 import pytest
 
 from checks.collect.http import ProbeSeries
 from checks.collect.prometheus import AvailabilityHistory
-from checks.evaluate.availability import availability_within
+from checks.evaluate.availability import availability_within, error_ratio_within
 from checks.ledger import Claim
 from checks.stats import trials_for_ratio
 from checks.verdicts import EvidenceLevel, Outcome
@@ -62,11 +64,6 @@ def test_full_history_too_short_to_decide_names_the_samples_needed() -> None:
     assert f"{verdict.evidence['samples_needed']} consecutive successful samples" in verdict.reason
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: samples_needed is a one-sided 95% count, the verdict uses the "
-    "two-sided 95% interval, so that many all-good samples stays INCONCLUSIVE",
-)
 def test_the_quoted_sample_count_actually_suffices() -> None:
     need = availability_within(claim(), history(1_000), probes()).evidence["samples_needed"]
     assert availability_within(claim(), history(need), probes()).outcome == Outcome.PROVEN
@@ -116,6 +113,46 @@ def test_window_defaults_to_thirty_days() -> None:
     assert verdict.outcome == Outcome.INCONCLUSIVE and verdict.evidence["window_s"] == 30 * DAY_S
 
 
-def test_trials_for_ratio_is_what_the_reason_quotes() -> None:
+def test_the_quoted_count_is_the_two_sided_one() -> None:
     verdict = availability_within(claim(), history(1_000), probes())
-    assert verdict.evidence["samples_needed"] == trials_for_ratio(0.999)
+    assert verdict.evidence["samples_needed"] == trials_for_ratio(0.999, 0.975)
+
+
+ERRORS = BASE.model_copy(update={"id": "BP-T-AV-09", "metric": "error_rate", "comparator": "<", "bound": 0.1})
+
+
+def counted(requests: float, errors: float) -> AvailabilityHistory:
+    return AvailabilityHistory("app", DAY_S, 7200.0, 1440, 1440, requests, errors)
+
+
+def test_no_requests_served_is_inconclusive() -> None:
+    verdict = error_ratio_within(ERRORS, counted(0, 0))
+    assert verdict.outcome == Outcome.INCONCLUSIVE and "served no requests" in verdict.reason
+
+
+def test_error_ratio_clearly_under_the_bound_is_proven() -> None:
+    verdict = error_ratio_within(ERRORS, counted(10_000, 0))
+    assert verdict.outcome == Outcome.PROVEN and verdict.bound == pytest.approx(0.001)
+    assert verdict.evidence["ci95"][1] < 0.001
+
+
+def test_error_ratio_clearly_over_the_bound_is_disproven() -> None:
+    verdict = error_ratio_within(ERRORS, counted(10_000, 100))
+    assert verdict.outcome == Outcome.DISPROVEN and verdict.measured == 0.01
+
+
+def test_error_ratio_from_too_few_requests_is_inconclusive_and_says_how_many() -> None:
+    verdict = error_ratio_within(ERRORS, counted(1_000, 1))
+    assert verdict.outcome == Outcome.INCONCLUSIVE and "error-free requests would decide" in verdict.reason
+
+
+def test_counter_increases_are_rounded_to_whole_requests() -> None:
+    verdict = error_ratio_within(ERRORS, counted(9_999.6, 0.4))
+    assert verdict.evidence["requests"] == 10_000 and verdict.evidence["errors"] == 0
+
+
+def test_the_quoted_error_free_count_actually_suffices() -> None:
+    reason = error_ratio_within(ERRORS, counted(1_000, 0)).reason
+    need = int(re.search(r"about (\d+) error-free requests", reason)[1])  # type: ignore[index]
+    assert error_ratio_within(ERRORS, counted(need, 0)).outcome == Outcome.PROVEN
+    assert error_ratio_within(ERRORS, counted(need - 200, 0)).outcome == Outcome.INCONCLUSIVE

@@ -223,8 +223,11 @@ SANDBOX = DrillCapabilities(postgres=True, promotion="drill", redis=True, rollou
     ({"component": "route53", "comparator": "present", "bound": True, "unit": None}, "DNS"),
     ({"condition": "cross-region failover"}, "single region"),
     ({"condition": "automatic failover test"}, "no failover automation"),
-    ({"check": "dr.rpo", "condition": "during migration"}, "migration"),
+    ({"check": "dr.rpo", "metric": "rpo", "condition": "during migration"}, "migration"),
     ({"check": "dr.rollout", "metric": "rollback_time"}, "deployment pipeline"),
+    ({"check": "dr.rollout", "metric": "rollout_strategy", "comparator": "==", "bound": "RollingUpdate"},
+     "no drill measures"),
+    ({"check": "dr.backup_restore", "metric": "backup_site_count", "comparator": "==", "bound": 2}, "no drill"),
 ])
 def test_claims_about_missing_mechanisms_are_not_applicable(kw: dict[str, Any], why: str) -> None:
     reason = not_applicable_reason(claim(**kw), SANDBOX)

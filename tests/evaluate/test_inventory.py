@@ -85,11 +85,6 @@ def test_a_value_that_cannot_be_compared_is_an_error() -> None:
     assert verdict.outcome == Outcome.ERROR and "cannot compare 'two'" in verdict.reason
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: SHOW returns text ('500'); '==' compares it with the number 500 "
-    "without numeric normalisation, so a matching pg_setting is DISPROVEN",
-)
 def test_a_numeric_setting_read_as_text_equals_its_numeric_bound() -> None:
     verdict = inventory_matches(claim("==", 500), found("500", "pg_setting"))
     assert verdict.outcome == Outcome.PROVEN

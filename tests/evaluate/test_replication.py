@@ -84,10 +84,5 @@ def test_bound_in_milliseconds_is_converted() -> None:
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: checks.stats.mean_ci on identical samples whose float mean is not "
-    "exactly the sample (0.1, 0.1, 0.1) gets a ~1e-17 std, a NaN skewness, and math.ceil(NaN) raises",
-)
 def test_identical_lags_are_judged_not_crashed() -> None:
     assert replication_lag_within(streaming(0.1, 0.1, 0.1), BASE).outcome == Outcome.PROVEN

@@ -64,11 +64,6 @@ def test_for_target_reads_only_the_set_variables(monkeypatch: pytest.MonkeyPatch
     assert masked == f"{MASK} / {MASK} / other"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: Redactor.data masks dict values but not dict keys, so evidence keyed "
-    "by a URL or DSN that embeds a secret leaks it into reports",
-)
 def test_secrets_in_mapping_keys_are_masked() -> None:
     masked = Redactor(["hunter22"]).data({"postgresql://app:hunter22@db": "refused"})
     assert "hunter22" not in repr(masked)

@@ -48,10 +48,7 @@ def run_open_loop(plan: LoadPlan, *, max_rps: float, out_dir: Path | None = None
     try:
         _wait(procs, plan, out)
     finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+        _stop(procs)
     return _collect(plan, out)
 
 
@@ -111,14 +108,27 @@ def _spawn(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[b
 
 
 def _wait(procs: list[subprocess.Popen[bytes]], plan: LoadPlan, out: Path) -> None:
+    """Until every worker has written its evidence (the .done marker comes last) or every process ended."""
     deadline = time.monotonic() + STARTUP_ALLOWANCE_S + plan.duration_s + plan.timeout_s + 10
+    markers = [out / f"worker-{k}.done" for k in range(plan.workers)]
+    while time.monotonic() < deadline:
+        if all(m.exists() for m in markers) or all(p.poll() is not None for p in procs):
+            return
+        time.sleep(0.05)
+    raise LoadGeneratorError(plan.base_url, f"load processes still running after the deadline; see {out}")
+
+
+def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    """Let Locust shut down on SIGTERM; kill what is still there after a grace period."""
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
     for proc in procs:
         try:
-            proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
-        except subprocess.TimeoutExpired as exc:
-            raise LoadGeneratorError(
-                plan.base_url, f"load processes still running after the deadline; see {out}"
-            ) from exc
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def _collect(plan: LoadPlan, out: Path) -> LatencySamples:
