@@ -6,4 +6,5 @@ pytest_plugins = [
     "fixtures.safety",
     "fixtures.reporting",
     "fixtures.endpoints",
+    "fixtures.load",
 ]

@@ -28,6 +28,7 @@ class HttpEndpoint(_Strict):
     server_hostname: str | None = None
     timeout_s: float = 10.0
     routes: dict[str, str] = Field(default_factory=dict)  # route class (api, static, ml...) -> path to measure
+    bodies: dict[str, str] = Field(default_factory=dict)  # route class -> JSON body (the route is then POSTed)
 
 
 class Tenant(_Strict):
@@ -117,6 +118,7 @@ class LoadProfile(_Strict):
     latency_rps: float = Field(gt=0)
     probe_count: int = Field(ge=1)
     drills: bool = False
+    think_time_s: float = Field(default=5.0, ge=0)  # a user's pause between requests (Little's law: users -> rate)
 
 
 class Target(_Strict):
@@ -130,6 +132,7 @@ class Target(_Strict):
     http: HttpEndpoint | None = None
     tenants: tuple[Tenant, ...] = ()
     probe_tenant: str | None = None  # the test identity whose request budget rate-limit probes may spend
+    load_tenant: str | None = None  # the test identity load runs authenticate as (allowlisted at the gateway)
     postgres: Postgres | None = None
     redis: Redis | None = None
     prometheus: Prometheus | None = None

@@ -97,6 +97,7 @@ class SandboxConfig:
     sentinel_master: str = "claimcheck-primary"
     rate_limits_per_hour: tuple[tuple[str, int], ...] = (("standard", 1000), ("enterprise", 50000))
     gateway_requests_per_minute: int = 100
+    load_test_tenant: str = "acme-enterprise"  # its API key is allowlisted at the gateway for load tests
     namespaces: bool = True
     subnet_prefix: str = "10.250"
     subnet_base: int = 1

@@ -79,8 +79,18 @@ def run_backup_restore(env: DrillEnv, run_id: str, log: Log = stderr_log) -> Res
     rec.finish(run.state, failure)
     source = env.backup.source if env.backup else "drill"
     done = rec.completed and rec.error is None
-    return RestoreResult(run_id, source, out.backup_s, out.restore_s, out.age_s, out.rows, out.archive_mode,
-                         done, rec.error, tuple(rec.events))
+    return RestoreResult(
+        run_id,
+        source,
+        out.backup_s,
+        out.restore_s,
+        out.age_s,
+        out.rows,
+        out.archive_mode,
+        done,
+        rec.error,
+        tuple(rec.events),
+    )
 
 
 @dataclass

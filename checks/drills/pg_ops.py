@@ -84,8 +84,11 @@ def start(node: PgNodeBinding, timeout_s: float = 60) -> int:
 
 def _remove_stale_locks(node: PgNodeBinding) -> None:
     """A killed postmaster leaves lock files naming its pid; while that pid is a zombie (nobody reaped it) or
-    belongs to another process, PostgreSQL refuses to start. Only lock files of a dead postmaster are removed."""
-    for lock in (Path(node.data_dir) / "postmaster.pid", Path(node.socket_dir) / f".s.PGSQL.{node.port}.lock"):
+    belongs to another process, PostgreSQL refuses to start. Only dead postmasters' lock files go."""
+    for lock in (
+        Path(node.data_dir) / "postmaster.pid",
+        Path(node.socket_dir) / f".s.PGSQL.{node.port}.lock",
+    ):
         pid = procs.read_pid(lock)
         if pid is None or not procs.is_ours(pid, ("postgres",)):
             lock.unlink(missing_ok=True)

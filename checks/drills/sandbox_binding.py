@@ -58,9 +58,16 @@ def sandbox_env(target_name: str, target: Target, binding: DrillsBinding, state_
 
 def _proc(component: ProcessComponent, ctx: RunContext) -> dict[str, Any]:
     spec = component.spec(ctx)
-    return {"name": spec.name, "argv": tuple(spec.argv), "markers": tuple(spec.markers), "log": str(spec.log),
-            "pidfile": str(component.pidfile(ctx)), "user": spec.user,
-            "cwd": str(spec.cwd) if spec.cwd else None, "env": dict(spec.env)}
+    return {
+        "name": spec.name,
+        "argv": tuple(spec.argv),
+        "markers": tuple(spec.markers),
+        "log": str(spec.log),
+        "pidfile": str(component.pidfile(ctx)),
+        "user": spec.user,
+        "cwd": str(spec.cwd) if spec.cwd else None,
+        "env": dict(spec.env),
+    }
 
 
 def _pg(ctx: RunContext, target: Target, settings: PgDrillBinding | None) -> PgTopology | None:
@@ -70,10 +77,15 @@ def _pg(ctx: RunContext, target: Target, settings: PgDrillBinding | None) -> PgT
     from sandbox.secrets_env import REPLICATION_PASSWORD
 
     primary, replica = PgPrimary(), PgReplica()
-    nodes = [PgNodeBinding(**_proc(c, ctx), port=c.port(ctx), data_dir=str(c.data(ctx)),
-                           socket_dir=str(c.home(ctx))) for c in (primary, replica)]
-    tuned = settings.model_copy(update={"replication_user": "replicator",
-                                        "replication_password_env": REPLICATION_PASSWORD})
+    nodes = [
+        PgNodeBinding(
+            **_proc(c, ctx), port=c.port(ctx), data_dir=str(c.data(ctx)), socket_dir=str(c.home(ctx))
+        )
+        for c in (primary, replica)
+    ]
+    tuned = settings.model_copy(
+        update={"replication_user": "replicator", "replication_password_env": REPLICATION_PASSWORD}
+    )
     return PgTopology(nodes[0], nodes[1], target.postgres.primary.dbname, tuned)
 
 
@@ -84,8 +96,9 @@ def _redis(ctx: RunContext, target: Target, settings: RedisDrillBinding | None) 
     from sandbox.components.redis import RedisPrimary
 
     primary = ProcBinding(**_proc(RedisPrimary(), ctx))
-    return RedisTopology(tr.primary.port, tr.replica.port, tr.sentinel.port, tr.sentinel.master_name, primary,
-                         settings)
+    return RedisTopology(
+        tr.primary.port, tr.replica.port, tr.sentinel.port, tr.sentinel.master_name, primary, settings
+    )
 
 
 def _rollout(ctx: RunContext, target: Target, settings: RolloutDrillBinding | None) -> RolloutTopology | None:
@@ -95,7 +108,10 @@ def _rollout(ctx: RunContext, target: Target, settings: RolloutDrillBinding | No
 
     if len(settings.app_ports) == 2:
         ctx = replace(ctx, cfg=ctx.cfg.with_ports(app_a=settings.app_ports[0], app_b=settings.app_ports[1]))
-    instances = tuple(AppInstanceBinding(**_proc(c, ctx), health_url=f"{c.address(ctx)}/health")
-                      for c in (AppInstance("a"), AppInstance("b")))
-    return RolloutTopology(target.http.base_url, target.http.ca_file, target.http.server_hostname, instances,
-                           settings)
+    instances = tuple(
+        AppInstanceBinding(**_proc(c, ctx), health_url=f"{c.address(ctx)}/health")
+        for c in (AppInstance("a"), AppInstance("b"))
+    )
+    return RolloutTopology(
+        target.http.base_url, target.http.ca_file, target.http.server_hostname, instances, settings
+    )

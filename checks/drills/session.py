@@ -7,7 +7,7 @@ from typing import Any
 
 from checks.drills.catalog import DRILLS
 from checks.drills.topology import DrillEnv, drill_env
-from checks.evaluate.dr import DrillCapabilities
+from checks.evaluate.dr_scope import DrillCapabilities
 from checks.targets import Target
 
 

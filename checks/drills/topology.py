@@ -66,7 +66,7 @@ class PgDrillBinding(_Strict):
 
 class RedisDrillBinding(_Strict):
     primary: ProcBinding | None = None  # control: local only
-    fault: Literal["sigstop", "debug_sleep"] = "sigstop"
+    fault: Literal["sigstop"] = "sigstop"  # the primary hangs (SIGSTOP); resumed by the undo
     warmup_s: float = Field(default=1.0, ge=0)
     observe_s: float = Field(default=1.0, ge=0)
     write_interval_s: float = Field(default=0.05, gt=0, le=0.1)

@@ -8,7 +8,6 @@ resolution (the canary write interval) of the bound is INCONCLUSIVE.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from checks.drills.evidence import FailoverTimeline, RestoreResult, RolloutResult
@@ -19,70 +18,6 @@ from checks.verdicts import EvidenceLevel, Verdict, disproven, error, inconclusi
 OBSERVED = EvidenceLevel.OBSERVED
 MIN_ACKED_WRITES = 10  # fewer acknowledged writes before the fault cannot show what a failover loses
 MIN_PROBES = 20
-
-
-@dataclass(frozen=True)
-class DrillCapabilities:
-    """What the target lets drills exercise (from its `drills` binding)."""
-
-    postgres: bool = False
-    promotion: str | None = None  # "drill" or "automatic"
-    redis: bool = False
-    rollout: bool = False
-    backup: bool = False
-    regions: int = 1
-
-
-# What each drill measures; a claim of the same check about anything else (a probe configuration, a count of
-# backup sites, a rollout strategy) is not something breaking the target can show.
-DRILLED_METRICS: dict[str, tuple[str, ...]] = {
-    "dr.failover": ("rto", "recovery_time", "failover_time", "services_recovered_within_sla",
-                    "failover_automation"),
-    "dr.rpo": ("rpo",),
-    "dr.backup_restore": ("restore_time", "rto", "rpo", "backup_frequency", "point_in_time_recovery"),
-    "dr.redis_failover": ("failover_time",),
-    "dr.rollout": ("downtime", "error_rate"),
-}
-ROLLOUT_GAPS = {
-    "rollback_time": "target has no deployment pipeline with revisions and rollback",
-    "canary_steps": "target has no canary traffic shifting",
-    "failover_time": "the drill restarts instances one at a time; taking the whole backend down is not drilled",
-}
-
-
-def not_applicable_reason(claim: Claim, caps: DrillCapabilities) -> str | None:
-    """Why no drill on this target can judge the claim (a component or mechanism it lacks), or None."""
-    scope = " ".join(filter(None, [claim.scope.component, claim.scope.condition])).lower()
-    if claim.check == "dr.rollout" and claim.metric in ROLLOUT_GAPS:
-        return ROLLOUT_GAPS[claim.metric]
-    if claim.metric not in DRILLED_METRICS.get(claim.check, ()):
-        return f"no drill measures {claim.metric!r}: breaking the target cannot show it"
-    if claim.check in ("dr.failover", "dr.rpo"):
-        return _failover_gap(claim, scope, caps)
-    if claim.check == "dr.redis_failover" and not caps.redis:
-        return "target has no Redis primary/replica with sentinel to drill"
-    if claim.check == "dr.backup_restore" and not caps.backup:
-        return "target has no PostgreSQL the backup drill can dump and restore"
-    if claim.check == "dr.rollout" and not caps.rollout:
-        return "target describes no app instances behind a gateway to restart"
-    return None
-
-
-def _failover_gap(claim: Claim, scope: str, caps: DrillCapabilities) -> str | None:
-    if "route53" in scope or "dns" in scope:
-        return "target has no DNS-based failover (component route53) to drill"
-    if ("cross-region" in scope or "target_region" in claim.params) and caps.regions < 2:
-        return "target is a single region: there is no cross-region failover to drill"
-    if "migration" in scope:
-        return "target has no data migration in progress to observe"
-    if not caps.postgres:
-        return "target has no PostgreSQL primary/replica the failover drill can act on"
-    if (claim.metric == "failover_automation" or "automatic" in scope) and caps.promotion != "automatic":
-        return (
-            "target has no failover automation: the drill promotes the replica itself, so automatic "
-            "recovery cannot be observed here"
-        )
-    return None
 
 
 def bound_seconds(claim: Claim) -> float | None:

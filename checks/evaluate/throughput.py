@@ -23,6 +23,9 @@ PER_SECOND = {
     "req/min": 1 / 60,
     "rph": 1 / 3600,
     "req/h": 1 / 3600,
+    "requests/min": 1 / 60,
+    "requests/hour": 1 / 3600,
+    "transactions/s": 1.0,
 }
 WINDOW_UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600}
 

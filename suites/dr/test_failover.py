@@ -17,13 +17,13 @@ from checks.drills.evidence import FailoverTimeline, RestoreResult, RolloutResul
 from checks.drills.session import DrillSession, DryRun, NotRun
 from checks.drills.timeline import failover_png, rollout_png
 from checks.evaluate.dr import (
-    not_applicable_reason,
     redis_failover_within,
     restore_within,
     rollout_zero_downtime,
     rpo_within,
     rto_within,
 )
+from checks.evaluate.dr_scope import not_applicable_reason
 from checks.ledger import Claim
 from checks.targets import Target
 from checks.verdicts import error

@@ -1,4 +1,4 @@
-"""Throwaway servers for the drill tests (started here, stopped afterwards; skipped when a binary is missing)."""
+"""Throwaway servers for the drill tests (started here, stopped afterwards; skipped without the binaries)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,9 @@ def pg_pair() -> Iterator[dict[str, Any]]:
 def redis_trio() -> Iterator[dict[str, Any]]:
     """Redis primary + replica + one sentinel on free ports."""
     if not shutil.which("redis-server") or not shutil.which("redis-sentinel"):
-        pytest.skip("redis-server / redis-sentinel not installed (apt-get install redis-server redis-sentinel)")
+        pytest.skip(
+            "redis-server / redis-sentinel not installed (apt-get install redis-server redis-sentinel)"
+        )
     root = _scratch_root("cc-drill-redis-")
     trio = servers.start_redis_trio(root)
     yield trio

@@ -10,7 +10,6 @@ import glob
 import os
 import shutil
 import socket
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -269,10 +268,6 @@ def wait_port(port: int, timeout_s: float = 10) -> None:
                 return
         time.sleep(0.05)
     raise TimeoutError(f"port {port} not open")
-
-
-def run_quiet(argv: list[str]) -> None:
-    subprocess.run(argv, check=False, capture_output=True)
 
 
 NGINX_CONF = """worker_processes 1;

@@ -28,8 +28,12 @@ def test_restore_is_timed_and_the_scratch_instance_removed(pg_pair: dict[str, An
     assert result.newest_record_age_s is not None and 0 < result.newest_record_age_s < 60
     assert result.archive_mode == "off"
     assert not glob.glob(f"{tempfile.gettempdir()}/claimcheck-scratch-bdrill1-*")
-    leftover = pg_ops.query(env.postgres.primary, "select count(*) from pg_tables where tablename like %s",
-                            ("claimcheck_canary_bdrill1%",), dbname=env.postgres.dbname)
+    leftover = pg_ops.query(
+        env.postgres.primary,
+        "select count(*) from pg_tables where tablename like %s",
+        ("claimcheck_canary_bdrill1%",),
+        dbname=env.postgres.dbname,
+    )
     assert leftover[0][0] == 0
     state = json.loads((state_dir / "bdrill1.backup_restore.json").read_text())
     assert {c["kind"] for c in state["created"]} == {"table", "scratch-instance"}

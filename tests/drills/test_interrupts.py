@@ -1,5 +1,5 @@
 """Drills interrupted by SIGINT / SIGTERM at chosen phases (in a subprocess) still leave the servers steady;
-a drill killed outright (SIGKILL) leaves a state file that blocks the next drill until cleanup_run finishes it."""
+a drill killed outright (SIGKILL) leaves a state file that blocks the next drill until cleanup_run ends it."""
 
 from __future__ import annotations
 
@@ -33,11 +33,23 @@ class DrillProcess:
         spec = tmp / f"{run_id}-target.json"
         spec.write_text(target.model_dump_json())
         self.state_file = state_dir / f"{run_id}.{drill}.json"
-        argv = [sys.executable, "-m", "checks.drills", "--drill", drill, "--target-json", str(spec),
-                "--target-name", "throwaway", "--run-id", run_id]
+        argv = [
+            sys.executable,
+            "-m",
+            "checks.drills",
+            "--drill",
+            drill,
+            "--target-json",
+            str(spec),
+            "--target-name",
+            "throwaway",
+            "--run-id",
+            run_id,
+        ]
         env = {**os.environ, "PYTHONPATH": str(project_root())}
-        self.proc = subprocess.Popen(argv, cwd=project_root(), env=env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            argv, cwd=project_root(), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
 
     def state(self) -> dict[str, Any]:
         try:
@@ -59,10 +71,14 @@ class DrillProcess:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-@pytest.mark.parametrize(("phase", "delay_s"), [("warmup", 0.3), ("fault", 0.5), ("undo", 0.0)],
-                         ids=["before-fault", "during-fault", "during-undo"])
-def test_interrupted_pg_drill_leaves_the_pair_steady(pg_pair: dict[str, Any], state_dir: Path, tmp_path: Path,
-                                                     sig: int, phase: str, delay_s: float) -> None:
+@pytest.mark.parametrize(
+    ("phase", "delay_s"),
+    [("warmup", 0.3), ("fault", 0.5), ("undo", 0.0)],
+    ids=["before-fault", "during-fault", "during-undo"],
+)
+def test_interrupted_pg_drill_leaves_the_pair_steady(
+    pg_pair: dict[str, Any], state_dir: Path, tmp_path: Path, sig: int, phase: str, delay_s: float
+) -> None:
     target = local_target(state_dir, pg=pg_pair, settings=PG_SETTINGS)
     run_id = f"int-{phase}-{signal.Signals(sig).name.lower()}"
     drill = DrillProcess("postgres_failover", target, run_id, state_dir, tmp_path)
@@ -71,7 +87,10 @@ def test_interrupted_pg_drill_leaves_the_pair_steady(pg_pair: dict[str, Any], st
     drill.proc.send_signal(sig)
     assert drill.finish() == 128 + sig, drill.stderr[-2000:]
     state = drill.state()
-    assert state["status"] == "interrupted" and state["undo_complete"] is True, (state["undo"], drill.stderr[-3000:])
+    assert state["status"] == "interrupted" and state["undo_complete"] is True, (
+        state["undo"],
+        drill.stderr[-3000:],
+    )
     assert state["steady_after"]["ok"] is True
     assert any(signal.Signals(sig).name in s for s in state["signals"])
     env = drill_env("throwaway", target)
@@ -79,10 +98,14 @@ def test_interrupted_pg_drill_leaves_the_pair_steady(pg_pair: dict[str, Any], st
     check_postgres(env.postgres)
 
 
-@pytest.mark.parametrize(("sig", "phase"), [(signal.SIGTERM, "fault"), (signal.SIGINT, "undo")],
-                         ids=["SIGTERM-during-fault", "SIGINT-during-undo"])
+@pytest.mark.parametrize(
+    ("sig", "phase"),
+    [(signal.SIGTERM, "fault"), (signal.SIGINT, "undo")],
+    ids=["SIGTERM-during-fault", "SIGINT-during-undo"],
+)
 def test_interrupted_redis_drill_leaves_sentinel_on_the_original_master(
-        redis_trio: dict[str, Any], state_dir: Path, tmp_path: Path, sig: int, phase: str) -> None:
+    redis_trio: dict[str, Any], state_dir: Path, tmp_path: Path, sig: int, phase: str
+) -> None:
     target = local_target(state_dir, redis=redis_trio)
     drill = DrillProcess("redis_failover", target, f"rint-{phase}", state_dir, tmp_path)
     drill.wait_phase(phase)
@@ -96,8 +119,9 @@ def test_interrupted_redis_drill_leaves_sentinel_on_the_original_master(
     check_redis(env.redis)
 
 
-def test_killed_drill_blocks_the_next_until_cleanup_run(pg_pair: dict[str, Any], state_dir: Path,
-                                                        tmp_path: Path) -> None:
+def test_killed_drill_blocks_the_next_until_cleanup_run(
+    pg_pair: dict[str, Any], state_dir: Path, tmp_path: Path
+) -> None:
     target = local_target(state_dir, pg=pg_pair, settings=PG_SETTINGS)
     drill = DrillProcess("postgres_failover", target, "killed", state_dir, tmp_path)
     drill.wait_phase("fault")

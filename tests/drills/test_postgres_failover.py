@@ -27,12 +27,17 @@ def env_for(pg_pair: dict[str, Any], state_dir: Path) -> DrillEnv:
 
 def tables(env: DrillEnv) -> list[str]:
     assert env.postgres is not None
-    rows = pg_ops.query(env.postgres.primary, "select tablename from pg_tables where tablename like 'claimcheck_%'",
-                        dbname=env.postgres.dbname)
+    rows = pg_ops.query(
+        env.postgres.primary,
+        "select tablename from pg_tables where tablename like 'claimcheck_%'",
+        dbname=env.postgres.dbname,
+    )
     return [r[0] for r in rows]
 
 
-def test_failover_drill_measures_rto_rpo_and_restores_the_pair(pg_pair: dict[str, Any], state_dir: Path) -> None:
+def test_failover_drill_measures_rto_rpo_and_restores_the_pair(
+    pg_pair: dict[str, Any], state_dir: Path
+) -> None:
     env = env_for(pg_pair, state_dir)
     timeline = run_postgres_failover(env, "pgdrill1")
     assert timeline.completed, timeline.error
@@ -40,7 +45,10 @@ def test_failover_drill_measures_rto_rpo_and_restores_the_pair(pg_pair: dict[str
     assert timeline.rpo_s is not None and timeline.rpo_s >= 0
     assert timeline.acked_before_fault >= 10 and not timeline.duplicates
     assert [e.kind for e in timeline.events if e.kind in ("fault", "promotion", "restored")] == [
-        "fault", "promotion", "restored"]
+        "fault",
+        "promotion",
+        "restored",
+    ]
     assert env.postgres is not None
     check_postgres(env.postgres)  # raises unless primary writable on its port and replica streaming
     assert pg_ops.role(env.postgres.primary) == pg_ops.PRIMARY

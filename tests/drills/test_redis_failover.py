@@ -17,8 +17,9 @@ from tests.drills.servers import local_target
 pytestmark = pytest.mark.integration
 
 
-def test_sentinel_failover_is_timed_and_the_original_master_restored(redis_trio: dict[str, Any],
-                                                                       state_dir: Path) -> None:
+def test_sentinel_failover_is_timed_and_the_original_master_restored(
+    redis_trio: dict[str, Any], state_dir: Path
+) -> None:
     env = drill_env("throwaway", local_target(state_dir, redis=redis_trio))
     assert env is not None and env.redis is not None
     timeline = run_redis_failover(env, "rdrill1")

@@ -22,7 +22,9 @@ def _run(app_stack: dict[str, Any], state_dir: Path, run_id: str) -> Any:
     return run_rollout(env, run_id)
 
 
-def test_restarts_behind_a_redundant_gateway_lose_no_probe(app_stack: dict[str, Any], state_dir: Path) -> None:
+def test_restarts_behind_a_redundant_gateway_lose_no_probe(
+    app_stack: dict[str, Any], state_dir: Path
+) -> None:
     result = _run(app_stack, state_dir, "ro1")
     assert result.completed, result.error
     assert result.restarted == ("app-a", "app-b") and len(result.probes) >= 20

@@ -7,6 +7,7 @@ import os
 import signal
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,8 +35,9 @@ def _run(state_dir: Path, execute: Recorder, run_id: str = "r1") -> DrillRun:
     return DrillRun(state_dir, run_id, "demo", "t", execute)
 
 
-def _state(state_dir: Path, run_id: str = "r1") -> dict[str, object]:
-    return json.loads((state_dir / f"{run_id}.demo.json").read_text())
+def _state(state_dir: Path, run_id: str = "r1") -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((state_dir / f"{run_id}.demo.json").read_text())
+    return data
 
 
 def _undo(kind: str) -> UndoAction:
@@ -90,7 +92,7 @@ def test_a_signal_during_the_undo_waits_until_the_undo_finished(tmp_path: Path) 
     assert execute.ran == ["second", "first"]
     state = _state(tmp_path)
     assert state["status"] == "interrupted" and state["undo_complete"] is True
-    assert any("during undo" in s for s in state["signals"])  # type: ignore[attr-defined]
+    assert any("during undo" in s for s in state["signals"])
 
 
 def test_handlers_are_restored_after_the_drill(tmp_path: Path) -> None:
@@ -107,7 +109,10 @@ def test_a_failed_undo_step_leaves_state_behind_and_the_next_drill_refuses(tmp_p
         run.register(_undo("drop"))
     assert execute.ran == ["drop"]
     assert _state(tmp_path)["undo_complete"] is False
-    with pytest.raises(DrillRefused, match=r"claimcheck cleanup --run-id r1"), _run(tmp_path, Recorder(), "r2"):
+    with (
+        pytest.raises(DrillRefused, match=r"claimcheck cleanup --run-id r1"),
+        _run(tmp_path, Recorder(), "r2"),
+    ):
         pytest.fail("a drill started over another run's leftovers")
 
 
@@ -119,7 +124,9 @@ def test_leftovers_of_another_target_do_not_block(tmp_path: Path) -> None:
 
 
 def test_a_running_drill_blocks_another(tmp_path: Path) -> None:
-    with _run(tmp_path, Recorder()), pytest.raises(DrillRefused, match="still running"), _run(
-        tmp_path, Recorder(), "r2"
+    with (
+        _run(tmp_path, Recorder()),
+        pytest.raises(DrillRefused, match="still running"),
+        _run(tmp_path, Recorder(), "r2"),
     ):
         pytest.fail("two drills ran at once")

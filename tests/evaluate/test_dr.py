@@ -1,4 +1,4 @@
-"""DR evaluators on hand-built drill evidence: both sides of every bound, and never PROVEN from a broken drill."""
+"""DR evaluators on hand-built drill evidence: both sides of every bound, never PROVEN from a broken drill."""
 
 from __future__ import annotations
 
@@ -8,31 +8,55 @@ import pytest
 
 from checks.drills.evidence import Event, FailoverTimeline, Probe, RestoreResult, RolloutResult, Write
 from checks.evaluate.dr import (
-    DrillCapabilities,
-    not_applicable_reason,
     redis_failover_within,
     restore_within,
     rollout_zero_downtime,
     rpo_within,
     rto_within,
 )
+from checks.evaluate.dr_scope import DrillCapabilities, not_applicable_reason
 from checks.ledger import Claim
 from checks.verdicts import Outcome
 
 
-def claim(check: str = "dr.failover", comparator: str | None = "<", bound: Any = 30, unit: str | None = "s",
-          metric: str = "rto", params: dict[str, Any] | None = None, **scope: Any) -> Claim:
-    return Claim.model_validate({
-        "id": "BP-DR-01", "system": "BarberPro", "category": "dr", "statement": "a test claim",
-        "sources": [{"file": "003_05e30b35ee0cdd0e.txt", "line": 1, "quote": "RTO under 30 s"}],
-        "metric": metric, "comparator": comparator, "bound": bound, "unit": unit, "scope": scope,
-        "check": check, "method": "hand-built evidence", "params": params or {},
-    })
+def claim(
+    check: str = "dr.failover",
+    comparator: str | None = "<",
+    bound: Any = 30,
+    unit: str | None = "s",
+    metric: str = "rto",
+    params: dict[str, Any] | None = None,
+    **scope: Any,
+) -> Claim:
+    return Claim.model_validate(
+        {
+            "id": "BP-DR-01",
+            "system": "BarberPro",
+            "category": "dr",
+            "statement": "a test claim",
+            "sources": [{"file": "003_05e30b35ee0cdd0e.txt", "line": 1, "quote": "RTO under 30 s"}],
+            "metric": metric,
+            "comparator": comparator,
+            "bound": bound,
+            "unit": unit,
+            "scope": scope,
+            "check": check,
+            "method": "hand-built evidence",
+            "params": params or {},
+        }
+    )
 
 
-def timeline(rto: float | None = 2.0, lost: tuple[int, ...] = (), fault: float | None = 5.0, completed: bool = True,
-             extra: tuple[Event, ...] = (), duplicates: tuple[int, ...] = (), system: str = "postgres",
-             timeout_s: float = 60.0) -> FailoverTimeline:
+def timeline(
+    rto: float | None = 2.0,
+    lost: tuple[int, ...] = (),
+    fault: float | None = 5.0,
+    completed: bool = True,
+    extra: tuple[Event, ...] = (),
+    duplicates: tuple[int, ...] = (),
+    system: str = "postgres",
+    timeout_s: float = 60.0,
+) -> FailoverTimeline:
     """Writes every 0.1 s from 0 to 10 s, failing between the fault and fault + rto."""
     writes, events = [], [*extra]
     for seq in range(1, 101):
@@ -43,8 +67,21 @@ def timeline(rto: float | None = 2.0, lost: tuple[int, ...] = (), fault: float |
         events.append(Event(fault, "fault"))
         if rto is not None:
             events.append(Event(fault + rto / 2, "promotion" if system == "postgres" else "new_master"))
-    return FailoverTimeline(system, "r1", 0.0, "drill", timeout_s, 0.1, tuple(events), tuple(writes), lost,
-                            duplicates, completed, None if completed else "broke", True)
+    return FailoverTimeline(
+        system,
+        "r1",
+        0.0,
+        "drill",
+        timeout_s,
+        0.1,
+        tuple(events),
+        tuple(writes),
+        lost,
+        duplicates,
+        completed,
+        None if completed else "broke",
+        True,
+    )
 
 
 def outcome(verdict: Any) -> Outcome:
@@ -145,14 +182,28 @@ def test_redis_failover_that_never_happened_disproves_presence() -> None:
 
 def test_redis_failover_time_against_a_numeric_bound() -> None:
     fast = timeline(rto=4.0, system="redis")  # new master at 2 s
-    assert outcome(redis_failover_within(fast, redis_claim(comparator="<", bound=5, unit="s"))) == Outcome.PROVEN
-    assert outcome(redis_failover_within(fast, redis_claim(comparator="<", bound=1, unit="s"))) == Outcome.DISPROVEN
+    assert (
+        outcome(redis_failover_within(fast, redis_claim(comparator="<", bound=5, unit="s"))) == Outcome.PROVEN
+    )
+    assert (
+        outcome(redis_failover_within(fast, redis_claim(comparator="<", bound=1, unit="s")))
+        == Outcome.DISPROVEN
+    )
 
 
 # ---------------------------------------------------------------- restore
 def restore(age: float = 3.0, restore_s: float = 2.0, **kw: Any) -> RestoreResult:
-    return RestoreResult("r1", kw.pop("source", "drill"), 0.5, restore_s, age, 1, kw.pop("archive", "off"),
-                         kw.pop("completed", True), None)
+    return RestoreResult(
+        "r1",
+        kw.pop("source", "drill"),
+        0.5,
+        restore_s,
+        age,
+        1,
+        kw.pop("archive", "off"),
+        kw.pop("completed", True),
+        None,
+    )
 
 
 def test_restore_time_within_and_beyond_the_rto() -> None:
@@ -219,16 +270,29 @@ def test_incomplete_rollout_without_failures_is_an_error() -> None:
 SANDBOX = DrillCapabilities(postgres=True, promotion="drill", redis=True, rollout=True, backup=True)
 
 
-@pytest.mark.parametrize(("kw", "why"), [
-    ({"component": "route53", "comparator": "present", "bound": True, "unit": None}, "DNS"),
-    ({"condition": "cross-region failover"}, "single region"),
-    ({"condition": "automatic failover test"}, "no failover automation"),
-    ({"check": "dr.rpo", "metric": "rpo", "condition": "during migration"}, "migration"),
-    ({"check": "dr.rollout", "metric": "rollback_time"}, "deployment pipeline"),
-    ({"check": "dr.rollout", "metric": "rollout_strategy", "comparator": "==", "bound": "RollingUpdate"},
-     "no drill measures"),
-    ({"check": "dr.backup_restore", "metric": "backup_site_count", "comparator": "==", "bound": 2}, "no drill"),
-])
+@pytest.mark.parametrize(
+    ("kw", "why"),
+    [
+        ({"component": "route53", "comparator": "present", "bound": True, "unit": None}, "DNS"),
+        ({"condition": "cross-region failover"}, "single region"),
+        ({"condition": "automatic failover test"}, "no failover automation"),
+        ({"check": "dr.rpo", "metric": "rpo", "condition": "during migration"}, "migration"),
+        ({"check": "dr.rollout", "metric": "rollback_time"}, "deployment pipeline"),
+        (
+            {
+                "check": "dr.rollout",
+                "metric": "rollout_strategy",
+                "comparator": "==",
+                "bound": "RollingUpdate",
+            },
+            "no drill measures",
+        ),
+        (
+            {"check": "dr.backup_restore", "metric": "backup_site_count", "comparator": "==", "bound": 2},
+            "no drill",
+        ),
+    ],
+)
 def test_claims_about_missing_mechanisms_are_not_applicable(kw: dict[str, Any], why: str) -> None:
     reason = not_applicable_reason(claim(**kw), SANDBOX)
     assert reason is not None and why in reason
