@@ -38,7 +38,7 @@ def _pytest_args(args: argparse.Namespace, name: str, root: Path) -> list[str]:
     argv = [str(root / "suites"), "-p", "no:locust", "-p", "no:cacheprovider", "--rootdir", str(root),
             "--target", name, "--targets-file", str(_targets_file(args)), "--profile", args.profile,
             "--alluredir", str(root / "reports" / "allure-results"), "--clean-alluredir",
-            "--verdicts", str(root / "reports" / "verdicts.json"), "-q", "-rN", "--no-header"]
+            "--verdicts", str(root / "reports" / "verdicts.json"), "-p", "no:terminal"]
     for claim_id in args.claim:
         argv += ["--claim", claim_id]
     for category in args.category:
@@ -59,8 +59,13 @@ def run_suites(args: argparse.Namespace) -> int:
     if target.kind == "sandbox" and not args.no_sandbox:
         sandbox_command("up")
     started = time.monotonic()
-    code = pytest.main(_pytest_args(args, name, root))
+    from checks.report.progress import ProgressPlugin
+
+    (root / "reports" / "verdicts.json").unlink(missing_ok=True)  # never summarise an earlier run's file
+    code = pytest.main(_pytest_args(args, name, root), plugins=[ProgressPlugin(console)])
     console.print(f"suites finished in {time.monotonic() - started:.1f} s (pytest exit {int(code)})")
+    if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
+        raise ClaimcheckError(f"the suites could not run (pytest exit {int(code)}); see the messages above")
     verdicts = _read_verdicts(root / "reports" / "verdicts.json")
     if verdicts is None:
         raise ConfigError(str(root / "suites"), f"the suites produced no verdicts.json (pytest exit {int(code)})")

@@ -6,6 +6,8 @@ import time
 from dataclasses import dataclass
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from checks.errors import AccessDenied, CollectionError, TargetUnreachable
 from checks.targets import RedisNode, secret
@@ -14,7 +16,7 @@ from checks.targets import RedisNode, secret
 def _client(node: RedisNode) -> redis.Redis:
     password = secret(node.password_env, key="redis.password_env") if node.password_env else None
     # No retries: one refused connection is an answer, and a collector must fail fast and say so.
-    return redis.Redis(host=node.host, port=node.port, password=password, socket_timeout=5, retry=None)
+    return redis.Redis(host=node.host, port=node.port, password=password, socket_timeout=5, retry=Retry(NoBackoff(), 0))
 
 
 def address(node: RedisNode) -> str:

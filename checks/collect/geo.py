@@ -61,7 +61,9 @@ def collect_vantage_latency(vantage: VantagePoint, http: HttpEndpoint, path: str
     samples = body["samples"]
     if not samples:
         raise TargetUnreachable(url, f"no request from {vantage.name} succeeded: {body['errors'][:2]}")
-    column = lambda key: tuple(float(s[key]) for s in samples)  # noqa: E731
+    def column(key: str) -> tuple[float, ...]:
+        return tuple(float(s[key]) for s in samples)
+
     return VantageLatency(vantage.name, vantage.city, url, column("connect_ms"), column("tls_ms"),
                           column("ttfb_ms"), column("total_ms"), tuple(int(s["status"]) for s in samples),
                           tuple(body["errors"]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import requests
 
@@ -50,14 +51,15 @@ def _api(prom: Prometheus, path: str, params: dict[str, str]) -> list[dict[str, 
 
 def query(prom: Prometheus, expr: str) -> list[tuple[dict[str, str], float]]:
     """An instant query: (labels, value) per series."""
-    return [(r["metric"], float(r["value"][1])) for r in _api(prom, "/api/v1/query", {"query": expr})]  # type: ignore[index]
+    rows: list[Any] = _api(prom, "/api/v1/query", {"query": expr})
+    return [(dict(r["metric"]), float(r["value"][1])) for r in rows]
 
 
 def query_range(prom: Prometheus, expr: str, start: float, end: float, step_s: float) -> list[Series]:
     """A range query over [start, end] (unix seconds)."""
     params = {"query": expr, "start": str(start), "end": str(end), "step": f"{step_s:g}"}
-    return [Series(r["metric"], tuple((float(t), float(v)) for t, v in r["values"]))  # type: ignore[union-attr, misc]
-            for r in _api(prom, "/api/v1/query_range", params)]
+    rows: list[Any] = _api(prom, "/api/v1/query_range", params)
+    return [Series(dict(r["metric"]), tuple((float(t), float(v)) for t, v in r["values"])) for r in rows]
 
 
 def collect_availability_history(prom: Prometheus, window_s: float, now: float) -> AvailabilityHistory:
@@ -121,6 +123,11 @@ def _get(prom: Prometheus, path: str) -> dict[str, object]:
     return response.json()["data"]  # type: ignore[no-any-return]
 
 
+def _groups(prom: Prometheus) -> list[Any]:
+    groups: Any = _get(prom, "/api/v1/rules").get("groups", [])
+    return list(groups)
+
+
 def collect_prometheus_settings(prom: Prometheus) -> PrometheusSettings:
     """Read /status/flags, /status/config and /rules of the running server."""
     import yaml
@@ -134,7 +141,7 @@ def collect_prometheus_settings(prom: Prometheus) -> PrometheusSettings:
     rules = tuple(
         LiveRule(str(g["name"]), str(r["name"]), str(r.get("query", "")), float(r.get("duration", 0)),
                  float(g.get("interval", 60)), dict(r.get("labels") or {}))
-        for g in _get(prom, "/api/v1/rules").get("groups", [])  # type: ignore[union-attr]
+        for g in _groups(prom)
         for r in g.get("rules", []) if r.get("type") == "alerting")
     retention = str(flags.get("storage.tsdb.retention.time", ""))
     if retention in ("0s", "") and str(flags.get("storage.tsdb.retention.size", "0B")) in ("0B", "0"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from checks.collect.ratelimit import RateLimitProbe
 from checks.ledger import Claim
@@ -61,7 +62,7 @@ def burst_as_claimed(probe: RateLimitProbe, claim: Claim) -> Verdict:
     return _steady_rate_verdict(probe, claim, said, evidence)
 
 
-def _steady_rate_verdict(probe: RateLimitProbe, claim: Claim, said: str, evidence: dict[str, object]) -> Verdict:
+def _steady_rate_verdict(probe: RateLimitProbe, claim: Claim, said: str, evidence: dict[str, Any]) -> Verdict:
     """The refill rate seen after saturation, scaled to the claim's window, against the claimed limit."""
     policy = parse_policy(probe.refusal_headers or {})
     window = WINDOW_S.get(claim.unit or "")
@@ -75,7 +76,7 @@ def _steady_rate_verdict(probe: RateLimitProbe, claim: Claim, said: str, evidenc
                        f"{said}; no steady-rate phase was measured, so the limit per {claim.unit} is unknown",
                        None, claim.bound, evidence)
     measured = probe.paced_accepted / probe.paced_s * window
-    ok = _compare(claim.comparator or "==", measured, float(claim.bound))
+    ok = isinstance(claim.bound, int | float) and _compare(claim.comparator or "==", measured, float(claim.bound))
     return Verdict(claim.id, Outcome.PROVEN if ok else Outcome.DISPROVEN, EvidenceLevel.OBSERVED,
                    f"{said}; then at {probe.paced_rps:g} req/s for {probe.paced_s:.1f} s, {probe.paced_accepted} of "
                    f"{probe.paced_sent} were let through = {measured:.1f} {claim.unit}; claimed {claim.bound_text()}"

@@ -1,7 +1,9 @@
 """reports/verdicts.json: one record per ledger claim, every run, rewritten atomically after each verdict.
 
-Because the file is replaced whole after every verdict, an interrupted run (Ctrl-C, SIGTERM, even SIGKILL)
-always leaves valid JSON: `complete` is false until the run ends normally with every selected claim reached.
+Because the file is only ever replaced whole (write a temporary file, then rename), an interrupted run (Ctrl-C,
+SIGTERM, even SIGKILL) always leaves valid JSON: `complete` is false until the run ends normally with every
+selected claim reached. Verdicts are flushed at most every FLUSH_S seconds, and always at the end (also on
+Ctrl-C/SIGTERM), so a hard kill loses at most that much.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import json
 import os
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +24,7 @@ from checks.report.redact import Redactor
 from checks.verdicts import Outcome, Verdict
 
 SCHEMA_VERSION = 1
+FLUSH_S = 1.0
 
 
 def now_iso() -> str:
@@ -76,6 +80,7 @@ class VerdictsFile:
     redactor: Redactor
     verdicts: dict[str, Verdict] = field(default_factory=dict)
     not_run: dict[str, str] = field(default_factory=dict)
+    _flushed: float = 0.0
 
     @classmethod
     def start(cls, path: Path, ledger: Ledger, target: str, target_kind: str, profile: str, run_id: str,
@@ -97,7 +102,8 @@ class VerdictsFile:
 
     def record(self, verdict: Verdict) -> None:
         self.verdicts[verdict.claim_id] = verdict
-        self.write()
+        if time.monotonic() - self._flushed >= FLUSH_S:
+            self.write()
 
     def finish(self, *, interrupted: bool) -> None:
         reached = all(cid in self.verdicts for cid, why in self.not_run.items() if why.startswith("selected"))
@@ -120,5 +126,6 @@ class VerdictsFile:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".verdicts-", dir=self.path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(self.document(), handle, indent=1, ensure_ascii=False)
+            handle.write(json.dumps(self.document(), indent=1, ensure_ascii=False))
         os.replace(tmp, self.path)
+        self._flushed = time.monotonic()

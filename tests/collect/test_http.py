@@ -176,8 +176,8 @@ def test_post_sends_json_and_returns_the_answer(tls_server: TlsServer) -> None:
     assert answer.status == 201 and answer.headers["content-type"] == "application/json"
 
 
-def test_post_refused_is_a_collection_error_naming_the_url(tls_server: TlsServer) -> None:
-    with pytest.raises(CollectionError, match="/secret: answered 403"):
+def test_post_refused_credentials_are_access_denied_naming_the_url(tls_server: TlsServer) -> None:
+    with pytest.raises(AccessDenied, match="/secret: credentials refused"):
         post(tls_server.endpoint(), "/secret", {"Authorization": "Bearer test"})
 
 
