@@ -1,4 +1,4 @@
-"""The `claimcheck` command: run the suites against a target, list and cover claims, report, drive the sandbox.
+"""The `claimcheck` command: run the suites, list and cover claims, report, drive the sandbox.
 
 Exit codes: 0 no claim DISPROVEN and none in ERROR; 1 at least one DISPROVEN; 2 configuration error (ledger,
 targets.yaml, command line); 3 at least one ERROR (could not measure) and none DISPROVEN; 130 interrupted.
@@ -17,18 +17,23 @@ EXIT_OK, EXIT_DISPROVEN, EXIT_CONFIG, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 3,
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="claimcheck", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="claimcheck", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="judge the ledger's claims against a target")
-    run.add_argument("--target", default=None, help="target from targets.yaml (default: its default, `local`)")
+    run.add_argument(
+        "--target", default=None, help="target from targets.yaml (default: its default, `local`)"
+    )
     run.add_argument("--targets-file", default=None)
     run.add_argument("--profile", default="nightly", choices=("nightly", "certification"))
     run.add_argument("--category", action="append", default=[], help="only claims of this category")
     run.add_argument("--claim", action="append", default=[], help="only this claim id")
     run.add_argument("-m", dest="markexpr", default=None, help="pytest marker expression, e.g. 'not load'")
     run.add_argument("--dry-run", action="store_true", help="drills list what they would touch")
-    run.add_argument("--no-sandbox", action="store_true", help="do not start the sandbox for a sandbox target")
+    run.add_argument(
+        "--no-sandbox", action="store_true", help="do not start the sandbox for a sandbox target"
+    )
     run.add_argument("--no-html", action="store_true", help="skip generating the Allure HTML report")
     claims = sub.add_parser("claims", help="the ledger")
     claims.add_argument("action", choices=("list", "coverage"))
@@ -47,7 +52,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
-        "run": _run, "claims": _claims, "report": _report, "sandbox": _sandbox, "cleanup": _cleanup,
+        "run": _run,
+        "claims": _claims,
+        "report": _report,
+        "sandbox": _sandbox,
+        "cleanup": _cleanup,
     }
     try:
         return handlers[args.command](args)

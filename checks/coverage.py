@@ -20,9 +20,10 @@ MONEY = re.compile(r"\$\d")
 COMPARATOR = re.compile(r"(?:^|[\s(])(?:<|>|≤|≥|Sub-|sub-)\s*\d")
 KEYWORDS = re.compile(
     r"TLS|mTLS|SSL|encrypt|AES|HMAC|RLS|row-level|namespace|isolat|GDPR|PDPA|PCI|SOC 2|SOX|CCPA|replica|"
-    r"\bregion|retention|rate limit|rate-limit|failover|\bRTO\b|\bRPO\b|uptime|availability|cache|backup|sentinel|"
-    r"RBAC|JWT|OAuth|network polic|segmentation|zero-downtime|zero downtime|blue-green|canary|residency|locali[sz]|"
-    r"sovereignty|immutable|audit|circuit breaker|auto-?scal|HorizontalPodAutoscaler|shard|latency|replication|"
+    r"\bregion|retention|rate limit|rate-limit|failover|\bRTO\b|\bRPO\b|uptime|availability|cache|backup|"
+    r"sentinel|RBAC|JWT|OAuth|network polic|segmentation|zero-downtime|zero downtime|blue-green|canary|"
+    r"residency|locali[sz]|sovereignty|immutable|audit|circuit breaker|auto-?scal|HorizontalPodAutoscaler|"
+    r"shard|latency|replication|"
     r"least privilege|Secrets Manager|KMS|WAF|geo|mutual tls|zero-trust|Zero-Trust",
     re.IGNORECASE,
 )
@@ -50,8 +51,10 @@ class LineCoverage:
 
 
 def is_checkable(text: str) -> bool:
-    """True when a line states a number with a unit, a comparator, money, or a checkable technical property."""
-    return bool(NUMERIC.search(text) or MONEY.search(text) or COMPARATOR.search(text) or KEYWORDS.search(text))
+    """True when a line states a number with a unit, a comparator, money, or a checkable property."""
+    return bool(
+        NUMERIC.search(text) or MONEY.search(text) or COMPARATOR.search(text) or KEYWORDS.search(text)
+    )
 
 
 def read_lines(path: Path) -> list[str]:
@@ -116,7 +119,9 @@ def quote_problems(ledger: Ledger) -> list[QuoteProblem]:
     return problems
 
 
-def uncovered_report(ledger: Ledger, documents: set[str] | None = None) -> tuple[list[LineCoverage], list[QuoteProblem]]:
+def uncovered_report(
+    ledger: Ledger, documents: set[str] | None = None
+) -> tuple[list[LineCoverage], list[QuoteProblem]]:
     """Uncovered checkable lines (optionally of some documents only) and misquoted sources."""
     rows = [r for r in coverage(ledger) if documents is None or r.where.file in documents]
     return [r for r in rows if not r.covered], quote_problems(ledger)

@@ -16,8 +16,23 @@ from checks.errors import ConfigError
 
 SYSTEMS = ("BarberPro", "BookedBarber V2")
 CATEGORIES = (
-    "isolation", "latency", "geo-latency", "throughput", "capacity", "autoscaling", "dr", "availability",
-    "caching", "compliance", "security", "integration", "monitoring", "data", "deployment", "process", "ml",
+    "isolation",
+    "latency",
+    "geo-latency",
+    "throughput",
+    "capacity",
+    "autoscaling",
+    "dr",
+    "availability",
+    "caching",
+    "compliance",
+    "security",
+    "integration",
+    "monitoring",
+    "data",
+    "deployment",
+    "process",
+    "ml",
     "business",
 )
 Comparator = Literal["<", "<=", ">", ">=", "==", "present", "absent"]
@@ -46,13 +61,19 @@ class Source(_Strict):
     @property
     def cite(self) -> str:
         """`file:line`, the citation form used in reports."""
-        return f"{self.file}:{self.line}" if self.end_line is None else f"{self.file}:{self.line}-{self.end_line}"
+        return (
+            f"{self.file}:{self.line}"
+            if self.end_line is None
+            else f"{self.file}:{self.line}-{self.end_line}"
+        )
 
 
 class Scope(_Strict):
     """Where and how the claim applies. Every key is optional; unknown keys are errors."""
 
-    statistic: Literal["p50", "p90", "p95", "p99", "p99.9", "mean", "max", "min", "ratio", "count", "total"] | None = None
+    statistic: (
+        Literal["p50", "p90", "p95", "p99", "p99.9", "mean", "max", "min", "ratio", "count", "total"] | None
+    ) = None
     window: str | None = None
     route: str | None = None
     route_class: str | None = None
@@ -212,10 +233,16 @@ def load_ledger(claims_dir: Path) -> Ledger:
         ledger_file = load_ledger_file(path)
         for claim in ledger_file.claims:
             if claim.id in seen:
-                raise ConfigError(str(path), f"duplicate id, also in {seen[claim.id].name}", entry=claim.id, key="id")
+                raise ConfigError(
+                    str(path), f"duplicate id, also in {seen[claim.id].name}", entry=claim.id, key="id"
+                )
             if claim.system != ledger_file.system:
-                raise ConfigError(str(path), f"system {claim.system!r} differs from the file's", entry=claim.id,
-                                  key="system")
+                raise ConfigError(
+                    str(path),
+                    f"system {claim.system!r} differs from the file's",
+                    entry=claim.id,
+                    key="system",
+                )
             seen[claim.id] = path
             claims.append(claim)
     return Ledger(claims, files, claims_dir / "documents")

@@ -1,6 +1,6 @@
 """Working tool for ledger authors: validate some ledger files and show uncovered lines of their documents.
 
-    python -m checks.ledger_check claims/barberpro_day08.yaml --document 003_05e30b35ee0cdd0e.txt
+python -m checks.ledger_check claims/barberpro_day08.yaml --document 003_05e30b35ee0cdd0e.txt
 """
 
 from __future__ import annotations

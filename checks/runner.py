@@ -35,10 +35,28 @@ def validate_inputs(args: argparse.Namespace) -> tuple[Ledger, str, Target]:
 
 
 def _pytest_args(args: argparse.Namespace, name: str, root: Path) -> list[str]:
-    argv = [str(root / "suites"), "-p", "no:locust", "-p", "no:cacheprovider", "--rootdir", str(root),
-            "--target", name, "--targets-file", str(_targets_file(args)), "--profile", args.profile,
-            "--alluredir", str(root / "reports" / "allure-results"), "--clean-alluredir",
-            "--verdicts", str(root / "reports" / "verdicts.json"), "-p", "no:terminal"]
+    argv = [
+        str(root / "suites"),
+        "-p",
+        "no:locust",
+        "-p",
+        "no:cacheprovider",
+        "--rootdir",
+        str(root),
+        "--target",
+        name,
+        "--targets-file",
+        str(_targets_file(args)),
+        "--profile",
+        args.profile,
+        "--alluredir",
+        str(root / "reports" / "allure-results"),
+        "--clean-alluredir",
+        "--verdicts",
+        str(root / "reports" / "verdicts.json"),
+        "-p",
+        "no:terminal",
+    ]
     for claim_id in args.claim:
         argv += ["--claim", claim_id]
     for category in args.category:
@@ -54,8 +72,10 @@ def run_suites(args: argparse.Namespace) -> int:
     """`claimcheck run`: the main job."""
     ledger, name, target = validate_inputs(args)
     root = project_root()
-    console.print(f"[bold]claimcheck[/] {len(ledger)} ledger entries, target [bold]{name}[/] ({target.kind}), "
-                  f"profile {args.profile}")
+    console.print(
+        f"[bold]claimcheck[/] {len(ledger)} ledger entries, target [bold]{name}[/] ({target.kind}), "
+        f"profile {args.profile}"
+    )
     if target.kind == "sandbox" and not args.no_sandbox:
         sandbox_command("up")
     started = time.monotonic()
@@ -68,7 +88,9 @@ def run_suites(args: argparse.Namespace) -> int:
         raise ClaimcheckError(f"the suites could not run (pytest exit {int(code)}); see the messages above")
     verdicts = _read_verdicts(root / "reports" / "verdicts.json")
     if verdicts is None:
-        raise ConfigError(str(root / "suites"), f"the suites produced no verdicts.json (pytest exit {int(code)})")
+        raise ConfigError(
+            str(root / "suites"), f"the suites produced no verdicts.json (pytest exit {int(code)})"
+        )
     summarise(verdicts)
     if not args.no_html:
         from checks.report.html import generate_html
@@ -95,8 +117,15 @@ def exit_code(verdicts: dict[str, Any]) -> int:
     return EXIT_ERROR if "ERROR" in outcomes else EXIT_OK
 
 
-SHORT = {"PROVEN": "proven", "DISPROVEN": "disproven", "INCONCLUSIVE": "inconcl.", "NOT_APPLICABLE": "n/a",
-         "ERROR": "error", "OUT_OF_SCOPE": "waived", "NOT_RUN": "not run"}
+SHORT = {
+    "PROVEN": "proven",
+    "DISPROVEN": "disproven",
+    "INCONCLUSIVE": "inconcl.",
+    "NOT_APPLICABLE": "n/a",
+    "ERROR": "error",
+    "OUT_OF_SCOPE": "waived",
+    "NOT_RUN": "not run",
+}
 
 
 def summarise(verdicts: dict[str, Any]) -> None:
@@ -121,8 +150,12 @@ def claims_command(args: argparse.Namespace) -> int:
     if args.action == "list":
         for claim in ledger:
             if (args.category in (None, claim.category)) and (args.system in (None, claim.system)):
-                console.print(f"{claim.id:<18} {claim.category:<12} {claim.check:<26} {claim.bound_text():<16} "
-                              f"{', '.join(claim.cites)}", highlight=False, soft_wrap=True)
+                console.print(
+                    f"{claim.id:<18} {claim.category:<12} {claim.check:<26} {claim.bound_text():<16} "
+                    f"{', '.join(claim.cites)}",
+                    highlight=False,
+                    soft_wrap=True,
+                )
         return 0
     return _coverage(ledger)
 
@@ -132,13 +165,19 @@ def _coverage(ledger: Ledger) -> int:
     problems = quote_problems(ledger)
     for row in rows:
         mark = ",".join(row.claim_ids) if row.covered else "UNCOVERED"
-        console.print(f"{row.where.file}:{row.where.line:<5} {mark:<32} {row.where.text.strip()[:80]}",
-                      highlight=False, soft_wrap=True, markup=False)
+        console.print(
+            f"{row.where.file}:{row.where.line:<5} {mark:<32} {row.where.text.strip()[:80]}",
+            highlight=False,
+            soft_wrap=True,
+            markup=False,
+        )
     for p in problems:
         console.print(f"QUOTE {p.claim_id} {p.cite}: {p.quote!r} not found on that line", markup=False)
     uncovered = sum(1 for r in rows if not r.covered)
-    console.print(f"{len(rows)} checkable lines, {uncovered} uncovered, {len(problems)} quote problems, "
-                  f"{len(ledger)} ledger entries ({sum(c.is_waived for c in ledger)} waivers)")
+    console.print(
+        f"{len(rows)} checkable lines, {uncovered} uncovered, {len(problems)} quote problems, "
+        f"{len(ledger)} ledger entries ({sum(c.is_waived for c in ledger)} waivers)"
+    )
     return 1 if uncovered or problems else 0
 
 

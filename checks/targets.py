@@ -27,8 +27,12 @@ class HttpEndpoint(_Strict):
     ca_file: str | None = None
     server_hostname: str | None = None
     timeout_s: float = 10.0
-    routes: dict[str, str] = Field(default_factory=dict)  # route class (api, static, ml...) -> path to measure
-    bodies: dict[str, str] = Field(default_factory=dict)  # route class -> JSON body (the route is then POSTed)
+    routes: dict[str, str] = Field(
+        default_factory=dict
+    )  # route class (api, static, ml...) -> path to measure
+    bodies: dict[str, str] = Field(
+        default_factory=dict
+    )  # route class -> JSON body (the route is then POSTed)
 
 
 class Tenant(_Strict):
@@ -118,7 +122,9 @@ class LoadProfile(_Strict):
     latency_rps: float = Field(gt=0)
     probe_count: int = Field(ge=1)
     drills: bool = False
-    think_time_s: float = Field(default=5.0, ge=0)  # a user's pause between requests (Little's law: users -> rate)
+    think_time_s: float = Field(
+        default=5.0, ge=0
+    )  # a user's pause between requests (Little's law: users -> rate)
 
 
 class Target(_Strict):
@@ -204,7 +210,7 @@ def secret(name: str | None, *, key: str) -> str:
 
 
 def load_runtime_env(target: Target, root: Path) -> None:
-    """Export the variables of a sandbox's generated env file (`export NAME=value` lines) if present and unset."""
+    """Export the variables of a sandbox's generated env file (`export NAME=value`) that are unset."""
     if not target.runtime_env_file:
         return
     path = (root / target.runtime_env_file).resolve()

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import re
 
-SECONDS = {"ms": 0.001, "s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0, "d": 86400.0,
-           "w": 604800.0, "mo": 2592000.0, "y": 31536000.0}
+SECONDS = {
+    "ms": 0.001,
+    "s": 1.0,
+    "sec": 1.0,
+    "min": 60.0,
+    "m": 60.0,
+    "h": 3600.0,
+    "d": 86400.0,
+    "w": 604800.0,
+    "mo": 2592000.0,
+    "y": 31536000.0,
+}
 _WINDOW = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|min|m|h|d|w|mo|y)\s*$")
 
 

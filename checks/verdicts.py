@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-class Outcome(str, enum.Enum):
+class Outcome(enum.StrEnum):
     """The six verdicts. Their meaning is documented in the README."""
 
     PROVEN = "PROVEN"
@@ -19,7 +19,7 @@ class Outcome(str, enum.Enum):
     NOT_RUN = "NOT_RUN"  # only in verdicts.json: the claim was not selected or not reached
 
 
-class EvidenceLevel(str, enum.Enum):
+class EvidenceLevel(enum.StrEnum):
     """Where the evidence came from: the documents, the target's live config, or active measurement."""
 
     DECLARED = "declared"

@@ -38,13 +38,18 @@ def test_a_valid_entry_loads(tmp_path: Path) -> None:
     assert claim.id == "BP-T-LAT-01" and claim.bound_text() == "< 200 ms"
 
 
-@pytest.mark.parametrize(("broken", "key", "value"), [
-    (GOOD_ENTRY.replace("unit: ms", "unit: ms\n    colour: red"), "colour", "red"),
-    (GOOD_ENTRY.replace("check: http.latency", "check: http.latancy"), "check", "http.latancy"),
-    (GOOD_ENTRY.replace("line: 74", "line: 0"), "sources.0.line", "0"),
-    (GOOD_ENTRY.replace("bound: 200", "bound: fast"), "", "fast"),
-])
-def test_a_malformed_entry_names_file_entry_key_and_value(tmp_path: Path, broken: str, key: str, value: str) -> None:
+@pytest.mark.parametrize(
+    ("broken", "key", "value"),
+    [
+        (GOOD_ENTRY.replace("unit: ms", "unit: ms\n    colour: red"), "colour", "red"),
+        (GOOD_ENTRY.replace("check: http.latency", "check: http.latancy"), "check", "http.latancy"),
+        (GOOD_ENTRY.replace("line: 74", "line: 0"), "sources.0.line", "0"),
+        (GOOD_ENTRY.replace("bound: 200", "bound: fast"), "", "fast"),
+    ],
+)
+def test_a_malformed_entry_names_file_entry_key_and_value(
+    tmp_path: Path, broken: str, key: str, value: str
+) -> None:
     path = write(tmp_path, broken)
     with pytest.raises(ConfigError) as caught:
         load_ledger_file(path)

@@ -19,8 +19,24 @@ def collected_items() -> tuple[tuple[str, str, str], ...]:
     """(file, function, param id) of every suite item, from a real `pytest --collect-only` of suites/."""
     root = project_root()
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "suites", "--collect-only", "-q", "--target", "none", "-p", "no:locust"],
-        cwd=root, capture_output=True, text=True, timeout=300, check=False)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "suites",
+            "--collect-only",
+            "-q",
+            "--target",
+            "none",
+            "-p",
+            "no:locust",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     items = []
     for line in done.stdout.splitlines():

@@ -14,7 +14,7 @@ import pytest
 
 from checks.ledger import default_ledger, project_root
 
-SUITE = textwrap.dedent('''
+SUITE = textwrap.dedent("""
     import os, signal, time
     import pytest
     from checks.verdicts import EvidenceLevel, Outcome, Verdict
@@ -34,27 +34,58 @@ SUITE = textwrap.dedent('''
             os.kill(os.getpid(), getattr(signal, os.environ["CC_SIGNAL"]))
             time.sleep(5)
         outcome = [Outcome.PROVEN, Outcome.DISPROVEN, Outcome.ERROR, Outcome.INCONCLUSIVE][index % 4]
-        judge(Verdict(claim.id, outcome, EvidenceLevel.OBSERVED, f"reason {index} token=" + os.environ["CC_TOKEN"]))
-''')
+        reason = f"reason {index} token=" + os.environ["CC_TOKEN"]
+        judge(Verdict(claim.id, outcome, EvidenceLevel.OBSERVED, reason))
+""")
 
 
-PLUGINS = ("fixtures.targets", "fixtures.claims", "fixtures.safety", "fixtures.reporting", "fixtures.endpoints")
+PLUGINS = (
+    "fixtures.targets",
+    "fixtures.claims",
+    "fixtures.safety",
+    "fixtures.reporting",
+    "fixtures.endpoints",
+)
 
 
 def run_suite(tmp_path: Path, extra_env: dict[str, str]) -> tuple[subprocess.CompletedProcess[str], dict]:
     suite = tmp_path / "test_suite.py"
     suite.write_text(SUITE, encoding="utf-8")
     targets = tmp_path / "targets.yaml"
-    targets.write_text("default: t\ntargets:\n  t:\n    kind: staging\n    http: {base_url: 'https://x.invalid'}\n"
-                       "    tenants: [{slug: a, api_key_env: CC_TOKEN}]\n", encoding="utf-8")
+    targets.write_text(
+        "default: t\ntargets:\n  t:\n    kind: staging\n    http: {base_url: 'https://x.invalid'}\n"
+        "    tenants: [{slug: a, api_key_env: CC_TOKEN}]\n",
+        encoding="utf-8",
+    )
     verdicts = tmp_path / "verdicts.json"
     env = {**os.environ, "CC_TOKEN": "sup3r-s3cret-token", **extra_env}
     plugins = [arg for name in PLUGINS for arg in ("-p", name)]
-    cmd = [sys.executable, "-m", "pytest", str(suite), "-p", "no:locust", "-p", "no:cacheprovider", *plugins,
-           "--rootdir", str(project_root()), "-c", str(project_root() / "pyproject.toml"),
-           "--target", "t", "--targets-file", str(targets), "--verdicts", str(verdicts),
-           "--alluredir", str(tmp_path / "allure")]
-    done = subprocess.run(cmd, cwd=project_root(), env=env, capture_output=True, text=True, timeout=120, check=False)
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        str(suite),
+        "-p",
+        "no:locust",
+        "-p",
+        "no:cacheprovider",
+        *plugins,
+        "--rootdir",
+        str(project_root()),
+        "-c",
+        str(project_root() / "pyproject.toml"),
+        "--target",
+        "t",
+        "--targets-file",
+        str(targets),
+        "--verdicts",
+        str(verdicts),
+        "--alluredir",
+        str(tmp_path / "allure"),
+    ]
+    done = subprocess.run(
+        cmd, cwd=project_root(), env=env, capture_output=True, text=True, timeout=120, check=False
+    )
     return done, json.loads(verdicts.read_text(encoding="utf-8"))
 
 
@@ -67,16 +98,26 @@ def test_every_ledger_claim_has_a_record_and_judged_ones_their_verdict(tmp_path:
     records = by_id(doc)
     assert len(records) == len(default_ledger())
     judged = [r for r in records.values() if r["verdict"] != "NOT_RUN"]
-    assert [r["verdict"] for r in judged] == ["PROVEN", "DISPROVEN", "ERROR", "INCONCLUSIVE", "PROVEN", "DISPROVEN"]
+    assert [r["verdict"] for r in judged] == [
+        "PROVEN",
+        "DISPROVEN",
+        "ERROR",
+        "INCONCLUSIVE",
+        "PROVEN",
+        "DISPROVEN",
+    ]
     assert doc["run"]["complete"] is True and doc["run"]["interrupted"] is False
-    assert all(r["reason"] == "not selected for this run" for r in records.values() if r["verdict"] == "NOT_RUN")
+    assert all(
+        r["reason"] == "not selected for this run" for r in records.values() if r["verdict"] == "NOT_RUN"
+    )
     assert done.returncode == 1  # a DISPROVEN claim fails the pytest run
 
 
 def test_secrets_never_reach_verdicts_or_allure_results(tmp_path: Path) -> None:
     run_suite(tmp_path, {})
-    texts = [(tmp_path / "verdicts.json").read_text()] + [p.read_text() for p in (tmp_path / "allure").iterdir()
-                                                            if p.suffix in (".json", ".txt", ".properties")]
+    texts = [(tmp_path / "verdicts.json").read_text()] + [
+        p.read_text() for p in (tmp_path / "allure").iterdir() if p.suffix in (".json", ".txt", ".properties")
+    ]
     assert all("sup3r-s3cret-token" not in t for t in texts)
     assert "token=***" in texts[0]
 
@@ -84,7 +125,9 @@ def test_secrets_never_reach_verdicts_or_allure_results(tmp_path: Path) -> None:
 def test_allure_results_keep_verdict_semantics_and_labels(tmp_path: Path) -> None:
     run_suite(tmp_path, {})
     results = [json.loads(p.read_text()) for p in (tmp_path / "allure").glob("*-result.json")]
-    status = {next(lb["value"] for lb in r["labels"] if lb["name"] == "verdict"): r["status"] for r in results}
+    status = {
+        next(lb["value"] for lb in r["labels"] if lb["name"] == "verdict"): r["status"] for r in results
+    }
     assert status == {"PROVEN": "passed", "DISPROVEN": "failed", "ERROR": "broken", "INCONCLUSIVE": "skipped"}
     labels = {lb["name"] for lb in results[0]["labels"]}
     assert {"epic", "feature", "story", "severity", "tag", "claim_id", "verdict", "source"} <= labels

@@ -16,7 +16,9 @@ from checks.targets import RedisNode, secret
 def _client(node: RedisNode) -> redis.Redis:
     password = secret(node.password_env, key="redis.password_env") if node.password_env else None
     # No retries: one refused connection is an answer, and a collector must fail fast and say so.
-    return redis.Redis(host=node.host, port=node.port, password=password, socket_timeout=5, retry=Retry(NoBackoff(), 0))
+    return redis.Redis(
+        host=node.host, port=node.port, password=password, socket_timeout=5, retry=Retry(NoBackoff(), 0)
+    )
 
 
 def address(node: RedisNode) -> str:
@@ -90,4 +92,6 @@ def collect_hit_counters(node: RedisNode) -> HitCounters:
         raise TargetUnreachable(address(node), str(exc)) from exc
     except redis.RedisError as exc:
         raise CollectionError(address(node), str(exc)) from exc
-    return HitCounters(address(node), int(stats.get("keyspace_hits", 0)), int(stats.get("keyspace_misses", 0)))
+    return HitCounters(
+        address(node), int(stats.get("keyspace_hits", 0)), int(stats.get("keyspace_misses", 0))
+    )

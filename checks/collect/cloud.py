@@ -20,7 +20,8 @@ class AwsClients:
         if self.aws.access_key_id_env and self.aws.secret_access_key_env:
             return boto3.session.Session(
                 aws_access_key_id=secret(self.aws.access_key_id_env, key="aws.access_key_id_env"),
-                aws_secret_access_key=secret(self.aws.secret_access_key_env, key="aws.secret_access_key_env"))
+                aws_secret_access_key=secret(self.aws.secret_access_key_env, key="aws.secret_access_key_env"),
+            )
         return boto3.session.Session()
 
     def client(self, service: str, region: str) -> Any:

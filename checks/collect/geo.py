@@ -1,4 +1,4 @@
-"""Latency seen from a vantage point (local, network namespace, ssh host): connect, TLS and server time apart."""
+"""Latency from a vantage point (local, network namespace): connect, TLS and server time apart."""
 
 from __future__ import annotations
 
@@ -43,27 +43,45 @@ def _command(vantage: VantagePoint, args: list[str]) -> list[str]:
     raise CollectionError(f"vantage {vantage.name}", f"vantage kind {vantage.kind!r} has no probe runner yet")
 
 
-def collect_vantage_latency(vantage: VantagePoint, http: HttpEndpoint, path: str, count: int,
-                            header: tuple[str, str] = ("", "")) -> VantageLatency:
+def collect_vantage_latency(
+    vantage: VantagePoint, http: HttpEndpoint, path: str, count: int, header: tuple[str, str] = ("", "")
+) -> VantageLatency:
     """Run the probe `count` times from `vantage` against the gateway as addressed from there."""
     base = vantage.gateway_url or http.base_url
     url = base.rstrip("/") + path
     ca = verify_option(http)
     args = [url, str(count), http.server_hostname or "localhost", ca if isinstance(ca, str) else "", *header]
     try:
-        done = subprocess.run(_command(vantage, args), capture_output=True, text=True, timeout=30 + count,
-                              cwd=project_root(), check=False)
+        done = subprocess.run(
+            _command(vantage, args),
+            capture_output=True,
+            text=True,
+            timeout=30 + count,
+            cwd=project_root(),
+            check=False,
+        )
     except subprocess.TimeoutExpired as exc:
         raise TargetUnreachable(url, f"probe from {vantage.name} timed out") from exc
     if done.returncode != 0:
-        raise CollectionError(f"vantage {vantage.name}", done.stderr.strip()[-300:] or f"exit {done.returncode}")
+        raise CollectionError(
+            f"vantage {vantage.name}", done.stderr.strip()[-300:] or f"exit {done.returncode}"
+        )
     body = json.loads(done.stdout)
     samples = body["samples"]
     if not samples:
         raise TargetUnreachable(url, f"no request from {vantage.name} succeeded: {body['errors'][:2]}")
+
     def column(key: str) -> tuple[float, ...]:
         return tuple(float(s[key]) for s in samples)
 
-    return VantageLatency(vantage.name, vantage.city, url, column("connect_ms"), column("tls_ms"),
-                          column("ttfb_ms"), column("total_ms"), tuple(int(s["status"]) for s in samples),
-                          tuple(body["errors"]))
+    return VantageLatency(
+        vantage.name,
+        vantage.city,
+        url,
+        column("connect_ms"),
+        column("tls_ms"),
+        column("ttfb_ms"),
+        column("total_ms"),
+        tuple(int(s["status"]) for s in samples),
+        tuple(body["errors"]),
+    )

@@ -17,7 +17,9 @@ import time
 from urllib.parse import urlparse
 
 
-def one_request(url: str, server_hostname: str, context: ssl.SSLContext, headers: dict[str, str]) -> dict[str, float]:
+def one_request(
+    url: str, server_hostname: str, context: ssl.SSLContext, headers: dict[str, str]
+) -> dict[str, float]:
     parts = urlparse(url)
     started = time.perf_counter()
     sock = socket.create_connection((parts.hostname, parts.port or 443), timeout=10)
@@ -33,8 +35,13 @@ def one_request(url: str, server_hostname: str, context: ssl.SSLContext, headers
     status = tls.recv(64)
     tls.close()
     code = int((first + status).split(b" ")[1]) if first else 0
-    return {"connect_ms": (connected - started) * 1000, "tls_ms": (handshaken - connected) * 1000,
-            "ttfb_ms": (ttfb - handshaken) * 1000, "total_ms": (ttfb - started) * 1000, "status": code}
+    return {
+        "connect_ms": (connected - started) * 1000,
+        "tls_ms": (handshaken - connected) * 1000,
+        "ttfb_ms": (ttfb - handshaken) * 1000,
+        "total_ms": (ttfb - started) * 1000,
+        "status": code,
+    }
 
 
 def main(argv: list[str]) -> int:

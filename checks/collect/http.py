@@ -45,25 +45,46 @@ def verify_option(endpoint: HttpEndpoint) -> str | bool:
     return str(path if path.is_absolute() else project_root() / path)
 
 
-def get(endpoint: HttpEndpoint, path: str, headers: dict[str, str] | None = None,
-        *, base: str | None = None, allow_redirects: bool = False) -> ResponseHeaders:
+def get(
+    endpoint: HttpEndpoint,
+    path: str,
+    headers: dict[str, str] | None = None,
+    *,
+    base: str | None = None,
+    allow_redirects: bool = False,
+) -> ResponseHeaders:
     """GET `path` on the endpoint; raise TargetUnreachable/AccessDenied/CollectionError naming the URL."""
     url = (base or endpoint.base_url).rstrip("/") + path
     try:
-        response = requests.get(url, headers=headers or {}, timeout=endpoint.timeout_s,
-                                verify=verify_option(endpoint), allow_redirects=allow_redirects)
+        response = requests.get(
+            url,
+            headers=headers or {},
+            timeout=endpoint.timeout_s,
+            verify=verify_option(endpoint),
+            allow_redirects=allow_redirects,
+        )
     except requests.ConnectionError as exc:
         raise TargetUnreachable(url, f"no answer: {exc}") from exc
     except requests.RequestException as exc:
         raise CollectionError(url, f"request failed: {exc}") from exc
     if response.status_code in (401, 403) and headers:
         raise AccessDenied(url, f"credentials refused ({response.status_code})")
-    return ResponseHeaders(url, response.status_code, {k.lower(): v for k, v in response.headers.items()},
-                           response.elapsed.total_seconds() * 1000)
+    return ResponseHeaders(
+        url,
+        response.status_code,
+        {k.lower(): v for k, v in response.headers.items()},
+        response.elapsed.total_seconds() * 1000,
+    )
 
 
-def probe(endpoint: HttpEndpoint, path: str, count: int, interval_s: float, timeout_s: float,
-          headers: dict[str, str] | None = None) -> ProbeSeries:
+def probe(
+    endpoint: HttpEndpoint,
+    path: str,
+    count: int,
+    interval_s: float,
+    timeout_s: float,
+    headers: dict[str, str] | None = None,
+) -> ProbeSeries:
     """`count` GETs spaced by `interval_s`; failures are recorded per probe, not raised."""
     url = endpoint.base_url.rstrip("/") + path
     statuses, latencies, errors = [], [], []
@@ -71,8 +92,9 @@ def probe(endpoint: HttpEndpoint, path: str, count: int, interval_s: float, time
         for _ in range(count):
             started = time.monotonic()
             try:
-                response = session.get(url, headers=headers or {}, timeout=timeout_s,
-                                       verify=verify_option(endpoint))
+                response = session.get(
+                    url, headers=headers or {}, timeout=timeout_s, verify=verify_option(endpoint)
+                )
                 statuses.append(response.status_code)
             except requests.RequestException as exc:
                 statuses.append(0)
@@ -84,18 +106,24 @@ def probe(endpoint: HttpEndpoint, path: str, count: int, interval_s: float, time
     return ProbeSeries(url, tuple(statuses), tuple(latencies), tuple(errors))
 
 
-def post(endpoint: HttpEndpoint, path: str, headers: dict[str, str], body: dict[str, object] | None = None
-         ) -> ResponseHeaders:
+def post(
+    endpoint: HttpEndpoint, path: str, headers: dict[str, str], body: dict[str, object] | None = None
+) -> ResponseHeaders:
     """POST `path` as a test identity (an ordinary request, e.g. a login); failures name the URL."""
     url = endpoint.base_url.rstrip("/") + path
     try:
-        response = requests.post(url, json=body or {}, headers=headers, timeout=endpoint.timeout_s,
-                                 verify=verify_option(endpoint))
+        response = requests.post(
+            url, json=body or {}, headers=headers, timeout=endpoint.timeout_s, verify=verify_option(endpoint)
+        )
     except requests.RequestException as exc:
         raise TargetUnreachable(url, f"no answer: {exc}") from exc
     if response.status_code in (401, 403):
         raise AccessDenied(url, f"credentials refused ({response.status_code})")
     if response.status_code >= 400:
         raise CollectionError(url, f"answered {response.status_code}: {response.text[:200]}")
-    return ResponseHeaders(url, response.status_code, {k.lower(): v for k, v in response.headers.items()},
-                           response.elapsed.total_seconds() * 1000)
+    return ResponseHeaders(
+        url,
+        response.status_code,
+        {k.lower(): v for k, v in response.headers.items()},
+        response.elapsed.total_seconds() * 1000,
+    )

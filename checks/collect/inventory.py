@@ -55,8 +55,11 @@ def _redis_data_nodes(target: Target, b: dict[str, Any]) -> InventoryValue:
     except redis.RedisError as exc:
         raise TargetUnreachable(address, str(exc)) from exc
     count = 1 + int(info.get("connected_slaves", 0))
-    return InventoryValue("redis_data_nodes", count, f"{address} INFO replication: 1 primary + "
-                          f"{info.get('connected_slaves', 0)} connected replicas")
+    return InventoryValue(
+        "redis_data_nodes",
+        count,
+        f"{address} INFO replication: 1 primary + {info.get('connected_slaves', 0)} connected replicas",
+    )
 
 
 def _rds(target: Target, b: dict[str, Any]) -> Any:
@@ -78,7 +81,9 @@ def _rds_instance_class(target: Target, b: dict[str, Any]) -> InventoryValue:
     found = [i for i in inventory.instances if i.instance_id == b["instance"]]
     if not found:
         raise CollectionError("rds", f"no instance {b['instance']!r} in {inventory.regions}")
-    return InventoryValue("rds_instance_class", found[0].instance_class, f"{b['instance']} in {found[0].region}")
+    return InventoryValue(
+        "rds_instance_class", found[0].instance_class, f"{b['instance']} in {found[0].region}"
+    )
 
 
 def _rds_regions(target: Target, b: dict[str, Any]) -> InventoryValue:
@@ -107,9 +112,14 @@ def _prometheus_query(target: Target, b: dict[str, Any]) -> InventoryValue:
 
 
 SOURCES: dict[str, Callable[[Target, dict[str, Any]], InventoryValue]] = {
-    "pg_setting": _pg_setting, "pg_streaming_replicas": _pg_replicas, "redis_data_nodes": _redis_data_nodes,
-    "rds_read_replicas": _rds_read_replicas, "rds_instance_class": _rds_instance_class,
-    "rds_regions": _rds_regions, "tcp_endpoint": _tcp_endpoint, "prometheus_query": _prometheus_query,
+    "pg_setting": _pg_setting,
+    "pg_streaming_replicas": _pg_replicas,
+    "redis_data_nodes": _redis_data_nodes,
+    "rds_read_replicas": _rds_read_replicas,
+    "rds_instance_class": _rds_instance_class,
+    "rds_regions": _rds_regions,
+    "tcp_endpoint": _tcp_endpoint,
+    "prometheus_query": _prometheus_query,
 }
 
 
@@ -117,8 +127,10 @@ def collect_inventory_value(target: Target, binding: dict[str, Any]) -> Inventor
     """The value a binding points at; unknown sources are a CollectionError naming the known ones."""
     source = str(binding.get("source", ""))
     if source not in SOURCES:
-        raise CollectionError("targets.yaml bindings", f"unknown inventory source {source!r}; known: "
-                              f"{', '.join(sorted(SOURCES))}")
+        raise CollectionError(
+            "targets.yaml bindings",
+            f"unknown inventory source {source!r}; known: {', '.join(sorted(SOURCES))}",
+        )
     found = SOURCES[source](target, binding)
     if binding.get("count") and isinstance(found.value, list | tuple):
         return InventoryValue(found.source, len(found.value), f"{found.detail}: {list(found.value)}")

@@ -1,4 +1,4 @@
-"""Service-mesh policy objects: Istio PeerAuthentication (security.istio.io), read through the official client."""
+"""Service-mesh policy: Istio PeerAuthentication (security.istio.io), read through the official client."""
 
 from __future__ import annotations
 
@@ -36,9 +36,16 @@ class MeshPolicies:
 
 def _record(item: dict[str, Any]) -> PeerAuthentication:
     spec = item.get("spec") or {}
-    ports = {str(p): str((m or {}).get("mode", "UNSET")) for p, m in (spec.get("portLevelMtls") or {}).items()}
-    return PeerAuthentication(item["metadata"]["namespace"], item["metadata"]["name"],
-                              str((spec.get("mtls") or {}).get("mode", "UNSET")), bool(spec.get("selector")), ports)
+    ports = {
+        str(p): str((m or {}).get("mode", "UNSET")) for p, m in (spec.get("portLevelMtls") or {}).items()
+    }
+    return PeerAuthentication(
+        item["metadata"]["namespace"],
+        item["metadata"]["name"],
+        str((spec.get("mtls") or {}).get("mode", "UNSET")),
+        bool(spec.get("selector")),
+        ports,
+    )
 
 
 def collect_peer_authentications(custom: Any, root_namespace: str = "istio-system") -> MeshPolicies:

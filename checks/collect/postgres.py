@@ -19,19 +19,35 @@ def endpoint(node: PgNode) -> str:
 
 
 @contextmanager
-def connect(node: PgNode, key: str, *, user: str | None = None, password_env: str | None = None,
-            autocommit: bool = True) -> Iterator[psycopg.Connection[Any]]:
+def connect(
+    node: PgNode,
+    key: str,
+    *,
+    user: str | None = None,
+    password_env: str | None = None,
+    autocommit: bool = True,
+) -> Iterator[psycopg.Connection[Any]]:
     """A connection to `node` (password from the environment variable targets.yaml names at `key`)."""
     env = password_env or node.password_env
     password = secret(env, key=key) if env else None
     try:
-        conn = psycopg.connect(host=node.host, port=node.port, dbname=node.dbname, user=user or node.user,
-                               password=password, sslmode=node.sslmode, connect_timeout=10, autocommit=autocommit)
+        conn = psycopg.connect(
+            host=node.host,
+            port=node.port,
+            dbname=node.dbname,
+            user=user or node.user,
+            password=password,
+            sslmode=node.sslmode,
+            connect_timeout=10,
+            autocommit=autocommit,
+        )
     except psycopg.OperationalError as exc:
         text = str(exc)
         if "authentication" in text or "permission" in text or "password" in text:
             raise AccessDenied(endpoint(node), text.strip().splitlines()[0]) from exc
-        raise TargetUnreachable(endpoint(node), text.strip().splitlines()[0] if text else "no answer") from exc
+        raise TargetUnreachable(
+            endpoint(node), text.strip().splitlines()[0] if text else "no answer"
+        ) from exc
     try:
         yield conn
     finally:
@@ -72,28 +88,36 @@ class ReplicationLag:
         return [s.lag_s for s in self.samples]
 
 
-_REPLICA_SQL = ("SELECT pg_is_in_recovery(), (SELECT status FROM pg_stat_wal_receiver LIMIT 1), "
-                "pg_last_wal_replay_lsn()::text, "
-                "COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)::float8")
+_REPLICA_SQL = (
+    "SELECT pg_is_in_recovery(), (SELECT status FROM pg_stat_wal_receiver LIMIT 1), "
+    "pg_last_wal_replay_lsn()::text, "
+    "COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)::float8"
+)
 
 
-def _sample(primary: psycopg.Connection[Any], replica: psycopg.Connection[Any], names: tuple[str, str]
-            ) -> ReplicationSample:
+def _sample(
+    primary: psycopg.Connection[Any], replica: psycopg.Connection[Any], names: tuple[str, str]
+) -> ReplicationSample:
     (current,) = fetch_one(primary, "SELECT pg_current_wal_lsn()::text", names[0])
     in_recovery, status, replay, since_replay = fetch_one(replica, _REPLICA_SQL, names[1])
     if not in_recovery or replay is None:
         return ReplicationSample(bool(in_recovery), status, -1, float("inf"))
     (lag_bytes,) = fetch_one(primary, f"SELECT pg_wal_lsn_diff('{current}', '{replay}')::bigint", names[0])
-    # Caught up: no lag, whatever the time since the last transaction; behind: time since the last replayed one.
+    # Caught up: no lag, however long since the last transaction; behind: the time since the last replay.
     lag_s = 0.0 if int(lag_bytes) <= 0 else float(since_replay)
     return ReplicationSample(True, status, max(0, int(lag_bytes)), lag_s)
 
 
-def collect_replication_lag(primary: PgNode, replica: PgNode, count: int, interval_s: float) -> ReplicationLag:
+def collect_replication_lag(
+    primary: PgNode, replica: PgNode, count: int, interval_s: float
+) -> ReplicationLag:
     """Sample the replica's lag behind the primary `count` times (read-only)."""
     names = (endpoint(primary), endpoint(replica))
     samples = []
-    with connect(primary, "postgres.primary.password_env") as p, connect(replica, "postgres.replica.password_env") as r:
+    with (
+        connect(primary, "postgres.primary.password_env") as p,
+        connect(replica, "postgres.replica.password_env") as r,
+    ):
         for _ in range(count):
             samples.append(_sample(p, r, names))
             time.sleep(interval_s)
@@ -110,7 +134,7 @@ class QueryTimings:
 
 
 def collect_query_timings(node: PgNode, sql: str, count: int) -> QueryTimings:
-    """Run `sql` `count` times on one connection, timing each round trip (includes network, like an app sees)."""
+    """Run `sql` `count` times on one connection, timing each round trip (network included)."""
     where = endpoint(node)
     timings = []
     with connect(node, "postgres.primary.password_env") as conn:

@@ -36,7 +36,9 @@ def _api(prom: Prometheus, path: str, params: dict[str, str]) -> list[dict[str, 
     url = prom.url.rstrip("/") + path
     headers = {}
     if prom.bearer_token_env:
-        headers["Authorization"] = "Bearer " + secret(prom.bearer_token_env, key="prometheus.bearer_token_env")
+        headers["Authorization"] = "Bearer " + secret(
+            prom.bearer_token_env, key="prometheus.bearer_token_env"
+        )
     try:
         response = requests.get(url, params=params, headers=headers, timeout=15)
     except requests.ConnectionError as exc:
@@ -45,7 +47,9 @@ def _api(prom: Prometheus, path: str, params: dict[str, str]) -> list[dict[str, 
         raise AccessDenied(url, f"refused ({response.status_code})")
     body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
     if response.status_code != 200 or body.get("status") != "success":
-        raise CollectionError(url, f"query failed ({response.status_code}): {body.get('error', response.text[:200])}")
+        raise CollectionError(
+            url, f"query failed ({response.status_code}): {body.get('error', response.text[:200])}"
+        )
     return body["data"]["result"]  # type: ignore[no-any-return]
 
 
@@ -76,8 +80,15 @@ def collect_availability_history(prom: Prometheus, window_s: float, now: float) 
     total = query(prom, f'sum(increase(http_requests_total{{job="{job}"}}[{span}]))')
     errors = query(prom, f'sum(increase(http_requests_total{{job="{job}",status=~"5.."}}[{span}]))')
     history = now - first[0][1] if first else 0.0
-    return AvailabilityHistory(job, window_s, history, int(samples[0][1]), int(ok[0][1]) if ok else 0,
-                               total[0][1] if total else 0.0, errors[0][1] if errors else 0.0)
+    return AvailabilityHistory(
+        job,
+        window_s,
+        history,
+        int(samples[0][1]),
+        int(ok[0][1]) if ok else 0,
+        total[0][1] if total else 0.0,
+        errors[0][1] if errors else 0.0,
+    )
 
 
 @dataclass(frozen=True)
@@ -136,15 +147,26 @@ def collect_prometheus_settings(prom: Prometheus) -> PrometheusSettings:
     config = yaml.safe_load(str(_get(prom, "/api/v1/status/config")["yaml"])) or {}
     glob = config.get("global") or {}
     scrape = _duration_s(glob.get("scrape_interval", "1m"))
-    jobs = {str(j["job_name"]): _duration_s(j.get("scrape_interval", glob.get("scrape_interval", "1m")))
-            for j in config.get("scrape_configs") or []}
+    jobs = {
+        str(j["job_name"]): _duration_s(j.get("scrape_interval", glob.get("scrape_interval", "1m")))
+        for j in config.get("scrape_configs") or []
+    }
     rules = tuple(
-        LiveRule(str(g["name"]), str(r["name"]), str(r.get("query", "")), float(r.get("duration", 0)),
-                 float(g.get("interval", 60)), dict(r.get("labels") or {}))
+        LiveRule(
+            str(g["name"]),
+            str(r["name"]),
+            str(r.get("query", "")),
+            float(r.get("duration", 0)),
+            float(g.get("interval", 60)),
+            dict(r.get("labels") or {}),
+        )
         for g in _groups(prom)
-        for r in g.get("rules", []) if r.get("type") == "alerting")
+        for r in g.get("rules", [])
+        if r.get("type") == "alerting"
+    )
     retention = str(flags.get("storage.tsdb.retention.time", ""))
     if retention in ("0s", "") and str(flags.get("storage.tsdb.retention.size", "0B")) in ("0B", "0"):
         retention = "15d"  # Prometheus's default when neither time nor size is set
-    return PrometheusSettings(prom.url, retention, scrape,
-                              _duration_s(glob.get("evaluation_interval", "1m")), jobs, rules)
+    return PrometheusSettings(
+        prom.url, retention, scrape, _duration_s(glob.get("evaluation_interval", "1m")), jobs, rules
+    )

@@ -42,20 +42,35 @@ def _limit_headers(response: requests.Response) -> dict[str, str]:
     return {k: response.headers[k] for k in HEADERS if k in response.headers}
 
 
-def _paced(session: requests.Session, http: HttpEndpoint, url: str, headers: dict[str, str], rps: float,
-           seconds: float) -> tuple[int, int, float]:
+def _paced(
+    session: requests.Session,
+    http: HttpEndpoint,
+    url: str,
+    headers: dict[str, str],
+    rps: float,
+    seconds: float,
+) -> tuple[int, int, float]:
     """Requests at a steady `rps` for `seconds`: (sent, accepted, elapsed)."""
     started, sent, accepted = time.monotonic(), 0, 0
     while time.monotonic() - started < seconds:
         time.sleep(max(0.0, started + sent / rps - time.monotonic()))
-        status = session.get(url, headers=headers, timeout=http.timeout_s, verify=verify_option(http)).status_code
+        status = session.get(
+            url, headers=headers, timeout=http.timeout_s, verify=verify_option(http)
+        ).status_code
         sent, accepted = sent + 1, accepted + (200 <= status < 300)
     return sent, accepted, time.monotonic() - started
 
 
-def collect_rate_limit(http: HttpEndpoint, path: str, identity: tuple[str, dict[str, str]], count: int,
-                       other: tuple[str, dict[str, str]] | None, *, max_rps: float,
-                       paced: tuple[float, float] | None = None) -> RateLimitProbe:
+def collect_rate_limit(
+    http: HttpEndpoint,
+    path: str,
+    identity: tuple[str, dict[str, str]],
+    count: int,
+    other: tuple[str, dict[str, str]] | None,
+    *,
+    max_rps: float,
+    paced: tuple[float, float] | None = None,
+) -> RateLimitProbe:
     """Send up to `count` GETs as `identity` (never faster than the governor's `max_rps`), stop at the first
     429, then one GET as `other` to show the limit is per client. With `paced=(rps, seconds)`, keep sending at
     that steady rate after the refusal: the share let through is the limiter's refill rate, which does not
@@ -69,7 +84,9 @@ def collect_rate_limit(http: HttpEndpoint, path: str, identity: tuple[str, dict[
         try:
             for i in range(count):
                 time.sleep(max(0.0, started + i / max_rps - time.monotonic()))
-                response = session.get(url, headers=identity[1], timeout=http.timeout_s, verify=verify_option(http))
+                response = session.get(
+                    url, headers=identity[1], timeout=http.timeout_s, verify=verify_option(http)
+                )
                 statuses.append(response.status_code)
                 seen.update(_limit_headers(response))
                 if response.status_code == 429:
@@ -81,16 +98,28 @@ def collect_rate_limit(http: HttpEndpoint, path: str, identity: tuple[str, dict[
                 steady = _paced(session, http, url, identity[1], min(paced[0], max_rps), paced[1])
             other_status = None
             if other is not None:
-                other_status = session.get(url, headers=other[1], timeout=http.timeout_s,
-                                           verify=verify_option(http)).status_code
+                other_status = session.get(
+                    url, headers=other[1], timeout=http.timeout_s, verify=verify_option(http)
+                ).status_code
         except requests.ConnectionError as exc:
             raise TargetUnreachable(url, str(exc)) from exc
         except requests.RequestException as exc:
             raise CollectionError(url, str(exc)) from exc
     first = statuses.index(429) + 1 if 429 in statuses else None
-    return RateLimitProbe(url, identity[0], len(statuses), elapsed, tuple(statuses), first, seen,
-                          other[0] if other else None, other_status, min(paced[0], max_rps) if paced else 0.0,
-                          *steady, refusal)
+    return RateLimitProbe(
+        url,
+        identity[0],
+        len(statuses),
+        elapsed,
+        tuple(statuses),
+        first,
+        seen,
+        other[0] if other else None,
+        other_status,
+        min(paced[0], max_rps) if paced else 0.0,
+        *steady,
+        refusal,
+    )
 
 
 def collect_limit_policy(http: HttpEndpoint, path: str, headers: dict[str, str]) -> dict[str, str]:

@@ -13,39 +13,79 @@ FRESH_SHARE = 0.9  # a key seen with >= 90% of its TTL left was set recently eno
 
 
 def ttl_as_claimed(ttls: KeyTtls, claim: Claim) -> Verdict:
-    """DISPROVEN when any key lives longer than claimed (or forever); PROVEN when a fresh key shows the TTL."""
+    """DISPROVEN when a key lives longer than claimed (or forever); PROVEN when a fresh key shows the TTL."""
     claimed = to_seconds(float(claim.bound), claim.unit or "s")  # type: ignore[arg-type]
     evidence = {"pattern": ttls.pattern, "keys": len(ttls.ttls_s), "ttls_s": list(ttls.ttls_s[:50])}
     where = f"{ttls.address} keys {ttls.pattern!r}"
     if not ttls.ttls_s:
-        return Verdict(claim.id, Outcome.INCONCLUSIVE, EvidenceLevel.CONFIGURED,
-                       f"no keys match {where}; a key of this class must exist to read its TTL", None, claimed,
-                       evidence)
+        return Verdict(
+            claim.id,
+            Outcome.INCONCLUSIVE,
+            EvidenceLevel.CONFIGURED,
+            f"no keys match {where}; a key of this class must exist to read its TTL",
+            None,
+            claimed,
+            evidence,
+        )
     forever = [t for t in ttls.ttls_s if t == -1]
     longest = max(ttls.ttls_s)
     if forever or longest > claimed:
         why = f"{len(forever)} key(s) never expire" if forever else f"a key has {longest} s left"
-        return Verdict(claim.id, Outcome.DISPROVEN, EvidenceLevel.CONFIGURED,
-                       f"{where}: {why}, longer than the claimed {claimed:g} s", longest, claimed, evidence)
+        return Verdict(
+            claim.id,
+            Outcome.DISPROVEN,
+            EvidenceLevel.CONFIGURED,
+            f"{where}: {why}, longer than the claimed {claimed:g} s",
+            longest,
+            claimed,
+            evidence,
+        )
     if longest >= FRESH_SHARE * claimed:
-        return Verdict(claim.id, Outcome.PROVEN, EvidenceLevel.CONFIGURED,
-                       f"{where}: longest remaining TTL {longest} s, within {claimed:g} s and fresh enough to show "
-                       f"the configured lifetime ({len(ttls.ttls_s)} keys)", longest, claimed, evidence)
-    return Verdict(claim.id, Outcome.INCONCLUSIVE, EvidenceLevel.CONFIGURED,
-                   f"{where}: longest remaining TTL {longest} s; no key fresh enough (>= {FRESH_SHARE:.0%} of "
-                   f"{claimed:g} s left) to show the configured lifetime", longest, claimed, evidence)
+        return Verdict(
+            claim.id,
+            Outcome.PROVEN,
+            EvidenceLevel.CONFIGURED,
+            f"{where}: longest remaining TTL {longest} s, within {claimed:g} s and fresh enough to show "
+            f"the configured lifetime ({len(ttls.ttls_s)} keys)",
+            longest,
+            claimed,
+            evidence,
+        )
+    return Verdict(
+        claim.id,
+        Outcome.INCONCLUSIVE,
+        EvidenceLevel.CONFIGURED,
+        f"{where}: longest remaining TTL {longest} s; no key fresh enough (>= {FRESH_SHARE:.0%} of "
+        f"{claimed:g} s left) to show the configured lifetime",
+        longest,
+        claimed,
+        evidence,
+    )
 
 
 def hit_ratio_within(counters: HitCounters, claim: Claim) -> Verdict:
     """Keyspace hit ratio with an exact 95% interval against the claimed ratio."""
     n = counters.hits + counters.misses
     if n == 0:
-        return Verdict(claim.id, Outcome.INCONCLUSIVE, EvidenceLevel.OBSERVED,
-                       f"{counters.address} has served no lookups yet (hits+misses = 0)")
+        return Verdict(
+            claim.id,
+            Outcome.INCONCLUSIVE,
+            EvidenceLevel.OBSERVED,
+            f"{counters.address} has served no lookups yet (hits+misses = 0)",
+        )
     lower, upper = clopper_pearson(counters.hits, n)
     target = as_fraction(float(claim.bound), claim.unit)  # type: ignore[arg-type]
     outcome = decide(claim.comparator or ">", lower, upper, target)
-    reason = (f"{counters.address} keyspace hits {counters.hits}/{n} = {counters.hits / n:.2%} "
-              f"(95% CI {lower:.2%}..{upper:.2%}) vs {claim.bound_text()}; counts every lookup since start")
-    return Verdict(claim.id, outcome, EvidenceLevel.OBSERVED, reason, counters.hits / n, target,
-                   {"hits": counters.hits, "misses": counters.misses, "ci95": [lower, upper]})
+    reason = (
+        f"{counters.address} keyspace hits {counters.hits}/{n} = {counters.hits / n:.2%} "
+        f"(95% CI {lower:.2%}..{upper:.2%}) vs {claim.bound_text()}; counts every lookup since start"
+    )
+    return Verdict(
+        claim.id,
+        outcome,
+        EvidenceLevel.OBSERVED,
+        reason,
+        counters.hits / n,
+        target,
+        {"hits": counters.hits, "misses": counters.misses, "ci95": [lower, upper]},
+    )

@@ -7,8 +7,13 @@ from checks.ledger import Claim
 from checks.units import to_seconds
 from checks.verdicts import EvidenceLevel, Outcome, Verdict
 
-_COMPARE = {"==": lambda a, b: a == b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b,
-            "<": lambda a, b: a < b, ">": lambda a, b: a > b}
+_COMPARE = {
+    "==": lambda a, b: a == b,
+    "<=": lambda a, b: a <= b,
+    ">=": lambda a, b: a >= b,
+    "<": lambda a, b: a < b,
+    ">": lambda a, b: a > b,
+}
 
 
 def cache_directives(value: str) -> dict[str, str | None]:
@@ -22,7 +27,7 @@ def cache_directives(value: str) -> dict[str, str | None]:
 
 
 def effective_lifetime(directives: dict[str, str | None]) -> float | None:
-    """Seconds a cache may keep the response: 0 with no-store, shared s-maxage else max-age, None if unstated."""
+    """Seconds a cache may keep the response: 0 with no-store, else s-maxage or max-age; None if unstated."""
     if "no-store" in directives:
         return 0.0
     for name in ("s-maxage", "max-age"):
@@ -33,27 +38,55 @@ def effective_lifetime(directives: dict[str, str | None]) -> float | None:
 
 
 def cache_policy_matches(claim: Claim, response: ResponseHeaders) -> Verdict:
-    """PROVEN when the served lifetime meets the claim; a 0 s claim needs `no-store` (max-age=0 still stores)."""
+    """PROVEN when the lifetime meets the claim; a 0 s claim needs `no-store` (max-age=0 still stores)."""
     header = response.headers.get("cache-control", "")
-    measured = {"cache-control": header, "status": response.status, "url": response.url,
-                "age": response.headers.get("age")}
+    measured = {
+        "cache-control": header,
+        "status": response.status,
+        "url": response.url,
+        "age": response.headers.get("age"),
+    }
     if not 200 <= response.status < 300:
-        return Verdict(claim.id, Outcome.ERROR, EvidenceLevel.NONE,
-                       f"{response.url} answered {response.status}; a cache policy is judged on a success",
-                       measured, claim.bound_text())
+        return Verdict(
+            claim.id,
+            Outcome.ERROR,
+            EvidenceLevel.NONE,
+            f"{response.url} answered {response.status}; a cache policy is judged on a success",
+            measured,
+            claim.bound_text(),
+        )
     claimed = to_seconds(float(claim.bound), claim.unit or "s")  # type: ignore[arg-type]
     directives = cache_directives(header)
     lifetime = effective_lifetime(directives)
     if claimed == 0:
         ok = "no-store" in directives
         why = "no-store forbids storing it" if ok else "without no-store a cache may still store it"
-        return Verdict(claim.id, Outcome.PROVEN if ok else Outcome.DISPROVEN, EvidenceLevel.OBSERVED,
-                       f"{response.url} sends Cache-Control {header!r}: {why}", measured, "no-store")
+        return Verdict(
+            claim.id,
+            Outcome.PROVEN if ok else Outcome.DISPROVEN,
+            EvidenceLevel.OBSERVED,
+            f"{response.url} sends Cache-Control {header!r}: {why}",
+            measured,
+            "no-store",
+        )
     if lifetime is None:
-        return Verdict(claim.id, Outcome.DISPROVEN, EvidenceLevel.OBSERVED,
-                       f"{response.url} sends no cache lifetime (Cache-Control {header!r}); claimed "
-                       f"{claim.bound_text()}", measured, claimed)
+        return Verdict(
+            claim.id,
+            Outcome.DISPROVEN,
+            EvidenceLevel.OBSERVED,
+            f"{response.url} sends no cache lifetime (Cache-Control {header!r}); claimed "
+            f"{claim.bound_text()}",
+            measured,
+            claimed,
+        )
     ok = _COMPARE[claim.comparator or "=="](lifetime, claimed)
-    return Verdict(claim.id, Outcome.PROVEN if ok else Outcome.DISPROVEN, EvidenceLevel.OBSERVED,
-                   f"{response.url} is cacheable for {lifetime:g} s (Cache-Control {header!r}); claimed "
-                   f"{claim.comparator or '=='} {claimed:g} s", lifetime, claimed, measured)
+    return Verdict(
+        claim.id,
+        Outcome.PROVEN if ok else Outcome.DISPROVEN,
+        EvidenceLevel.OBSERVED,
+        f"{response.url} is cacheable for {lifetime:g} s (Cache-Control {header!r}); claimed "
+        f"{claim.comparator or '=='} {claimed:g} s",
+        lifetime,
+        claimed,
+        measured,
+    )

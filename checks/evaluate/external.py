@@ -16,9 +16,18 @@ def external_component(claim: Claim, binding: dict[str, Any] | None) -> Verdict:
     """NOT_APPLICABLE without a binding; with one, INCONCLUSIVE until a collector for it exists."""
     component = claim.scope.component or claim.metric
     if binding is None:
-        return Verdict(claim.id, Outcome.NOT_APPLICABLE, EvidenceLevel.NONE,
-                       f"target exposes no '{component}' to claimcheck; bind it in targets.yaml "
-                       f"(bindings.{claim.id}) to a system that can be measured", bound=claim.bound_text())
-    return Verdict(claim.id, Outcome.INCONCLUSIVE, EvidenceLevel.NONE,
-                   f"binding for '{component}' given ({sorted(binding)}) but claimcheck has no collector for it yet",
-                   bound=claim.bound_text())
+        return Verdict(
+            claim.id,
+            Outcome.NOT_APPLICABLE,
+            EvidenceLevel.NONE,
+            f"target exposes no '{component}' to claimcheck; bind it in targets.yaml "
+            f"(bindings.{claim.id}) to a system that can be measured",
+            bound=claim.bound_text(),
+        )
+    return Verdict(
+        claim.id,
+        Outcome.INCONCLUSIVE,
+        EvidenceLevel.NONE,
+        f"binding for '{component}' given ({sorted(binding)}) but claimcheck has no collector for it yet",
+        bound=claim.bound_text(),
+    )

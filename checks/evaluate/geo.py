@@ -21,19 +21,37 @@ def geo_latency_within(samples: VantageLatency, claim: Claim) -> Verdict:
     if claim.scope.statistic is None:
         claim = claim.model_copy(update={"scope": claim.scope.model_copy(update={"statistic": "p50"})})
     failed = [s for s in samples.statuses if not 200 <= s < 400]
-    verdict = timings_within(samples.ttfb_ms, claim, f"request latency from {samples.vantage} "
-                             f"({samples.city or 'no city'})")
+    verdict = timings_within(
+        samples.ttfb_ms, claim, f"request latency from {samples.vantage} ({samples.city or 'no city'})"
+    )
     rtt = quantile_ci(samples.connect_ms, 0.5).estimate
-    server = quantile_ci([t - c for t, c in zip(samples.ttfb_ms, samples.connect_ms, strict=True)], 0.5).estimate
+    server = quantile_ci(
+        [t - c for t, c in zip(samples.ttfb_ms, samples.connect_ms, strict=True)], 0.5
+    ).estimate
     cold = quantile_ci(samples.total_ms, 0.5).estimate
-    evidence = {**verdict.evidence, "url": samples.url, "vantage": samples.vantage, "city": samples.city,
-                "connect_p50_ms": rtt, "server_share_p50_ms": server, "cold_request_p50_ms": cold,
-                "tls_p50_ms": quantile_ci(samples.tls_ms, 0.5).estimate, "errors": list(samples.errors),
-                "non_2xx": len(failed)}
-    reason = (f"{verdict.reason}; of which network round trip (TCP connect) p50 {rtt:.2f} ms and server "
-              f"p50 {server:.2f} ms; a cold request (connect + TLS + request) p50 {cold:.2f} ms")
+    evidence = {
+        **verdict.evidence,
+        "url": samples.url,
+        "vantage": samples.vantage,
+        "city": samples.city,
+        "connect_p50_ms": rtt,
+        "server_share_p50_ms": server,
+        "cold_request_p50_ms": cold,
+        "tls_p50_ms": quantile_ci(samples.tls_ms, 0.5).estimate,
+        "errors": list(samples.errors),
+        "non_2xx": len(failed),
+    }
+    reason = (
+        f"{verdict.reason}; of which network round trip (TCP connect) p50 {rtt:.2f} ms and server "
+        f"p50 {server:.2f} ms; a cold request (connect + TLS + request) p50 {cold:.2f} ms"
+    )
     if failed:
-        return Verdict(claim.id, Outcome.ERROR, EvidenceLevel.NONE,
-                       f"{len(failed)} of {len(samples.statuses)} requests from {samples.vantage} failed "
-                       f"(statuses {sorted(set(failed))})", evidence=evidence)
+        return Verdict(
+            claim.id,
+            Outcome.ERROR,
+            EvidenceLevel.NONE,
+            f"{len(failed)} of {len(samples.statuses)} requests from {samples.vantage} failed "
+            f"(statuses {sorted(set(failed))})",
+            evidence=evidence,
+        )
     return replace(verdict, reason=reason, evidence=evidence, level=EvidenceLevel.OBSERVED)

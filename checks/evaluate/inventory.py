@@ -40,8 +40,21 @@ def inventory_matches(claim: Claim, found: InventoryValue) -> Verdict:
     try:
         ok = _holds(claim.comparator, found.value, claim.bound)
     except (TypeError, ValueError) as exc:
-        return Verdict(claim.id, Outcome.ERROR, EvidenceLevel.NONE,
-                       f"cannot compare {found.value!r} with {claim.bound_text()}: {exc}", found.value, claim.bound)
+        return Verdict(
+            claim.id,
+            Outcome.ERROR,
+            EvidenceLevel.NONE,
+            f"cannot compare {found.value!r} with {claim.bound_text()}: {exc}",
+            found.value,
+            claim.bound,
+        )
     text = f"{found.detail}: {found.value!r} vs claimed {claim.bound_text() or 'present'}"
-    return Verdict(claim.id, Outcome.PROVEN if ok else Outcome.DISPROVEN, EvidenceLevel.CONFIGURED, text,
-                   found.value, claim.bound, {"source": found.source, "detail": found.detail})
+    return Verdict(
+        claim.id,
+        Outcome.PROVEN if ok else Outcome.DISPROVEN,
+        EvidenceLevel.CONFIGURED,
+        text,
+        found.value,
+        claim.bound,
+        {"source": found.source, "detail": found.detail},
+    )

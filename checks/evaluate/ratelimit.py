@@ -21,8 +21,13 @@ def parse_policy(headers: dict[str, str]) -> tuple[int, float] | None:
 
 
 def _compare(comparator: str, measured: float, bound: float) -> bool:
-    return {"==": abs(measured - bound) <= TOLERANCE * bound, "<=": measured <= bound * (1 + TOLERANCE),
-            ">=": measured >= bound * (1 - TOLERANCE), "<": measured < bound, ">": measured > bound}[comparator]
+    return {
+        "==": abs(measured - bound) <= TOLERANCE * bound,
+        "<=": measured <= bound * (1 + TOLERANCE),
+        ">=": measured >= bound * (1 - TOLERANCE),
+        "<": measured < bound,
+        ">": measured > bound,
+    }[comparator]
 
 
 def policy_as_claimed(headers: dict[str, str], claim: Claim, identity: str) -> Verdict:
@@ -30,35 +35,70 @@ def policy_as_claimed(headers: dict[str, str], claim: Claim, identity: str) -> V
     policy = parse_policy(headers)
     window = WINDOW_S.get(claim.unit or "")
     if policy is None or window is None or not isinstance(claim.bound, int | float):
-        return Verdict(claim.id, Outcome.INCONCLUSIVE, EvidenceLevel.CONFIGURED,
-                       f"{identity}: the limiter advertises no RateLimit-Policy ({headers}); an {claim.unit} "
-                       "limit cannot be found without sending that window's traffic")
+        return Verdict(
+            claim.id,
+            Outcome.INCONCLUSIVE,
+            EvidenceLevel.CONFIGURED,
+            f"{identity}: the limiter advertises no RateLimit-Policy ({headers}); an {claim.unit} "
+            "limit cannot be found without sending that window's traffic",
+        )
     per_window = policy[0] * window / policy[1]
     ok = _compare(claim.comparator or "==", per_window, float(claim.bound))
-    return Verdict(claim.id, Outcome.PROVEN if ok else Outcome.DISPROVEN, EvidenceLevel.CONFIGURED,
-                   f"{identity}: RateLimit-Policy {headers['ratelimit-policy']!r} = {per_window:g} {claim.unit}; "
-                   f"claimed {claim.bound_text()}", per_window, claim.bound, {"headers": headers})
+    return Verdict(
+        claim.id,
+        Outcome.PROVEN if ok else Outcome.DISPROVEN,
+        EvidenceLevel.CONFIGURED,
+        f"{identity}: RateLimit-Policy {headers['ratelimit-policy']!r} = {per_window:g} {claim.unit}; "
+        f"claimed {claim.bound_text()}",
+        per_window,
+        claim.bound,
+        {"headers": headers},
+    )
 
 
 def burst_as_claimed(probe: RateLimitProbe, claim: Claim) -> Verdict:
     """The count at which the burst was refused (with the other client still served) against the claim."""
-    evidence = {"sent": probe.sent, "accepted": probe.accepted, "first_429": probe.first_refusal,
-                "elapsed_s": probe.elapsed_s, "headers": probe.limit_headers, "other": probe.other_identity,
-                "other_status": probe.other_status, "statuses": list(probe.statuses)}
+    evidence = {
+        "sent": probe.sent,
+        "accepted": probe.accepted,
+        "first_429": probe.first_refusal,
+        "elapsed_s": probe.elapsed_s,
+        "headers": probe.limit_headers,
+        "other": probe.other_identity,
+        "other_status": probe.other_status,
+        "statuses": list(probe.statuses),
+    }
     if probe.first_refusal is None:
-        return Verdict(claim.id, Outcome.INCONCLUSIVE, EvidenceLevel.OBSERVED,
-                       f"{probe.identity}: no 429 within {probe.sent} requests in {probe.elapsed_s:.2f} s; a limit "
-                       "above that is not ruled out, nor is the absence of one", None, claim.bound_text(), evidence)
+        return Verdict(
+            claim.id,
+            Outcome.INCONCLUSIVE,
+            EvidenceLevel.OBSERVED,
+            f"{probe.identity}: no 429 within {probe.sent} requests in {probe.elapsed_s:.2f} s; a limit "
+            "above that is not ruled out, nor is the absence of one",
+            None,
+            claim.bound_text(),
+            evidence,
+        )
     if probe.other_status is not None and probe.other_status == 429:
-        return Verdict(claim.id, Outcome.DISPROVEN, EvidenceLevel.OBSERVED,
-                       f"after {probe.identity} was limited, {probe.other_identity} was refused too: the limit is "
-                       "not per client", probe.first_refusal - 1, claim.bound_text(), evidence)
+        return Verdict(
+            claim.id,
+            Outcome.DISPROVEN,
+            EvidenceLevel.OBSERVED,
+            f"after {probe.identity} was limited, {probe.other_identity} was refused too: the limit is "
+            "not per client",
+            probe.first_refusal - 1,
+            claim.bound_text(),
+            evidence,
+        )
     allowed = probe.first_refusal - 1
-    said = (f"{probe.identity}: {allowed} requests accepted in {probe.elapsed_s:.2f} s, request "
-            f"{probe.first_refusal} refused with 429; {probe.other_identity} still served ({probe.other_status})")
+    said = (
+        f"{probe.identity}: {allowed} requests accepted in {probe.elapsed_s:.2f} s, request "
+        f"{probe.first_refusal} refused with 429; {probe.other_identity} still served ({probe.other_status})"
+    )
     if not isinstance(claim.bound, int | float) or claim.comparator in (None, "present"):
-        return Verdict(claim.id, Outcome.PROVEN, EvidenceLevel.OBSERVED, said, allowed, "a per-client limit",
-                       evidence)
+        return Verdict(
+            claim.id, Outcome.PROVEN, EvidenceLevel.OBSERVED, said, allowed, "a per-client limit", evidence
+        )
     return _steady_rate_verdict(probe, claim, said, evidence)
 
 
@@ -67,19 +107,45 @@ def _steady_rate_verdict(probe: RateLimitProbe, claim: Claim, said: str, evidenc
     policy = parse_policy(probe.refusal_headers or {})
     window = WINDOW_S.get(claim.unit or "")
     if policy is not None and window is not None and policy[1] != window:
-        return Verdict(claim.id, Outcome.INCONCLUSIVE, EvidenceLevel.OBSERVED,
-                       f"{said}; but the refusal came from a limiter with a {policy[1]:g} s window "
-                       f"({probe.refusal_headers}), not the claimed {claim.unit} one: this identity's budget "
-                       "there is spent; retry after it resets", None, claim.bound, evidence)
+        return Verdict(
+            claim.id,
+            Outcome.INCONCLUSIVE,
+            EvidenceLevel.OBSERVED,
+            f"{said}; but the refusal came from a limiter with a {policy[1]:g} s window "
+            f"({probe.refusal_headers}), not the claimed {claim.unit} one: this identity's budget "
+            "there is spent; retry after it resets",
+            None,
+            claim.bound,
+            evidence,
+        )
     if window is None or probe.paced_s <= 0 or probe.paced_sent < 10:
-        return Verdict(claim.id, Outcome.INCONCLUSIVE, EvidenceLevel.OBSERVED,
-                       f"{said}; no steady-rate phase was measured, so the limit per {claim.unit} is unknown",
-                       None, claim.bound, evidence)
+        return Verdict(
+            claim.id,
+            Outcome.INCONCLUSIVE,
+            EvidenceLevel.OBSERVED,
+            f"{said}; no steady-rate phase was measured, so the limit per {claim.unit} is unknown",
+            None,
+            claim.bound,
+            evidence,
+        )
     measured = probe.paced_accepted / probe.paced_s * window
-    ok = isinstance(claim.bound, int | float) and _compare(claim.comparator or "==", measured, float(claim.bound))
-    return Verdict(claim.id, Outcome.PROVEN if ok else Outcome.DISPROVEN, EvidenceLevel.OBSERVED,
-                   f"{said}; then at {probe.paced_rps:g} req/s for {probe.paced_s:.1f} s, {probe.paced_accepted} of "
-                   f"{probe.paced_sent} were let through = {measured:.1f} {claim.unit}; claimed {claim.bound_text()}"
-                   f" (tolerance {TOLERANCE:.0%})", measured, claim.bound,
-                   {**evidence, "paced_rps": probe.paced_rps, "paced_sent": probe.paced_sent,
-                    "paced_accepted": probe.paced_accepted, "paced_s": probe.paced_s})
+    ok = isinstance(claim.bound, int | float) and _compare(
+        claim.comparator or "==", measured, float(claim.bound)
+    )
+    return Verdict(
+        claim.id,
+        Outcome.PROVEN if ok else Outcome.DISPROVEN,
+        EvidenceLevel.OBSERVED,
+        f"{said}; then at {probe.paced_rps:g} req/s for {probe.paced_s:.1f} s, {probe.paced_accepted} of "
+        f"{probe.paced_sent} were let through = {measured:.1f} {claim.unit}; claimed {claim.bound_text()}"
+        f" (tolerance {TOLERANCE:.0%})",
+        measured,
+        claim.bound,
+        {
+            **evidence,
+            "paced_rps": probe.paced_rps,
+            "paced_sent": probe.paced_sent,
+            "paced_accepted": probe.paced_accepted,
+            "paced_s": probe.paced_s,
+        },
+    )

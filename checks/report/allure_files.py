@@ -9,19 +9,41 @@ from typing import Any
 # allure-pytest maps AssertionError to "failed" and any other exception to "broken"; claimcheck keeps that:
 # DISPROVEN raises an AssertionError, ERROR another exception; the rest are skipped with a verdict prefix.
 CATEGORIES: list[dict[str, Any]] = [
-    {"name": "DISPROVEN: the evidence contradicts the claim", "matchedStatuses": ["failed"],
-     "messageRegex": "(?s).*DISPROVEN.*"},
+    {
+        "name": "DISPROVEN: the evidence contradicts the claim",
+        "matchedStatuses": ["failed"],
+        "messageRegex": "(?s).*DISPROVEN.*",
+    },
     {"name": "ERROR: could not measure", "matchedStatuses": ["broken", "failed"]},
-    {"name": "INCONCLUSIVE: not enough evidence", "matchedStatuses": ["skipped"], "messageRegex": "(?s).*INCONCLUSIVE.*"},
-    {"name": "NOT_APPLICABLE: the target lacks the component", "matchedStatuses": ["skipped"],
-     "messageRegex": "(?s).*NOT_APPLICABLE.*"},
-    {"name": "OUT_OF_SCOPE: waived, not a technical claim", "matchedStatuses": ["skipped"],
-     "messageRegex": "(?s).*OUT_OF_SCOPE.*"},
+    {
+        "name": "INCONCLUSIVE: not enough evidence",
+        "matchedStatuses": ["skipped"],
+        "messageRegex": "(?s).*INCONCLUSIVE.*",
+    },
+    {
+        "name": "NOT_APPLICABLE: the target lacks the component",
+        "matchedStatuses": ["skipped"],
+        "messageRegex": "(?s).*NOT_APPLICABLE.*",
+    },
+    {
+        "name": "OUT_OF_SCOPE: waived, not a technical claim",
+        "matchedStatuses": ["skipped"],
+        "messageRegex": "(?s).*OUT_OF_SCOPE.*",
+    },
 ]
 
 
 def environment_lines(run: dict[str, Any], target_description: str) -> list[str]:
-    keys = ("target", "target_kind", "profile", "run_id", "claimcheck_version", "git_sha", "ledger_hash", "started")
+    keys = (
+        "target",
+        "target_kind",
+        "profile",
+        "run_id",
+        "claimcheck_version",
+        "git_sha",
+        "ledger_hash",
+        "started",
+    )
     lines = [f"{k}={run.get(k)}" for k in keys]
     lines.append(f"target_description={target_description}")
     return lines
@@ -32,7 +54,13 @@ def write_allure_extras(results_dir: Path, run: dict[str, Any], target_descripti
     results_dir.mkdir(parents=True, exist_ok=True)
     (results_dir / "categories.json").write_text(json.dumps(CATEGORIES, indent=1), encoding="utf-8")
     (results_dir / "environment.properties").write_text(
-        "\n".join(environment_lines(run, target_description)) + "\n", encoding="utf-8")
-    executor = {"name": "claimcheck", "type": "claimcheck", "buildName": f"{run.get('target')} {run.get('profile')}",
-                "reportName": f"claimcheck: {run.get('target')} ({run.get('profile')})", "buildOrder": run.get("run_id")}
+        "\n".join(environment_lines(run, target_description)) + "\n", encoding="utf-8"
+    )
+    executor = {
+        "name": "claimcheck",
+        "type": "claimcheck",
+        "buildName": f"{run.get('target')} {run.get('profile')}",
+        "reportName": f"claimcheck: {run.get('target')} ({run.get('profile')})",
+        "buildOrder": run.get("run_id"),
+    }
     (results_dir / "executor.json").write_text(json.dumps(executor, indent=1), encoding="utf-8")

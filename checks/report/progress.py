@@ -11,8 +11,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 CLAIM_ID = re.compile(r"\[((?:BP|BB)-[A-Z0-9-]+)\]$")
-COLOURS = {"PROVEN": "green", "DISPROVEN": "red", "ERROR": "magenta", "INCONCLUSIVE": "yellow",
-           "NOT_APPLICABLE": "blue", "OUT_OF_SCOPE": "dim", "NOT_RUN": "dim"}
+COLOURS = {
+    "PROVEN": "green",
+    "DISPROVEN": "red",
+    "ERROR": "magenta",
+    "INCONCLUSIVE": "yellow",
+    "NOT_APPLICABLE": "blue",
+    "OUT_OF_SCOPE": "dim",
+    "NOT_RUN": "dim",
+}
 
 
 class ProgressPlugin:
@@ -21,8 +28,14 @@ class ProgressPlugin:
     def __init__(self, console: Console) -> None:
         self.console = console
         self.config: pytest.Config | None = None
-        self.progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TimeElapsedColumn(), console=console, transient=True)
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
         self.task: Any = None
 
     def pytest_configure(self, config: pytest.Config) -> None:
@@ -44,8 +57,9 @@ class ProgressPlugin:
         verdict = verdict_of(self.config, match[1])
         if verdict is not None:
             colour = COLOURS.get(verdict.outcome.value, "white")
-            line = Text.assemble((f"{verdict.outcome.value:<14}", colour), f" {verdict.claim_id:<17} ",
-                                 verdict.reason[:100])
+            line = Text.assemble(
+                (f"{verdict.outcome.value:<14}", colour), f" {verdict.claim_id:<17} ", verdict.reason[:100]
+            )
             self.progress.console.print(line, highlight=False)
 
     def pytest_sessionfinish(self) -> None:
@@ -56,8 +70,13 @@ class ProgressPlugin:
 
         times = self.config.stash.get(TIMES_KEY, {})
         if times:
-            self.console.print("time per category: " + ", ".join(
-                f"{category} {seconds:.1f} s" for category, seconds in sorted(times.items(), key=lambda kv: -kv[1])))
+            self.console.print(
+                "time per category: "
+                + ", ".join(
+                    f"{category} {seconds:.1f} s"
+                    for category, seconds in sorted(times.items(), key=lambda kv: -kv[1])
+                )
+            )
 
     def pytest_internalerror(self, excrepr: object) -> None:
         self.progress.stop()
@@ -66,5 +85,3 @@ class ProgressPlugin:
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
             self.console.print(f"[red]collection error[/] in {report.nodeid}: {report.longreprtext[-800:]}")
-
-

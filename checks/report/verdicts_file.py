@@ -1,9 +1,9 @@
 """reports/verdicts.json: one record per ledger claim, every run, rewritten atomically after each verdict.
 
-Because the file is only ever replaced whole (write a temporary file, then rename), an interrupted run (Ctrl-C,
-SIGTERM, even SIGKILL) always leaves valid JSON: `complete` is false until the run ends normally with every
-selected claim reached. Verdicts are flushed at most every FLUSH_S seconds, and always at the end (also on
-Ctrl-C/SIGTERM), so a hard kill loses at most that much.
+Because the file is only ever replaced whole (a temporary file, then a rename), an interrupted run
+(Ctrl-C, SIGTERM, even SIGKILL) always leaves valid JSON: `complete` is false until the run ends normally
+with every selected claim reached. Verdicts are flushed at most every FLUSH_S seconds, and always at the
+end (also on Ctrl-C/SIGTERM), so a hard kill loses at most that much.
 """
 
 from __future__ import annotations
@@ -34,8 +34,13 @@ def now_iso() -> str:
 def git_sha(root: Path) -> str | None:
     """The checkout's commit, when it is a git checkout."""
     try:
-        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
-                             timeout=5, check=False)
+        out = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() or None
@@ -49,22 +54,40 @@ def _jsonable(value: Any) -> Any:
         return json.loads(json.dumps(value, default=str))
 
 
-def claim_record(claim: Claim, verdict: Verdict | None, not_run_reason: str, redactor: Redactor) -> dict[str, Any]:
+def claim_record(
+    claim: Claim, verdict: Verdict | None, not_run_reason: str, redactor: Redactor
+) -> dict[str, Any]:
     """The verdicts.json record of one claim (NOT_RUN with a reason when no verdict was reached)."""
     record: dict[str, Any] = {
-        "id": claim.id, "system": claim.system, "category": claim.category, "check": claim.check,
+        "id": claim.id,
+        "system": claim.system,
+        "category": claim.category,
+        "check": claim.check,
         "statement": claim.statement,
-        "sources": [{"file": s.file, "line": s.line, "end_line": s.end_line, "quote": s.quote} for s in claim.sources],
-        "comparator": claim.comparator, "bound": claim.bound if verdict is None else _jsonable(verdict.bound),
-        "unit": claim.unit, "stated_value": claim.stated_value,
+        "sources": [
+            {"file": s.file, "line": s.line, "end_line": s.end_line, "quote": s.quote} for s in claim.sources
+        ],
+        "comparator": claim.comparator,
+        "bound": claim.bound if verdict is None else _jsonable(verdict.bound),
+        "unit": claim.unit,
+        "stated_value": claim.stated_value,
     }
     if verdict is None:
-        record.update(verdict=Outcome.NOT_RUN.value, evidence_level="none", measured=None, reason=not_run_reason,
-                      cites=[])
+        record.update(
+            verdict=Outcome.NOT_RUN.value,
+            evidence_level="none",
+            measured=None,
+            reason=not_run_reason,
+            cites=[],
+        )
     else:
-        record.update(verdict=verdict.outcome.value, evidence_level=verdict.level.value,
-                      measured=redactor.data(_jsonable(verdict.measured)), reason=redactor.text(verdict.reason),
-                      cites=list(verdict.cites))
+        record.update(
+            verdict=verdict.outcome.value,
+            evidence_level=verdict.level.value,
+            measured=redactor.data(_jsonable(verdict.measured)),
+            reason=redactor.text(verdict.reason),
+            cites=list(verdict.cites),
+        )
     if claim.waiver:
         record["waiver"] = claim.waiver
     return record
@@ -83,12 +106,29 @@ class VerdictsFile:
     _flushed: float = 0.0
 
     @classmethod
-    def start(cls, path: Path, ledger: Ledger, target: str, target_kind: str, profile: str, run_id: str,
-              redactor: Redactor) -> VerdictsFile:
+    def start(
+        cls,
+        path: Path,
+        ledger: Ledger,
+        target: str,
+        target_kind: str,
+        profile: str,
+        run_id: str,
+        redactor: Redactor,
+    ) -> VerdictsFile:
         run = {
-            "schema_version": SCHEMA_VERSION, "run_id": run_id, "target": target, "target_kind": target_kind,
-            "profile": profile, "started": now_iso(), "finished": None, "complete": False, "interrupted": False,
-            "claimcheck_version": __version__, "git_sha": git_sha(project_root()), "ledger_hash": ledger.digest,
+            "schema_version": SCHEMA_VERSION,
+            "run_id": run_id,
+            "target": target,
+            "target_kind": target_kind,
+            "profile": profile,
+            "started": now_iso(),
+            "finished": None,
+            "complete": False,
+            "interrupted": False,
+            "claimcheck_version": __version__,
+            "git_sha": git_sha(project_root()),
+            "ledger_hash": ledger.digest,
         }
         made = cls(path, ledger, run, redactor, not_run={c.id: "not selected for this run" for c in ledger})
         made.write()
@@ -118,8 +158,10 @@ class VerdictsFile:
         return counts
 
     def document(self) -> dict[str, Any]:
-        claims = [claim_record(c, self.verdicts.get(c.id), self.not_run.get(c.id, ""), self.redactor)
-                  for c in self.ledger]
+        claims = [
+            claim_record(c, self.verdicts.get(c.id), self.not_run.get(c.id, ""), self.redactor)
+            for c in self.ledger
+        ]
         return {"run": {**self.run, "counts": self.counts()}, "claims": claims}
 
     def write(self) -> None:

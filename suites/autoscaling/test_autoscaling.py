@@ -1,4 +1,4 @@
-"""Autoscaler bounds and time to scale: declared HPA feasibility, live HPA config, and (drills) a measured scale-up."""
+"""Autoscaler bounds and time to scale: declared feasibility, live HPA config, a measured scale-up."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ HPA_METRICS = {"hpa_min_replicas", "hpa_max_replicas", "hpa_cpu_target"}
 
 
 @pytest.mark.parametrize("claim", claim_params("autoscaling.bounds"))
-def test_autoscaler_configured_as_claimed(claim: Claim, judge: Judge, target: Target,
-                                         target_kubernetes: Kubernetes | None) -> None:
+def test_autoscaler_configured_as_claimed(
+    claim: Claim, judge: Judge, target: Target, target_kubernetes: Kubernetes | None
+) -> None:
     judge.settle_declared()
     k8s = judge.need(target_kubernetes, "a Kubernetes cluster with the autoscaler")
     bound = binding(target, claim)
@@ -35,9 +36,14 @@ def test_autoscaler_configured_as_claimed(claim: Claim, judge: Judge, target: Ta
 @pytest.mark.disruptive
 @pytest.mark.load
 @pytest.mark.parametrize("claim", claim_params("autoscaling.time_to_scale"))
-def test_time_to_scale_within_bound(claim: Claim, judge: Judge, target: Target,
-                                    target_kubernetes: Kubernetes | None, drill_gate: str | None,
-                                    load_step: Callable[[Claim], Callable[[], object]]) -> None:
+def test_time_to_scale_within_bound(
+    claim: Claim,
+    judge: Judge,
+    target: Target,
+    target_kubernetes: Kubernetes | None,
+    drill_gate: str | None,
+    load_step: Callable[[Claim], Callable[[], object]],
+) -> None:
     judge.settle_declared()
     k8s = judge.need(target_kubernetes, "a Kubernetes cluster with the autoscaler")
     judge.gate(drill_gate)
@@ -46,7 +52,12 @@ def test_time_to_scale_within_bound(claim: Claim, judge: Judge, target: Target,
     namespace = str(judge.need(bound.get("namespace") or k8s.app_namespace, "the autoscaler's namespace"))
     hpa = str(judge.need(bound.get("hpa"), f"bindings.{claim.id}.hpa"))
     deployment = str(judge.need(bound.get("deployment"), f"bindings.{claim.id}.deployment"))
-    timeline = sample_scaling_timeline(ScalingApis(apis.core, apis.autoscaling, apis.apps), namespace, hpa,
-                                       deployment, duration_s=float(bound.get("observe_s", 300)),
-                                       trigger=load_step(claim))
+    timeline = sample_scaling_timeline(
+        ScalingApis(apis.core, apis.autoscaling, apis.apps),
+        namespace,
+        hpa,
+        deployment,
+        duration_s=float(bound.get("observe_s", 300)),
+        trigger=load_step(claim),
+    )
     judge(time_to_scale(timeline, claim))

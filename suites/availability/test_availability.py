@@ -19,22 +19,33 @@ from fixtures.judging import Judge
 
 
 @pytest.mark.parametrize("claim", claim_params("availability.ratio"))
-def test_availability_within_bound(claim: Claim, judge: Judge, target: Target, load_profile: LoadProfile | None,
-                                   probe_series: Callable[[str, int], ProbeSeries]) -> None:
+def test_availability_within_bound(
+    claim: Claim,
+    judge: Judge,
+    target: Target,
+    load_profile: LoadProfile | None,
+    probe_series: Callable[[str, int], ProbeSeries],
+) -> None:
     judge.settle_declared()
     if not is_app_component(claim) and not target.bindings.get(claim.id):
         judge.not_applicable(f"target has no '{claim.scope.component}' component bound for availability")
     if claim.unit != "%":
-        judge.not_applicable(f"a {claim.metric} in {claim.unit} needs the target's incident history (times of "
-                             "failure and recovery), which claimcheck does not collect")
+        judge.not_applicable(
+            f"a {claim.metric} in {claim.unit} needs the target's incident history (times of "
+            "failure and recovery), which claimcheck does not collect"
+        )
     window = window_seconds(claim.scope.window or DEFAULT_WINDOW)
-    history = (collect_availability_history(target.prometheus, window, time.time())
-               if target.prometheus else None)
+    history = (
+        collect_availability_history(target.prometheus, window, time.time()) if target.prometheus else None
+    )
     if claim.metric == "error_rate":
         judge(error_ratio_within(claim, judge.need(history, "a Prometheus server with request counters")))
     else:
         # The serving path (gateway -> app) is probed on its health route: no credentials, no rate limit.
-        route = judge.need(binding(target, claim).get("route") or (target.http.routes.get("health")
-                           if target.http else None), "an HTTP health route for availability probes")
+        route = judge.need(
+            binding(target, claim).get("route")
+            or (target.http.routes.get("health") if target.http else None),
+            "an HTTP health route for availability probes",
+        )
         profile = judge.need(load_profile, "a load profile for this run")
         judge(availability_within(claim, history, probe_series(route, profile.probe_count)))

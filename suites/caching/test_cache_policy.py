@@ -17,7 +17,9 @@ from fixtures.judging import Judge
 def test_cache_lifetime_as_claimed(claim: Claim, judge: Judge, target: Target) -> None:
     judge.settle_declared()
     http = judge.need(target.http, "an HTTP endpoint")
-    route = judge.need(route_for(target, claim, "api"), f"a route for route class {claim.scope.route_class!r}")
+    route = judge.need(
+        route_for(target, claim, "api"), f"a route for route class {claim.scope.route_class!r}"
+    )
     tenant = judge.need(first_tenant(target), "a test tenant identity")
     path = resolve_route(target, claim.scope.route_class or "api", route, tenant)
     judge(cache_policy_matches(claim, get(http, path, tenant_headers(tenant))))

@@ -22,8 +22,10 @@ def test_cache_latency_within_bound(claim: Claim, judge: Judge, target: Target) 
     judge.settle_declared()
     redis = judge.need(target.redis, "a Redis section")
     if claim.unit != "ms":
-        judge.not_applicable(f"a {claim.unit} throughput claim needs a benchmark load against the cache, which "
-                             "claimcheck does not send to a target's Redis (read-only)")
+        judge.not_applicable(
+            f"a {claim.unit} throughput claim needs a benchmark load against the cache, which "
+            "claimcheck does not send to a target's Redis (read-only)"
+        )
     judge(timings_within(collect_command_timings(redis.primary, TIMINGS).latencies_ms, claim, "Redis PING"))
 
 
@@ -34,8 +36,10 @@ def test_cache_key_lifetime_as_claimed(claim: Claim, judge: Judge, target: Targe
     bound = binding(target, claim)
     pattern = bound.get("key_pattern")
     if not pattern:
-        judge.not_applicable(f"no binding names the key pattern of '{claim.scope.component}' on this target "
-                             f"(bindings.{claim.id}.key_pattern)")
+        judge.not_applicable(
+            f"no binding names the key pattern of '{claim.scope.component}' on this target "
+            f"(bindings.{claim.id}.key_pattern)"
+        )
     if bound.get("prime_path"):
         # One ordinary request as the test identity creates a fresh key of the class (e.g. a login session).
         http = judge.need(target.http, "an HTTP endpoint to create a fresh key")

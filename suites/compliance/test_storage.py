@@ -27,12 +27,17 @@ def _system_buckets(aws: Aws, claim: Claim, bound: dict[str, Any]) -> list[Bucke
     """The buckets the claim is about: the binding's list, else every bucket of the claim's system."""
     clients = AwsClients(aws)
     s3 = clients.client("s3", aws.regions[0] if aws.regions else "us-east-1")
-    names = bound.get("buckets") or [b["Name"] for b in s3.list_buckets().get("Buckets", [])
-                                     if b["Name"].startswith(aws.resource_prefix.get(claim.system, "\0"))]
+    names = bound.get("buckets") or [
+        b["Name"]
+        for b in s3.list_buckets().get("Buckets", [])
+        if b["Name"].startswith(aws.resource_prefix.get(claim.system, "\0"))
+    ]
     postures = []
     for name in names:
         region = s3.get_bucket_location(Bucket=name).get("LocationConstraint") or "us-east-1"
-        postures.append(collect_bucket_posture(clients.client("s3", region), clients.client("kms", region), name))
+        postures.append(
+            collect_bucket_posture(clients.client("s3", region), clients.client("kms", region), name)
+        )
     return postures
 
 
@@ -47,9 +52,15 @@ def test_encrypted_at_rest_as_claimed(claim: Claim, judge: Judge, target: Target
     judge.settle_declared()
     aws = judge.need(target.aws, "a cloud account (aws section)")
     if claim.scope.per == "tenant" or claim.scope.component:
-        judge.not_applicable(f"claimcheck reads bucket and database encryption, not per-{claim.scope.per or 'component'}"
-                             f" keys of '{claim.scope.component or 'tenants'}'")
-    judge(encryption_at_rest(_system_buckets(aws, claim, binding(target, claim)), _system_dbs(aws, claim), claim))
+        judge.not_applicable(
+            f"claimcheck reads bucket and database encryption, not per-{claim.scope.per or 'component'}"
+            f" keys of '{claim.scope.component or 'tenants'}'"
+        )
+    judge(
+        encryption_at_rest(
+            _system_buckets(aws, claim, binding(target, claim)), _system_dbs(aws, claim), claim
+        )
+    )
 
 
 @pytest.mark.parametrize("claim", claim_params("residency.regions"))
@@ -58,22 +69,30 @@ def test_data_stays_in_claimed_regions(claim: Claim, judge: Judge, target: Targe
     aws = judge.need(target.aws, "a cloud account (aws section)")
     bound = binding(target, claim)
     if not (claim.scope.regions or claim.scope.region or claim.params.get("allowed_regions") or bound):
-        judge.not_applicable("the claim names no region that storage must stay in; bind allowed_regions to judge it")
+        judge.not_applicable(
+            "the claim names no region that storage must stay in; bind allowed_regions to judge it"
+        )
     judge(residency(_system_buckets(aws, claim, bound), _system_dbs(aws, claim), claim))
 
 
 @pytest.mark.parametrize("claim", claim_params("audit.retention"))
-def test_audit_trail_immutable_for_the_claimed_period(claim: Claim, judge: Judge, target: Target,
-                                                      drill_gate: str | None, run_id: str) -> None:
+def test_audit_trail_immutable_for_the_claimed_period(
+    claim: Claim, judge: Judge, target: Target, drill_gate: str | None, run_id: str
+) -> None:
     judge.settle_declared()
     aws = judge.need(target.aws, "a cloud account (aws section)")
-    audit = judge.need(binding(target, claim).get("buckets") or
-                       ([aws.buckets["audit"]] if "audit" in aws.buckets else None), "the audit bucket (aws.buckets.audit)")
+    audit = judge.need(
+        binding(target, claim).get("buckets") or ([aws.buckets["audit"]] if "audit" in aws.buckets else None),
+        "the audit bucket (aws.buckets.audit)",
+    )
     buckets = _system_buckets(aws, claim, {"buckets": audit})
     clients = AwsClients(aws)
     # The delete probe leaves a locked object until its retention ends: only where the target allows changes.
-    probes = [] if drill_gate else [object_lock_delete_probe(clients.client("s3", b.region), b.bucket, run_id)
-                                    for b in buckets]
+    probes = (
+        []
+        if drill_gate
+        else [object_lock_delete_probe(clients.client("s3", b.region), b.bucket, run_id) for b in buckets]
+    )
     if claim.unit in ("y", "d"):
         judge(retention_at_least(buckets, probes, claim))
     else:

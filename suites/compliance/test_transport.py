@@ -26,9 +26,16 @@ def test_tls_as_claimed(claim: Claim, judge: Judge, target: Target) -> None:
     if url.scheme != "https":
         judge.not_applicable(f"{http.base_url} is not HTTPS")
     ca = verify_option(http)
-    posture = collect_tls_posture(url.hostname or "", url.port or 443, http.server_hostname or url.hostname or "",
-                                  ca if isinstance(ca, str) else None, http_port=plain.port if plain else None)
-    judge(https_enforced(posture, claim) if claim.comparator == "present" else tls_versions_only(posture, claim))
+    posture = collect_tls_posture(
+        url.hostname or "",
+        url.port or 443,
+        http.server_hostname or url.hostname or "",
+        ca if isinstance(ca, str) else None,
+        http_port=plain.port if plain else None,
+    )
+    judge(
+        https_enforced(posture, claim) if claim.comparator == "present" else tls_versions_only(posture, claim)
+    )
 
 
 @pytest.mark.parametrize("claim", claim_params("mesh.mtls"))

@@ -1,4 +1,4 @@
-"""Streaming replication between the target's PostgreSQL primary and replica: working, and lag under the bound."""
+"""Streaming replication from the PostgreSQL primary to its replica: working, and lag under the bound."""
 
 from __future__ import annotations
 
@@ -17,4 +17,6 @@ def test_replication_lag_within_bound(claim: Claim, judge: Judge, target: Target
     judge.settle_declared()
     pg = judge.need(target.postgres, "a PostgreSQL section")
     replica = judge.need(pg.replica, "a PostgreSQL replica")
-    judge(replication_lag_within(collect_replication_lag(pg.primary, replica, count=10, interval_s=0.5), claim))
+    judge(
+        replication_lag_within(collect_replication_lag(pg.primary, replica, count=10, interval_s=0.5), claim)
+    )

@@ -1,4 +1,4 @@
-"""Claims about the documents' own content, judged by declared evidence alone (arithmetic, totals, restatements)."""
+"""Claims about the documents' own content, judged by declared evidence alone (arithmetic, totals)."""
 
 from __future__ import annotations
 

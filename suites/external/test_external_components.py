@@ -1,4 +1,4 @@
-"""Claims about components claimcheck has no collector for on this target (Kafka, ML accuracy, third-party APIs)."""
+"""Claims about components claimcheck has no collector for (Kafka, ML accuracy, third-party APIs)."""
 
 from __future__ import annotations
 

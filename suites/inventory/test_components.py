@@ -18,6 +18,8 @@ def test_component_inventory_as_claimed(claim: Claim, judge: Judge, target: Targ
     judge.settle_declared()
     bound = binding(target, claim)
     if not bound:
-        judge.not_applicable(f"no binding in targets.yaml says where '{claim.scope.component or claim.metric}' "
-                             f"is counted on this target (bindings.{claim.id}.source)")
+        judge.not_applicable(
+            f"no binding in targets.yaml says where '{claim.scope.component or claim.metric}' "
+            f"is counted on this target (bindings.{claim.id}.source)"
+        )
     judge(inventory_matches(claim, collect_inventory_value(target, bound)))

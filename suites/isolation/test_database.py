@@ -27,6 +27,7 @@ def test_tenant_rows_isolated(claim: Claim, judge: Judge, target: Target, shared
     judge.need(tenants if len(tenants) >= 2 else None, "two tenants with database roles (tenants[].db_role)")
     binding = isolation_binding(target)
     if "db" not in shared:
-        shared["db"] = collect_database_isolation(pg.primary, tenants, column=binding.tenant_column,
-                                                  context_setting=binding.context_setting)
+        shared["db"] = collect_database_isolation(
+            pg.primary, tenants, column=binding.tenant_column, context_setting=binding.context_setting
+        )
     judge(tenants_isolated_in_database(shared["db"], claim))  # type: ignore[arg-type]

@@ -25,24 +25,37 @@ from checks.verdicts import Verdict
 from fixtures.claims import claim_params
 from fixtures.judging import Judge
 
-RBAC_ACTIONS = (ResourceAction("get", "secrets"), ResourceAction("list", "pods"), ResourceAction("create", "pods"))
+RBAC_ACTIONS = (
+    ResourceAction("get", "secrets"),
+    ResourceAction("list", "pods"),
+    ResourceAction("create", "pods"),
+)
 
 
 def _quota(apis: KubeApis, names: tuple[str, ...], claim: Claim, run_id: str, probe: bool) -> Verdict:
     snapshot = collect_quota_snapshot(apis.core, names)
-    probes = [check_quota_enforced(apis.core, q.namespace, requested=requests_beyond(q), run_id=run_id)
-              for q in snapshot.quotas] if probe else []
+    probes = (
+        [
+            check_quota_enforced(apis.core, q.namespace, requested=requests_beyond(q), run_id=run_id)
+            for q in snapshot.quotas
+        ]
+        if probe
+        else []
+    )
     return quota_and_limitrange_present_and_enforced(snapshot, probes, claim)
 
 
 def _rbac(apis: KubeApis, names: tuple[str, ...], claim: Claim) -> Verdict:
     accounts = [ServiceAccountRef(ns, "default") for ns in names]
-    return cross_namespace_access_denied(access_reviews(apis.authorization, accounts, names, RBAC_ACTIONS), claim)
+    return cross_namespace_access_denied(
+        access_reviews(apis.authorization, accounts, names, RBAC_ACTIONS), claim
+    )
 
 
 @pytest.mark.parametrize("claim", claim_params("isolation.kubernetes"))
-def test_kubernetes_tenancy_as_claimed(claim: Claim, judge: Judge, target_kubernetes: Kubernetes | None,
-                                       run_id: str) -> None:
+def test_kubernetes_tenancy_as_claimed(
+    claim: Claim, judge: Judge, target_kubernetes: Kubernetes | None, run_id: str
+) -> None:
     judge.settle_declared()
     k8s = judge.need(target_kubernetes, "a Kubernetes cluster")
     apis = kube_apis(k8s)

@@ -25,14 +25,22 @@ def offered_rate(claim: Claim, profile: LoadProfile) -> float:
     if claim.scope.load_rps:
         return float(claim.scope.load_rps)
     if claim.scope.load_users and isinstance(claim.bound, int | float):
-        return users_to_rate(claim.scope.load_users, profile.think_time_s, to_seconds(claim.bound, claim.unit or "ms"))
+        return users_to_rate(
+            claim.scope.load_users, profile.think_time_s, to_seconds(claim.bound, claim.unit or "ms")
+        )
     return profile.latency_rps
 
 
 @pytest.mark.load
 @pytest.mark.parametrize("claim", claim_params("http.latency"))
-def test_latency_within_bound(claim: Claim, judge: Judge, target: Target, load_gate: str | None,
-                              load_profile: LoadProfile | None, load_run: LoadRun) -> None:
+def test_latency_within_bound(
+    claim: Claim,
+    judge: Judge,
+    target: Target,
+    load_gate: str | None,
+    load_profile: LoadProfile | None,
+    load_run: LoadRun,
+) -> None:
     judge.settle_declared()
     judge.need(target.http, "an HTTP endpoint")
     if claim.scope.component and not binding(target, claim).get("route"):
@@ -43,13 +51,20 @@ def test_latency_within_bound(claim: Claim, judge: Judge, target: Target, load_g
     profile = judge.need(load_profile, "a load profile for this run")
     rate = offered_rate(claim, profile)
     if rate > target.max_rps:
-        judge.inconclusive(f"the claim's load needs {rate:.0f} req/s (think time {profile.think_time_s:g} s) but "
-                           f"this target's governor allows {target.max_rps:g} req/s")
+        judge.inconclusive(
+            f"the claim's load needs {rate:.0f} req/s (think time {profile.think_time_s:g} s) but "
+            f"this target's governor allows {target.max_rps:g} req/s"
+        )
     samples = load_run(route_class, route, rate, profile.latency_seconds)
     title = f"{claim.id}: {samples.url} at {rate:g} req/s"
-    bound_ms = to_seconds(float(claim.bound), claim.unit or "ms") * 1000 if isinstance(claim.bound, int | float) \
+    bound_ms = (
+        to_seconds(float(claim.bound), claim.unit or "ms") * 1000
+        if isinstance(claim.bound, int | float)
         else None
-    judge.attach_png("latency histogram", latency_histogram_png(samples.latencies_us, title=title, bound_ms=bound_ms))
+    )
+    judge.attach_png(
+        "latency histogram", latency_histogram_png(samples.latencies_us, title=title, bound_ms=bound_ms)
+    )
     judge.attach_png("latency CDF", latency_cdf_png(samples.latencies_us, title=title, bound_ms=bound_ms))
     judge.attach_text("latency log (raw, microseconds from scheduled start)", _log_head(samples.log_path))
     judge(_with_default_statistic(claim, samples))

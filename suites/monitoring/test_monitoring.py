@@ -25,10 +25,15 @@ def test_monitoring_configured_as_claimed(claim: Claim, judge: Judge, target: Ta
     judge.settle_declared()
     component = (claim.scope.component or "prometheus").lower()
     numeric = isinstance(claim.bound, int | float)
-    if claim.metric not in PROMETHEUS_METRICS or not numeric or ("prometheus" not in component and \
-            claim.metric == "retention"):
-        judge.not_applicable(f"claimcheck reads Prometheus retention and intervals; '{claim.metric}' of "
-                             f"'{component}' is not exposed by this target")
+    if (
+        claim.metric not in PROMETHEUS_METRICS
+        or not numeric
+        or ("prometheus" not in component and claim.metric == "retention")
+    ):
+        judge.not_applicable(
+            f"claimcheck reads Prometheus retention and intervals; '{claim.metric}' of "
+            f"'{component}' is not exposed by this target"
+        )
     prom = judge.need(target.prometheus, "a Prometheus server")
     settings = collect_prometheus_settings(prom)
     if claim.metric == "retention":
@@ -36,8 +41,9 @@ def test_monitoring_configured_as_claimed(claim: Claim, judge: Judge, target: Ta
     else:
         job = binding(target, claim).get("job") if claim.scope.component else None
         if claim.scope.component and job is None:
-            judge.not_applicable(f"no binding names the scrape job of '{claim.scope.component}' "
-                                 f"(bindings.{claim.id}.job)")
+            judge.not_applicable(
+                f"no binding names the scrape job of '{claim.scope.component}' (bindings.{claim.id}.job)"
+            )
         judge(interval_as_claimed(settings, claim, job))
 
 

@@ -29,9 +29,14 @@ def rate_limit_probe(target: Target) -> Callable[..., RateLimitProbe]:
             window = WINDOW_S.get(claim.unit or "", 60.0)
             rate = 2 * float(claim.bound) / window if isinstance(claim.bound, int | float) else 5.0
             cache[route] = collect_rate_limit(
-                target.http, route, (prober.slug, tenant_headers(prober)), count,
-                (other.slug, tenant_headers(other)) if other else None, max_rps=target.max_rps,
-                paced=(rate, STEADY_SECONDS))
+                target.http,
+                route,
+                (prober.slug, tenant_headers(prober)),
+                count,
+                (other.slug, tenant_headers(other)) if other else None,
+                max_rps=target.max_rps,
+                paced=(rate, STEADY_SECONDS),
+            )
         return cache[route]
 
     return get
@@ -43,17 +48,26 @@ def _tenant(target: Target, slug: str | None) -> Tenant | None:
 
 @pytest.mark.load
 @pytest.mark.parametrize("claim", claim_params("http.rate_limit"))
-def test_rate_limit_as_claimed(claim: Claim, judge: Judge, target: Target, load_gate: str | None,
-                               rate_limit_probe: Callable[..., RateLimitProbe]) -> None:
+def test_rate_limit_as_claimed(
+    claim: Claim,
+    judge: Judge,
+    target: Target,
+    load_gate: str | None,
+    rate_limit_probe: Callable[..., RateLimitProbe],
+) -> None:
     judge.settle_declared()
     http = judge.need(target.http, "an HTTP endpoint")
     route = judge.need(route_for(target, claim, "api"), "a rate-limited API route")
     bound = binding(target, claim)
     window = WINDOW_S.get(claim.unit or "", 60.0)
     if window > 60:
-        tenant = judge.need(_tenant(target, bound.get("tenant")) or _tenant(target, target.probe_tenant),
-                            "a test identity for this client class (bindings.<id>.tenant)")
-        judge(policy_as_claimed(collect_limit_policy(http, route, tenant_headers(tenant)), claim, tenant.slug))
+        tenant = judge.need(
+            _tenant(target, bound.get("tenant")) or _tenant(target, target.probe_tenant),
+            "a test identity for this client class (bindings.<id>.tenant)",
+        )
+        judge(
+            policy_as_claimed(collect_limit_policy(http, route, tenant_headers(tenant)), claim, tenant.slug)
+        )
         return
     judge.gate(load_gate)
     prober = judge.need(_tenant(target, target.probe_tenant), "a probe tenant whose budget may be spent")

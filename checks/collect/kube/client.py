@@ -1,4 +1,4 @@
-"""The official client configured for a target: a direct API URL (e.g. a replay server) or a kubeconfig context."""
+"""The official client for a target: a direct API URL (e.g. a replay server) or a kubeconfig context."""
 
 from __future__ import annotations
 
@@ -33,6 +33,14 @@ def kube_apis(k8s: Kubernetes) -> KubeApis:
         try:
             api = config.new_client_from_config(config_file=path, context=k8s.context)
         except (config.ConfigException, OSError) as exc:
-            raise CollectionError(f"kubeconfig {path or '~/.kube/config'} context {k8s.context}", str(exc)) from exc
-    return KubeApis(client.CoreV1Api(api), client.NetworkingV1Api(api), client.AutoscalingV2Api(api),
-                    client.AppsV1Api(api), client.AuthorizationV1Api(api), client.CustomObjectsApi(api))
+            raise CollectionError(
+                f"kubeconfig {path or '~/.kube/config'} context {k8s.context}", str(exc)
+            ) from exc
+    return KubeApis(
+        client.CoreV1Api(api),
+        client.NetworkingV1Api(api),
+        client.AutoscalingV2Api(api),
+        client.AppsV1Api(api),
+        client.AuthorizationV1Api(api),
+        client.CustomObjectsApi(api),
+    )

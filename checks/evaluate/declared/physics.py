@@ -127,8 +127,12 @@ def judge(claim: Claim, geo: Geo, city: str, region: str) -> Verdict | None:
         f"{a.name} to {b.label} is {fmt(round(km))} km great-circle: a round trip through fibre "
         f"at {fmt(geo.km_per_ms)} km/ms takes at least {floor:.1f} ms"
     )
-    inputs: dict[str, Any] = {"vantage": a.name, "region": region, "distance_km": round(km, 1),
-                              "floor_ms": round(floor, 2)}
+    inputs: dict[str, Any] = {
+        "vantage": a.name,
+        "region": region,
+        "distance_km": round(km, 1),
+        "floor_ms": round(floor, 2),
+    }
     broken = [f"the bound {claim.bound_text()}" for _ in [0] if bound is not None and bound * scale <= floor]
     broken += [
         f"the stated {fmt(stated)} {claim.unit}" for _ in [0] if stated is not None and stated * scale < floor
