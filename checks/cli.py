@@ -35,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
         "--no-sandbox", action="store_true", help="do not start the sandbox for a sandbox target"
     )
     run.add_argument("--no-html", action="store_true", help="skip generating the Allure HTML report")
+    run.add_argument(
+        "--reports-dir", default=None, help="where verdicts.json and Allure go (default reports/)"
+    )
     claims = sub.add_parser("claims", help="the ledger")
     claims.add_argument("action", choices=("list", "coverage"))
     claims.add_argument("--category", default=None)

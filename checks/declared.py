@@ -1,14 +1,50 @@
-"""Declared evidence for the suites: one verdict per claim from the documents and their embedded config."""
+"""Declared evidence for the suites: one verdict per claim from the documents and their embedded config,
+and, when a target names its own manifests (targets.yaml `manifests`), the same analyzers over those files.
+
+A contradiction found in the target's manifests is configured evidence: the target's own configuration
+forbids the claim. The documents' embedded blocks stay the declared evidence.
+"""
 
 from __future__ import annotations
 
-from checks.ledger import Ledger
-from checks.verdicts import Verdict
+from collections.abc import Sequence
+from dataclasses import replace
+
+from checks.collect.documents import ConfigBlock
+from checks.ledger import Claim, Ledger
+from checks.verdicts import EvidenceLevel, Outcome, Verdict
 
 
-def declared_verdicts_for_ledger(ledger: Ledger) -> dict[str, Verdict]:
-    """Per claim id (waivers excluded), the declared-evidence verdict (see checks/evaluate/declared)."""
+def declared_verdicts_for_ledger(ledger: Ledger, manifests: Sequence[ConfigBlock] = ()) -> dict[str, Verdict]:
+    """Per claim id (waivers excluded), the declared verdict, overridden by a contradiction in `manifests`."""
     from checks.collect.documents import collect_document_blocks
     from checks.evaluate.declared.engine import verdicts_for_ledger
 
-    return verdicts_for_ledger(ledger, collect_document_blocks(ledger.documents_dir))
+    verdicts = verdicts_for_ledger(ledger, collect_document_blocks(ledger.documents_dir))
+    if not manifests:
+        return verdicts
+    for claim_id, found in contradictions_in_manifests(list(ledger), manifests).items():
+        if verdicts.get(claim_id) is None or verdicts[claim_id].outcome != Outcome.DISPROVEN:
+            verdicts[claim_id] = found
+    return verdicts
+
+
+def contradictions_in_manifests(claims: list[Claim], manifests: Sequence[ConfigBlock]) -> dict[str, Verdict]:
+    """Claims the target's own manifests contradict, judged as configured evidence.
+
+    A claim's link to a block of its document (`params.config_block`) is dropped, so the analyzers judge it
+    against the target's objects of the same kind instead.
+    """
+    from checks.evaluate.declared.engine import declared_verdicts
+
+    unlinked = [c.model_copy(update={"params": {k: v for k, v in c.params.items() if k != "config_block"}})
+                for c in claims if not c.is_waived]
+    names = {b.file for b in manifests}
+    found: dict[str, Verdict] = {}
+    for claim_id, verdicts in declared_verdicts(unlinked, manifests).items():
+        against = [v for v in verdicts if v.outcome == Outcome.DISPROVEN
+                   and any(c.split(":")[0] in names for c in v.cites)]
+        if against:
+            found[claim_id] = replace(against[0], level=EvidenceLevel.CONFIGURED,
+                                      reason=f"the target's manifests: {against[0].reason}")
+    return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
@@ -253,6 +254,10 @@ def project_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+LEDGER_DIR_ENV = "CLAIMCHECK_LEDGER_DIR"
+
+
 def default_ledger() -> Ledger:
-    """The project's own ledger."""
-    return load_ledger(project_root() / "claims")
+    """The project's ledger (`claims/`), or the directory `$CLAIMCHECK_LEDGER_DIR` names."""
+    override = os.environ.get(LEDGER_DIR_ENV)
+    return load_ledger(Path(override) if override else project_root() / "claims")

@@ -34,7 +34,13 @@ def validate_inputs(args: argparse.Namespace) -> tuple[Ledger, str, Target]:
     return ledger, name, target
 
 
+def reports_dir(args: argparse.Namespace) -> Path:
+    """Where a run writes verdicts.json and the Allure results (`--reports-dir`, default reports/)."""
+    return Path(args.reports_dir) if getattr(args, "reports_dir", None) else project_root() / "reports"
+
+
 def _pytest_args(args: argparse.Namespace, name: str, root: Path) -> list[str]:
+    reports = reports_dir(args)
     argv = [
         str(root / "suites"),
         "-p",
@@ -50,10 +56,10 @@ def _pytest_args(args: argparse.Namespace, name: str, root: Path) -> list[str]:
         "--profile",
         args.profile,
         "--alluredir",
-        str(root / "reports" / "allure-results"),
+        str(reports / "allure-results"),
         "--clean-alluredir",
         "--verdicts",
-        str(root / "reports" / "verdicts.json"),
+        str(reports / "verdicts.json"),
         "-p",
         "no:terminal",
     ]
@@ -81,12 +87,13 @@ def run_suites(args: argparse.Namespace) -> int:
     started = time.monotonic()
     from checks.report.progress import ProgressPlugin
 
-    (root / "reports" / "verdicts.json").unlink(missing_ok=True)  # never summarise an earlier run's file
+    reports = reports_dir(args)
+    (reports / "verdicts.json").unlink(missing_ok=True)  # never summarise an earlier run's file
     code = pytest.main(_pytest_args(args, name, root), plugins=[ProgressPlugin(console)])
     console.print(f"suites finished in {time.monotonic() - started:.1f} s (pytest exit {int(code)})")
     if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         raise ClaimcheckError(f"the suites could not run (pytest exit {int(code)}); see the messages above")
-    verdicts = _read_verdicts(root / "reports" / "verdicts.json")
+    verdicts = _read_verdicts(reports / "verdicts.json")
     if verdicts is None:
         raise ConfigError(
             str(root / "suites"), f"the suites produced no verdicts.json (pytest exit {int(code)})"
@@ -95,7 +102,7 @@ def run_suites(args: argparse.Namespace) -> int:
     if not args.no_html:
         from checks.report.html import generate_html
 
-        console.print(f"report: {generate_html()}")
+        console.print(f"report: {generate_html(reports / 'allure-results', reports / 'allure-report')}")
     return exit_code(verdicts)
 
 

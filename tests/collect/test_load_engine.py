@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from checks.collect.load import GovernorExceeded, LoadPlan, run_open_loop
-from checks.collect.load.samples import histogram_of, read_log
+from checks.collect.load.samples import LatencySamples, histogram_of, read_log
 from checks.errors import TargetUnreachable
 
 pytestmark = pytest.mark.integration
@@ -200,7 +200,8 @@ def test_the_governor_refuses_before_sending_anything(nginx: Nginx, tmp_path: Pa
 def test_two_workers_merge_exactly_into_the_histogram_of_their_raw_logs(nginx: Nginx, tmp_path: Path) -> None:
     plan = LoadPlan(nginx.http, "/index.html", rate=200, duration_s=2, workers=2)
     samples = run_open_loop(plan, max_rps=1000, out_dir=tmp_path)
-    logs = [read_log(tmp_path / f"worker-{k}.log") for k in range(2)]
+    run_dir = Path(samples.log_path).parent
+    logs = [read_log(run_dir / f"worker-{k}.log") for k in range(2)]
     assert [len(x) for x in logs] == [200, 200]
     merged, from_logs = samples.hdr(), histogram_of(logs[0] + logs[1])
     assert merged.get_total_count() == from_logs.get_total_count() == 400
@@ -208,6 +209,17 @@ def test_two_workers_merge_exactly_into_the_histogram_of_their_raw_logs(nginx: N
         assert merged.get_value_at_percentile(pct) == from_logs.get_value_at_percentile(pct)
     phase = logs[1][0].scheduled_ts - logs[0][0].scheduled_ts
     assert abs(phase - 1 / 200) < 0.001  # staggered: worker 1 sends half a worker-period after worker 0
+
+
+def test_a_second_run_into_the_same_directory_never_reuses_the_first_runs_evidence(
+    nginx: Nginx, tmp_path: Path
+) -> None:
+    def run(rate: float) -> LatencySamples:
+        return run_open_loop(LoadPlan(nginx.http, "/index.html", rate, 1.0), max_rps=1000, out_dir=tmp_path)
+
+    first, second = run(100), run(50)
+    assert (first.scheduled, second.scheduled) == (100, 50)
+    assert Path(first.log_path).parent != Path(second.log_path).parent
 
 
 def test_tls_verified_against_the_given_ca_with_an_api_key_header(nginx: Nginx, tmp_path: Path) -> None:

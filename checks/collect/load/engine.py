@@ -38,12 +38,14 @@ class LoadGeneratorError(CollectionError):
 def run_open_loop(plan: LoadPlan, *, max_rps: float, out_dir: Path | None = None) -> LatencySamples:
     """Send `plan` open-loop and return what was observed; refuses (GovernorExceeded) above `max_rps`.
 
-    Evidence files land in `out_dir` (a new temp dir by default): worker-K.log/.hist and the merged
-    requests.log. Raises TargetUnreachable when no request got any HTTP response.
+    Evidence files land in a new directory (inside `out_dir` when given, else a temp dir): worker-K.log/.hist
+    and the merged requests.log. A fresh directory per run, so an earlier run's files (its `.done` markers)
+    can never pass for this one's. Raises TargetUnreachable when no request got any HTTP response.
     """
     check_governor(plan, max_rps)
-    out = Path(out_dir or tempfile.mkdtemp(prefix="claimcheck-load-"))
-    out.mkdir(parents=True, exist_ok=True)
+    if out_dir is not None:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+    out = Path(tempfile.mkdtemp(prefix="load-", dir=out_dir))
     procs = _start_processes(plan, out)
     try:
         _wait(procs, plan, out)

@@ -1,0 +1,85 @@
+"""The `claimcheck` command: configuration errors exit 2, naming file, entry and key, before any I/O."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from checks.ledger import project_root
+
+EXIT_CONFIG = 2
+REPORTS = tempfile.mkdtemp(prefix="claimcheck-cli-test-")
+
+
+def claimcheck(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    if args and args[0] == "run":
+        args = (*args, "--reports-dir", REPORTS)
+    return subprocess.run(
+        [sys.executable, "-m", "checks.cli", *args],
+        cwd=project_root(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def broken_ledger(tmp_path: Path) -> Path:
+    claims = tmp_path / "claims"
+    shutil.copytree(project_root() / "claims", claims)
+    path = claims / "barberpro_day08.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("metric: api_response_time", "metric: api_response_time\n    colour: blue", 1),
+        encoding="utf-8",
+    )
+    return claims
+
+
+def test_a_malformed_ledger_entry_exits_with_the_config_code_naming_file_entry_and_key(
+    tmp_path: Path,
+) -> None:
+    done = claimcheck(
+        "run", "--target", "none", "--no-html", env={"CLAIMCHECK_LEDGER_DIR": str(broken_ledger(tmp_path))}
+    )
+    assert done.returncode == EXIT_CONFIG
+    assert (
+        "barberpro_day08.yaml" in done.stderr and "BP-D08-LAT-01" in done.stderr and "colour" in done.stderr
+    )
+
+
+def test_a_malformed_ledger_stops_coverage_too(tmp_path: Path) -> None:
+    done = claimcheck("claims", "coverage", env={"CLAIMCHECK_LEDGER_DIR": str(broken_ledger(tmp_path))})
+    assert done.returncode == EXIT_CONFIG and "colour" in done.stderr
+
+
+def test_a_malformed_targets_file_exits_with_the_config_code_naming_file_and_key(tmp_path: Path) -> None:
+    targets = tmp_path / "targets.yaml"
+    targets.write_text("default: s\ntargets:\n  s:\n    kind: staging\n    max_rps: lots\n", encoding="utf-8")
+    done = claimcheck("run", "--targets-file", str(targets), "--no-html")
+    assert done.returncode == EXIT_CONFIG
+    assert str(targets) in done.stderr and "max_rps" in done.stderr and "lots" in done.stderr
+
+
+def test_an_unknown_claim_id_is_a_config_error() -> None:
+    done = claimcheck("run", "--target", "none", "--claim", "BP-NOPE-01", "--no-html")
+    assert done.returncode == EXIT_CONFIG and "BP-NOPE-01" in done.stderr
+
+
+def test_coverage_passes_on_the_five_documents() -> None:
+    done = claimcheck("claims", "coverage")
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert "0 uncovered, 0 quote problems" in done.stdout
+
+
+def test_a_declared_only_run_judges_every_claim_and_exits_with_disproven() -> None:
+    done = claimcheck(
+        "run", "--target", "none", "--no-html", "--claim", "BP-D14-SCALE-09", "--claim", "BB-DOC-01"
+    )
+    assert done.returncode == 1, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "suites finished in" in done.stdout
