@@ -47,6 +47,9 @@ class AppConfig:
     pg_replica_dsn: str = ""
     webhook_target_url: str = ""
     fault_injection: bool = False
+    # Tenants whose requests skip the hourly limit: the platform's own load-test identity (the gateway
+    # allowlists the same identity), so load runs measure the service, not the limiter.
+    unlimited_tenants: tuple[str, ...] = ()
     # Defaults follow the documents: API responses 10 min, profiles 2 h (003:66-67), sessions 24 h (002:48).
     cache_ttl_seconds: dict[str, int] = field(default_factory=lambda: {"providers": 600, "profiles": 7200})
     session_ttl_seconds: int = 86400
@@ -60,6 +63,7 @@ def config_from_dict(raw: dict[str, Any]) -> AppConfig:
     """Build an AppConfig from the decoded JSON; a missing or unknown key is a ValueError naming it."""
     fields = dict(raw)
     fields["tenants"] = tuple(TenantSpec(**t) for t in raw.get("tenants", []))
+    fields["unlimited_tenants"] = tuple(raw.get("unlimited_tenants", ()))
     unknown = set(fields) - set(AppConfig.__dataclass_fields__)
     if unknown:
         raise ValueError(f"unknown app config keys: {sorted(unknown)}")

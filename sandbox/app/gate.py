@@ -56,6 +56,8 @@ async def authenticate(request: Request, state: AppState, allow_session: bool = 
 
 async def hourly_limit(state: AppState, principal: Principal) -> RateDecision | None:
     """The limiter's decision for this request; None (fail open, counted) when Redis cannot answer."""
+    if principal.tenant in state.config.unlimited_tenants:
+        return None
     tenant = state.config.tenant(principal.tenant)
     tier = tenant.tier if tenant else "standard"
     limit = state.config.rate_limits_per_hour[tier]

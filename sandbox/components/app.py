@@ -43,6 +43,7 @@ def app_config(ctx: RunContext, instance: str) -> dict[str, Any]:
             for t in cfg.tenants
         ],
         "rate_limits_per_hour": dict(cfg.rate_limits_per_hour),
+        "unlimited_tenants": [cfg.load_test_tenant],
         "access_log": str(cfg.path("logs", f"app-{instance}.log")),
         "fault_injection": True,
     }

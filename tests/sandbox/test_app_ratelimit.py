@@ -49,3 +49,29 @@ def test_refused_request_carries_retry_after_equal_to_reset() -> None:
     headers = window_decision(count=51, limit=50, now=HOUR_START + 3000).headers()
     assert headers["Retry-After"] == "600"
     assert headers["RateLimit-Remaining"] == "0"
+
+
+def test_the_load_test_identity_skips_the_hourly_limit_and_others_do_not() -> None:
+    import asyncio
+    from types import SimpleNamespace
+
+    from sandbox.app.auth import Principal
+    from sandbox.app.gate import hourly_limit
+
+    class CountingRedis:
+        calls = 0
+
+        def pipeline(self, *args: object, **kwargs: object) -> object:
+            CountingRedis.calls += 1
+            raise RuntimeError("the limiter consulted Redis")
+
+    config = SimpleNamespace(unlimited_tenants=("loadgen",), tenant=lambda slug: None,
+                             rate_limits_per_hour={"standard": 10})
+    state = SimpleNamespace(config=config, redis=CountingRedis(), metrics=None)
+    assert asyncio.run(hourly_limit(state, Principal("loadgen", "k", "api_key"))) is None  # type: ignore[arg-type]
+    assert CountingRedis.calls == 0
+    try:
+        asyncio.run(hourly_limit(state, Principal("other", "k", "api_key")))  # type: ignore[arg-type]
+    except RuntimeError:  # the fake Redis refuses: what matters is that it was consulted
+        pass
+    assert CountingRedis.calls >= 1
