@@ -122,9 +122,10 @@ class LoadProfile(_Strict):
     latency_rps: float = Field(gt=0)
     probe_count: int = Field(ge=1)
     drills: bool = False
-    think_time_s: float = Field(
-        default=5.0, ge=0
-    )  # a user's pause between requests (Little's law: users -> rate)
+    # a user's pause between requests (Little's law turns users into a rate)
+    think_time_s: float = Field(default=5.0, ge=0)
+    # >1: a Locust master with this many local worker processes
+    load_workers: int = Field(default=1, ge=1)
 
 
 class Target(_Strict):
