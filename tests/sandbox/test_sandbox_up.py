@@ -156,9 +156,14 @@ def test_sql_on_both_nodes_and_a_primary_row_reaches_the_replica(sandbox: Sandbo
         conn.execute("insert into sandbox_probe values (%s)", (marker,))
     with _pg(sandbox, ports.pg_replica) as replica:
         assert replica.execute("select pg_is_in_recovery()").fetchone() == (True,)
-        seen = _poll(
-            lambda: replica.execute("select 1 from sandbox_probe where marker = %s", (marker,)).fetchone(), 10
-        )
+
+        def replicated() -> Any:
+            # The table itself arrives by replication too: until it does, the replica has no such relation.
+            if replica.execute("select to_regclass('sandbox_probe')").fetchone() == (None,):
+                return None
+            return replica.execute("select 1 from sandbox_probe where marker = %s", (marker,)).fetchone()
+
+        seen = _poll(replicated, 10)
     assert seen == (1,)
 
 
