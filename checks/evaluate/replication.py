@@ -10,7 +10,11 @@ from checks.verdicts import EvidenceLevel, Outcome, Verdict
 
 
 def _not_streaming(lag: ReplicationLag) -> list[int]:
-    return [i for i, s in enumerate(lag.samples) if not s.in_recovery or s.receiver_status != "streaming"]
+    return [i for i, s in enumerate(lag.samples) if s.streaming is False]
+
+
+def _unknown(lag: ReplicationLag) -> list[int]:
+    return [i for i, s in enumerate(lag.samples) if s.streaming is None]
 
 
 def replication_lag_within(lag: ReplicationLag, claim: Claim) -> Verdict:
@@ -25,6 +29,17 @@ def replication_lag_within(lag: ReplicationLag, claim: Claim) -> Verdict:
         "lag_bytes": [s.lag_bytes for s in lag.samples],
         "not_streaming_samples": broken,
     }
+    if not broken and _unknown(lag):
+        return Verdict(
+            claim.id,
+            Outcome.INCONCLUSIVE,
+            EvidenceLevel.OBSERVED,
+            f"{lag.replica} hides its receiver status from this role (needs pg_read_all_stats) and "
+            "shows no received WAL: whether it streams cannot be told",
+            None,
+            claim.bound_text(),
+            evidence,
+        )
     if broken:
         return Verdict(
             claim.id,

@@ -86,3 +86,23 @@ def test_bound_in_milliseconds_is_converted() -> None:
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_identical_lags_are_judged_not_crashed() -> None:
     assert replication_lag_within(streaming(0.1, 0.1, 0.1), BASE).outcome == Outcome.PROVEN
+
+
+def hidden(lag_s: float, *, received: str | None = "0/3000060", lag_bytes: int = 0) -> ReplicationSample:
+    """A sample as a role without pg_read_all_stats sees it: the receiver status is NULL."""
+    return ReplicationSample(True, None, lag_bytes, lag_s, received)
+
+
+def test_a_hidden_status_with_received_wal_close_to_the_primary_counts_as_streaming() -> None:
+    verdict = replication_lag_within(lag(hidden(0.0), hidden(0.1), hidden(0.0)), BASE)
+    assert verdict.outcome == Outcome.PROVEN
+
+
+def test_a_hidden_status_without_received_wal_is_inconclusive_never_disproven() -> None:
+    verdict = replication_lag_within(lag(hidden(0.0, received=None), hidden(0.0, received=None)), BASE)
+    assert verdict.outcome == Outcome.INCONCLUSIVE and "pg_read_all_stats" in verdict.reason
+
+
+def test_a_hidden_status_far_behind_the_primary_is_not_taken_as_streaming() -> None:
+    verdict = replication_lag_within(lag(hidden(30.0, lag_bytes=64 * 2**20)), BASE)
+    assert verdict.outcome == Outcome.INCONCLUSIVE
