@@ -1,7 +1,7 @@
 """Configuration of the local sandbox: run directory, ports, tenants and vantage points.
 
 Every value here describes the sandbox *target* (where it listens, what it simulates); numbers that come
-from claims live in the ledger. Defaults follow .team/SANDBOX_CONTRACT.md.
+from claims live in the ledger. Defaults are listed in sandbox/README.md.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The application: two uvicorn instances of sandbox.app behind nginx, one config file per instance.
 
-Config schema: .team/SANDBOX_CONTRACT.md. The files hold secrets, so they are written with mode 0600.
+Config schema: sandbox/README.md. The files hold secrets, so they are written with mode 0600.
 """
 
 from __future__ import annotations

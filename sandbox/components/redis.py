@@ -106,7 +106,7 @@ class RedisReplica(_RedisNode):
 
 
 class RedisSentinel(ProcessComponent):
-    """One sentinel (quorum 1) monitoring the primary under the contract's master name."""
+    """One sentinel (quorum 1) monitoring the primary under the configured master name."""
 
     name = "redis-sentinel"
 
