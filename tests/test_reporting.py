@@ -129,6 +129,11 @@ def test_allure_results_keep_verdict_semantics_and_labels(tmp_path: Path) -> Non
         next(lb["value"] for lb in r["labels"] if lb["name"] == "verdict"): r["status"] for r in results
     }
     assert status == {"PROVEN": "passed", "DISPROVEN": "failed", "ERROR": "broken", "INCONCLUSIVE": "skipped"}
+    assert all(
+        r["name"].startswith(next(lb["value"] for lb in r["labels"] if lb["name"] == "claim_id") + ": ")
+        for r in results
+    )
+    assert all("> " in r.get("description", "") for r in results)  # the quoted sentence(s)
     labels = {lb["name"] for lb in results[0]["labels"]}
     assert {"epic", "feature", "story", "severity", "tag", "claim_id", "verdict", "source"} <= labels
     assert (tmp_path / "allure" / "categories.json").is_file()

@@ -22,6 +22,16 @@ def allure_command(root: Path) -> list[str]:
     raise ClaimcheckError("Allure CLI not found: run `npm install` in the project (see README set-up)")
 
 
+def _clear_previous(output: Path) -> None:
+    """Remove an earlier report: Allure 3 writes into a subfolder when the output folder is not empty, which
+    would leave the old index.html in place. Only a folder that holds a report (or nothing) is removed."""
+    if not output.exists():
+        return
+    if any(output.iterdir()) and not (output / "index.html").exists() and not (output / "awesome").exists():
+        raise ClaimcheckError(f"{output} is not empty and holds no Allure report: not overwriting it")
+    shutil.rmtree(output)
+
+
 def generate_html(results: Path | None = None, output: Path | None = None) -> Path:
     """Render reports/allure-results into reports/allure-report; returns the index.html path."""
     root = project_root()
@@ -29,6 +39,7 @@ def generate_html(results: Path | None = None, output: Path | None = None) -> Pa
     output = output or root / "reports" / "allure-report"
     if not results.is_dir():
         raise ClaimcheckError(f"{results}: no Allure results (run `claimcheck run` first)")
+    _clear_previous(output)
     env = {**os.environ, "ALLURE_NO_ANALYTICS": "true"}
     cmd = [*allure_command(root), "generate", str(results), "-o", str(output)]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env, check=False)
