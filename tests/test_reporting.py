@@ -149,3 +149,9 @@ def test_an_interrupted_run_leaves_valid_json_marked_incomplete(tmp_path: Path, 
     assert all(r["verdict"] == "NOT_RUN" and "not reached" in r["reason"] for r in records[3:])
     assert len(records) == 6 and done.returncode != 0
     assert signal.Signals[signame]
+
+
+def test_quotes_are_shown_literally_in_the_markdown_description() -> None:
+    from fixtures.reporting import _md
+
+    assert _md("# Test 3: scale-up | **Uptime**: 99.99%") == "\\# Test 3: scale\\-up \\| \\*\\*Uptime\\*\\*: 99\\.99%"

@@ -12,23 +12,23 @@ CATEGORIES: list[dict[str, Any]] = [
     {
         "name": "DISPROVEN: the evidence contradicts the claim",
         "matchedStatuses": ["failed"],
-        "messageRegex": "(?s).*DISPROVEN.*",
+        "messageRegex": "[\\s\\S]*DISPROVEN[\\s\\S]*",
     },
     {"name": "ERROR: could not measure", "matchedStatuses": ["broken", "failed"]},
     {
         "name": "INCONCLUSIVE: not enough evidence",
         "matchedStatuses": ["skipped"],
-        "messageRegex": "(?s).*INCONCLUSIVE.*",
+        "messageRegex": "[\\s\\S]*INCONCLUSIVE[\\s\\S]*",
     },
     {
         "name": "NOT_APPLICABLE: the target lacks the component",
         "matchedStatuses": ["skipped"],
-        "messageRegex": "(?s).*NOT_APPLICABLE.*",
+        "messageRegex": "[\\s\\S]*NOT_APPLICABLE[\\s\\S]*",
     },
     {
         "name": "OUT_OF_SCOPE: waived, not a technical claim",
         "matchedStatuses": ["skipped"],
-        "messageRegex": "(?s).*OUT_OF_SCOPE.*",
+        "messageRegex": "[\\s\\S]*OUT_OF_SCOPE[\\s\\S]*",
     },
 ]
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from checks.errors import ClaimcheckError
 from checks.ledger import project_root
+from checks.report.allure_files import CATEGORIES
 
 
 def allure_command(root: Path) -> list[str]:
@@ -27,7 +30,8 @@ def _clear_previous(output: Path) -> None:
     would leave the old index.html in place. Only a folder that holds a report (or nothing) is removed."""
     if not output.exists():
         return
-    if any(output.iterdir()) and not (output / "index.html").exists() and not (output / "awesome").exists():
+    marks = ("index.html", "awesome", "summary.json", "widgets", "data")
+    if any(output.iterdir()) and not any((output / mark).exists() for mark in marks):
         raise ClaimcheckError(f"{output} is not empty and holds no Allure report: not overwriting it")
     shutil.rmtree(output)
 
@@ -41,8 +45,12 @@ def generate_html(results: Path | None = None, output: Path | None = None) -> Pa
         raise ClaimcheckError(f"{results}: no Allure results (run `claimcheck run` first)")
     _clear_previous(output)
     env = {**os.environ, "ALLURE_NO_ANALYTICS": "true"}
-    cmd = [*allure_command(root), "generate", str(results), "-o", str(output)]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env, check=False)
+    with tempfile.TemporaryDirectory(prefix="claimcheck-allure-") as scratch:
+        # Allure 3 takes categories from its config file (Allure 2 reads categories.json from the results).
+        config = Path(scratch) / "allurerc.json"
+        config.write_text(json.dumps({"name": "claimcheck", "categories": CATEGORIES}), encoding="utf-8")
+        cmd = [*allure_command(root), "generate", str(results), "-o", str(output), "--config", str(config)]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env, check=False)
     index = output / "index.html"
     if done.returncode != 0 or not index.is_file():
         raise ClaimcheckError(f"allure generate failed ({done.returncode}): {done.stderr.strip()[-500:]}")
