@@ -154,4 +154,5 @@ def test_an_interrupted_run_leaves_valid_json_marked_incomplete(tmp_path: Path, 
 def test_quotes_are_shown_literally_in_the_markdown_description() -> None:
     from fixtures.reporting import _md
 
-    assert _md("# Test 3: scale-up | **Uptime**: 99.99%") == "\\# Test 3: scale\\-up \\| \\*\\*Uptime\\*\\*: 99\\.99%"
+    escaped = "\\# Test 3: scale\\-up \\| \\*\\*Uptime\\*\\*: 99\\.99%"
+    assert _md("# Test 3: scale-up | **Uptime**: 99.99%") == escaped
