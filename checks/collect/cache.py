@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import redis
@@ -32,21 +34,28 @@ class CommandTimings:
     latencies_ms: tuple[float, ...]
 
 
-def collect_command_timings(node: RedisNode, count: int) -> CommandTimings:
-    """Round-trip time of `count` PINGs (touches no key, so hit/miss counters stay the application's own)."""
-    client = _client(node)
-    timings = []
+@contextmanager
+def _failures_named(node: RedisNode) -> Iterator[None]:
+    """Turn redis-py failures into collection errors naming the server (a wrong password is AccessDenied)."""
     try:
-        for _ in range(count):
-            started = time.perf_counter()
-            client.ping()
-            timings.append((time.perf_counter() - started) * 1000)
+        yield
     except redis.AuthenticationError as exc:
         raise AccessDenied(address(node), str(exc)) from exc
     except redis.ConnectionError as exc:
         raise TargetUnreachable(address(node), str(exc)) from exc
     except redis.RedisError as exc:
         raise CollectionError(address(node), str(exc)) from exc
+
+
+def collect_command_timings(node: RedisNode, count: int) -> CommandTimings:
+    """Round-trip time of `count` PINGs (touches no key, so hit/miss counters stay the application's own)."""
+    client = _client(node)
+    timings = []
+    with _failures_named(node):
+        for _ in range(count):
+            started = time.perf_counter()
+            client.ping()
+            timings.append((time.perf_counter() - started) * 1000)
     return CommandTimings(address(node), "PING", tuple(timings))
 
 
@@ -61,17 +70,11 @@ def collect_key_ttls(node: RedisNode, pattern: str, limit: int = 200) -> KeyTtls
     """TTL of up to `limit` keys matching `pattern` (SCAN, never KEYS)."""
     client = _client(node)
     ttls: list[int] = []
-    try:
+    with _failures_named(node):
         for key in client.scan_iter(match=pattern, count=500):
             ttls.append(int(client.ttl(key)))
             if len(ttls) >= limit:
                 break
-    except redis.AuthenticationError as exc:
-        raise AccessDenied(address(node), str(exc)) from exc
-    except redis.ConnectionError as exc:
-        raise TargetUnreachable(address(node), str(exc)) from exc
-    except redis.RedisError as exc:
-        raise CollectionError(address(node), str(exc)) from exc
     return KeyTtls(address(node), pattern, tuple(ttls))
 
 
@@ -84,14 +87,8 @@ class HitCounters:
 
 def collect_hit_counters(node: RedisNode) -> HitCounters:
     """keyspace_hits / keyspace_misses since the server started (INFO stats)."""
-    try:
+    with _failures_named(node):
         stats = _client(node).info("stats")
-    except redis.AuthenticationError as exc:
-        raise AccessDenied(address(node), str(exc)) from exc
-    except redis.ConnectionError as exc:
-        raise TargetUnreachable(address(node), str(exc)) from exc
-    except redis.RedisError as exc:
-        raise CollectionError(address(node), str(exc)) from exc
     return HitCounters(
         address(node), int(stats.get("keyspace_hits", 0)), int(stats.get("keyspace_misses", 0))
     )

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from checks.collect.aws import BucketPosture, DbInventory, DeleteProbe
+from checks.evaluate.compare import holds
 from checks.ledger import Claim
 from checks.verdicts import EvidenceLevel, Verdict, disproven, error, inconclusive, proven
 
@@ -14,20 +15,6 @@ CONFIGURED, OBSERVED = EvidenceLevel.CONFIGURED, EvidenceLevel.OBSERVED
 AES256_ALGORITHMS = {"AES256", "aws:kms", "aws:kms:dsse"}
 KMS_ALGORITHMS = {"aws:kms", "aws:kms:dsse"}
 DAYS_PER = {"d": 1, "y": 365}
-
-
-def holds(value: float, comparator: str | None, bound: Any) -> bool:
-    """Whether `value <comparator> bound` holds (numeric comparators only)."""
-    ops = {
-        "<": value < bound,
-        "<=": value <= bound,
-        ">": value > bound,
-        ">=": value >= bound,
-        "==": value == bound,
-    }
-    if comparator not in ops:
-        raise ValueError(f"comparator {comparator!r} does not apply to a number")
-    return bool(ops[comparator])
 
 
 def _bucket_encryption_gap(posture: BucketPosture, need_kms: bool, need_cmk: bool) -> str | None:

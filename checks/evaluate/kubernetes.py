@@ -15,26 +15,13 @@ from checks.collect.kube import (
     ScalingSample,
     ScalingTimeline,
 )
+from checks.evaluate.compare import holds
 from checks.ledger import Claim
 from checks.verdicts import EvidenceLevel, Verdict, disproven, error, inconclusive, proven
 
 CONFIGURED, OBSERVED = EvidenceLevel.CONFIGURED, EvidenceLevel.OBSERVED
 POD_SECURITY_LEVELS = ("privileged", "baseline", "restricted")
 DIRECTIONS = ("Ingress", "Egress")
-
-
-def holds(value: float, comparator: str | None, bound: Any) -> bool:
-    """Whether `value <comparator> bound` holds (numeric comparators only)."""
-    ops = {
-        "<": value < bound,
-        "<=": value <= bound,
-        ">": value > bound,
-        ">=": value >= bound,
-        "==": value == bound,
-    }
-    if comparator not in ops:
-        raise ValueError(f"comparator {comparator!r} does not apply to a number")
-    return bool(ops[comparator])
 
 
 def namespaces_per_tenant(inventory: NamespaceInventory, claim: Claim) -> Verdict:
