@@ -110,7 +110,8 @@ class VantagePoint(_Strict):
     city: str | None = None
     netns: str | None = None
     gateway_url: str | None = None  # how the gateway is addressed from inside this vantage point
-    ssh_host: str | None = None
+    ssh_host: str | None = None  # user@host[:port], reached through testinfra's ssh backend
+    ssh_identity_file: str | None = None
     pod: str | None = None
     namespace: str | None = None
 

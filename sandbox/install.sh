@@ -5,7 +5,7 @@
 set -euo pipefail
 
 APT_PACKAGES=(postgresql redis-server redis-sentinel prometheus nginx iptables iproute2 openssl
-              libnetfilter-queue-dev build-essential python3-dev wrk hey)
+              libnetfilter-queue-dev build-essential python3-dev wrk hey openssh-server openssh-client)
 PIP_PACKAGES=("NetfilterQueue" "moto[server]" "boto3" "psycopg[binary]" "redis" "cryptography"
               "uvicorn" "requests")
 PYTHON="${PYTHON:-python3}"

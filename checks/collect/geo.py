@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from checks.ledger import project_root
 from checks.targets import HttpEndpoint, VantagePoint
 
 PROBE = Path(__file__).with_name("geo_probe.py")
+PROBE_ENV = "CLAIMCHECK_PROBE_CA_PEM"
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,57 @@ class VantageLatency:
     total_ms: tuple[float, ...]
     statuses: tuple[int, ...]
     errors: tuple[str, ...]
+
+
+def _run_over_ssh(vantage: VantagePoint, args: list[str], ca_pem: str, timeout_s: float) -> str:
+    """Run the probe on an ssh host through testinfra (script in the command, CA in the environment)."""
+    import testinfra
+
+    if not vantage.ssh_host:
+        raise CollectionError(f"vantage {vantage.name}", "an ssh vantage point needs ssh_host")
+    host = testinfra.get_host(
+        f"ssh://{vantage.ssh_host}",
+        ssh_identity_file=vantage.ssh_identity_file,
+        ssh_extra_args="-o BatchMode=yes -o StrictHostKeyChecking=accept-new",
+        timeout=int(timeout_s),
+    )
+    remote = [*args[:3], "-", *args[4:]]  # the CA is read from the environment ("-")
+    script = shlex.quote(PROBE.read_text(encoding="utf-8"))
+    quoted = " ".join(shlex.quote(a) for a in remote)
+    command = f"{PROBE_ENV}={shlex.quote(ca_pem)} python3 -c {script} {quoted}"
+    try:
+        result = host.run(command)
+    except RuntimeError as exc:  # testinfra's way of saying ssh itself failed (exit 255)
+        failed = exc.args[0] if exc.args else None
+        detail = getattr(failed, "stderr", "") or "ssh failed"
+        raise CollectionError(
+            f"vantage {vantage.name} ({vantage.ssh_host})", str(detail).strip()[-300:]
+        ) from None
+    if result.rc != 0:
+        raise CollectionError(
+            f"vantage {vantage.name} ({vantage.ssh_host})",
+            (result.stderr or result.stdout).strip()[-300:] or f"exit {result.rc}",
+        )
+    return str(result.stdout)
+
+
+def _run_locally(vantage: VantagePoint, args: list[str], url: str, count: int) -> str:
+    try:
+        done = subprocess.run(
+            _command(vantage, args),
+            capture_output=True,
+            text=True,
+            timeout=30 + count,
+            cwd=project_root(),
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise TargetUnreachable(url, f"probe from {vantage.name} timed out") from exc
+    if done.returncode != 0:
+        raise CollectionError(
+            f"vantage {vantage.name}", done.stderr.strip()[-300:] or f"exit {done.returncode}"
+        )
+    return done.stdout
 
 
 def _command(vantage: VantagePoint, args: list[str]) -> list[str]:
@@ -51,22 +104,11 @@ def collect_vantage_latency(
     url = base.rstrip("/") + path
     ca = verify_option(http)
     args = [url, str(count), http.server_hostname or "localhost", ca if isinstance(ca, str) else "", *header]
-    try:
-        done = subprocess.run(
-            _command(vantage, args),
-            capture_output=True,
-            text=True,
-            timeout=30 + count,
-            cwd=project_root(),
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise TargetUnreachable(url, f"probe from {vantage.name} timed out") from exc
-    if done.returncode != 0:
-        raise CollectionError(
-            f"vantage {vantage.name}", done.stderr.strip()[-300:] or f"exit {done.returncode}"
-        )
-    body = json.loads(done.stdout)
+    if vantage.kind == "ssh":
+        ca_pem = Path(ca).read_text(encoding="utf-8") if isinstance(ca, str) else ""
+        body = json.loads(_run_over_ssh(vantage, args, ca_pem, timeout_s=30 + count))
+    else:
+        body = json.loads(_run_locally(vantage, args, url, count))
     samples = body["samples"]
     if not samples:
         raise TargetUnreachable(url, f"no request from {vantage.name} succeeded: {body['errors'][:2]}")

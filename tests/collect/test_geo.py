@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from checks.collect.geo import collect_vantage_latency
 from checks.errors import CollectionError, TargetUnreachable
 from checks.targets import HttpEndpoint, VantagePoint
-from tests.collect.test_http import DELAY_S, NAME, TOKEN, TOKEN_HEADER, TlsServer, make_pki, serve_tls
+from tests.collect.test_http import DELAY_S, NAME, TOKEN, TOKEN_HEADER, TlsServer
 from tests.drills.servers import free_port
 
 pytestmark = pytest.mark.integration
 LOCAL = VantagePoint(name="local-ba", kind="local", city="Buenos Aires")
-
-
-@pytest.fixture(scope="module")
-def gateway() -> Iterator[TlsServer]:
-    """A throwaway HTTPS server with its own CA (the certificate names NAME and 127.0.0.1)."""
-    if not shutil.which("openssl"):
-        pytest.skip("openssl not installed (apt-get install openssl)")
-    d = Path(tempfile.mkdtemp(prefix="cc-geo-"))
-    make_pki(d)
-    server, thread = serve_tls(d)
-    yield TlsServer(server.server_address[1], str(d / "ca.crt"), str(d / "other-ca.crt"))
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-    shutil.rmtree(d, ignore_errors=True)
 
 
 def endpoint(gateway: TlsServer, ca_file: str | None = None) -> HttpEndpoint:
@@ -94,9 +74,8 @@ def test_a_closed_port_is_unreachable() -> None:
         collect_vantage_latency(LOCAL, closed, "/ok", 1)
 
 
-@pytest.mark.parametrize("kind", ["ssh", "pod"])
-def test_a_vantage_kind_without_a_runner_is_a_collection_error(kind: str) -> None:
-    vantage = VantagePoint(name="remote", kind=kind, ssh_host="bastion.test")
+def test_a_vantage_kind_without_a_runner_is_a_collection_error() -> None:
+    vantage = VantagePoint(name="remote", kind="pod", pod="probe-0")
     with pytest.raises(CollectionError, match="has no probe runner"):
         collect_vantage_latency(vantage, HttpEndpoint(base_url="https://127.0.0.1:1"), "/ok", 1)
 
