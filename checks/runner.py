@@ -203,6 +203,9 @@ def cleanup_command(run_id: str, target_name: str | None) -> int:
     from checks.drills.cleanup import cleanup_run
 
     name, target = select_target(project_root() / "targets.yaml", target_name)
-    for line in cleanup_run(run_id, name, target):
-        console.print(line)
+    done = cleanup_run(run_id, name, target)
+    for line in done:
+        console.print(line, markup=False)
+    if not done:
+        console.print(f"nothing left to undo for run {run_id} on target {name}")
     return 0
