@@ -12,6 +12,7 @@ from checks.collect.kube._call import api_error
 from checks.errors import TargetUnreachable
 
 GROUP, PLURAL = "security.istio.io", "peerauthentications"
+VERSIONS = ("v1", "v1beta1")  # v1 since Istio 1.22; v1beta1 before (and still served)
 
 
 @dataclass(frozen=True)
@@ -49,14 +50,19 @@ def _record(item: dict[str, Any]) -> PeerAuthentication:
 
 
 def collect_peer_authentications(custom: Any, root_namespace: str = "istio-system") -> MeshPolicies:
-    """List PeerAuthentications in all namespaces (v1beta1); a 404 means no Istio CRD: installed=False."""
-    endpoint = f"/apis/{GROUP}/v1beta1/{PLURAL}"
-    try:
-        body = custom.list_cluster_custom_object(GROUP, "v1beta1", PLURAL, _request_timeout=15)
-    except ApiException as exc:
-        if exc.status == 404:
-            return MeshPolicies(False, root_namespace, ())
-        raise api_error(endpoint, exc) from exc
-    except (OSError, HTTPError) as exc:
-        raise TargetUnreachable(endpoint, str(exc)) from exc
-    return MeshPolicies(True, root_namespace, tuple(_record(i) for i in body.get("items", [])))
+    """List PeerAuthentications in all namespaces (security.istio.io v1, else v1beta1).
+
+    Only when neither version is served (404 on both) is the mesh reported as not installed.
+    """
+    for version in VERSIONS:
+        endpoint = f"/apis/{GROUP}/{version}/{PLURAL}"
+        try:
+            body = custom.list_cluster_custom_object(GROUP, version, PLURAL, _request_timeout=15)
+        except ApiException as exc:
+            if exc.status == 404:
+                continue
+            raise api_error(endpoint, exc) from exc
+        except (OSError, HTTPError) as exc:
+            raise TargetUnreachable(endpoint, str(exc)) from exc
+        return MeshPolicies(True, root_namespace, tuple(_record(i) for i in body.get("items", [])))
+    return MeshPolicies(False, root_namespace, ())

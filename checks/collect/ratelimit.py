@@ -32,6 +32,7 @@ class RateLimitProbe:
     paced_accepted: int = 0  # ...and how many the limiter let through (its refill rate)
     paced_s: float = 0.0
     refusal_headers: dict[str, str] | None = None
+    other_status_before: int | None = None  # the other identity, asked before the burst (must be served)
 
     @property
     def accepted(self) -> int:
@@ -82,6 +83,12 @@ def collect_rate_limit(
     started = time.monotonic()
     with requests.Session() as session:
         try:
+            before = None
+            if other is not None:
+                before = session.get(
+                    url, headers=other[1], timeout=http.timeout_s, verify=verify_option(http)
+                ).status_code
+            started = time.monotonic()
             for i in range(count):
                 time.sleep(max(0.0, started + i / max_rps - time.monotonic()))
                 response = session.get(
@@ -119,6 +126,7 @@ def collect_rate_limit(
         min(paced[0], max_rps) if paced else 0.0,
         *steady,
         refusal,
+        before,
     )
 
 

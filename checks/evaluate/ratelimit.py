@@ -66,6 +66,7 @@ def burst_as_claimed(probe: RateLimitProbe, claim: Claim) -> Verdict:
         "headers": probe.limit_headers,
         "other": probe.other_identity,
         "other_status": probe.other_status,
+        "other_status_before": probe.other_status_before,
         "statuses": list(probe.statuses),
     }
     if probe.first_refusal is None:
@@ -79,7 +80,18 @@ def burst_as_claimed(probe: RateLimitProbe, claim: Claim) -> Verdict:
             claim.bound_text(),
             evidence,
         )
-    if probe.other_status is not None and probe.other_status == 429:
+    if probe.other_status == 429 and probe.other_status_before == 429:
+        return Verdict(
+            claim.id,
+            Outcome.INCONCLUSIVE,
+            EvidenceLevel.OBSERVED,
+            f"{probe.other_identity} was refused before the burst as well (its own budget is spent): whether "
+            "the limit is per client cannot be told now; retry after its window",
+            None,
+            claim.bound_text(),
+            evidence,
+        )
+    if probe.other_status == 429:
         return Verdict(
             claim.id,
             Outcome.DISPROVEN,
