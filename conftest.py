@@ -3,6 +3,7 @@
 pytest_plugins = [
     "fixtures.targets",
     "fixtures.claims",
+    "fixtures.declared",
     "fixtures.safety",
     "fixtures.reporting",
     "fixtures.endpoints",

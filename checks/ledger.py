@@ -10,10 +10,20 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from checks.catalog import CHECKS
 from checks.errors import ConfigError
+from checks.params import P, Params
+from checks.registry import CHECKS
+from checks.units import convert
 
 SYSTEMS = ("BarberPro", "BookedBarber V2")
 CATEGORIES = (
@@ -52,6 +62,9 @@ class Source(_Strict):
     line: int = Field(ge=1)
     end_line: int | None = Field(default=None, ge=1)
     quote: str = Field(min_length=3)
+    # `claim`: the sentence judged (it takes the verdict in any per-line view); `evidence`: a line used to
+    # judge it (the other side of a conflict, a part of a sum, a config block).
+    role: Literal["claim", "evidence"] = "claim"
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Source:
@@ -115,7 +128,7 @@ class Claim(_Strict):
     method: str = Field(min_length=5)
     severity: Severity = "normal"
     waiver: str | None = None
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: Params = Field(default_factory=Params)
 
     @field_validator("check")
     @classmethod
@@ -124,12 +137,48 @@ class Claim(_Strict):
             raise ValueError(f"unknown check {value!r}; known: {', '.join(sorted(CHECKS))}")
         return value
 
+    @field_validator("params", mode="before")
+    @classmethod
+    def _typed_params(cls, value: Any, info: ValidationInfo) -> Any:
+        """Validate `params` against the Params model of the claim's check (unknown keys are errors)."""
+        check = info.data.get("check")
+        if check not in CHECKS or isinstance(value, Params):
+            return value
+        return CHECKS[check].params.model_validate(value or {})
+
+    def params_as(self, model: type[P]) -> P:
+        """The claim's params as the model its check declares (TypeError if the check declares another)."""
+        if not isinstance(self.params, model):
+            raise TypeError(f"{self.id}: params are {type(self.params).__name__}, not {model.__name__}")
+        return self.params
+
+    @property
+    def bound_number(self) -> float:
+        """The bound as a number (ValueError when the claim's bound is not numeric)."""
+        if isinstance(self.bound, bool) or not isinstance(self.bound, int | float):
+            raise ValueError(f"{self.id}: bound {self.bound!r} is not a number")
+        return float(self.bound)
+
+    def bound_in(self, unit: str) -> float:
+        """The numeric bound converted from the claim's unit to `unit` (UnitError if it has none or another
+        dimension)."""
+        if not self.unit:
+            raise ValueError(f"{self.id}: bound {self.bound!r} has no unit to convert to {unit}")
+        return convert(self.bound_number, self.unit, unit)
+
+    @property
+    def claim_sources(self) -> tuple[Source, ...]:
+        """The sources that state the claim (role `claim`): only these take its verdict per line."""
+        return tuple(s for s in self.sources if s.role == "claim")
+
     @model_validator(mode="after")
     def _waiver_consistent(self) -> Claim:
         if (self.check == "waived") != (self.waiver is not None):
             raise ValueError("check 'waived' and a 'waiver' reason go together")
         if self.comparator in ("<", "<=", ">", ">=") and not isinstance(self.bound, int | float):
             raise ValueError(f"comparator {self.comparator!r} needs a numeric bound, got {self.bound!r}")
+        if not any(s.role == "claim" for s in self.sources):
+            raise ValueError("every entry needs at least one source with role 'claim' (the sentence judged)")
         return self
 
     @property

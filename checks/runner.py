@@ -15,6 +15,7 @@ from rich.table import Table
 from checks.coverage import coverage, quote_problems
 from checks.errors import ClaimcheckError, ConfigError
 from checks.ledger import Ledger, default_ledger, project_root
+from checks.registry import validate_target_bindings
 from checks.targets import Target, select_target
 
 console = Console(stderr=False)
@@ -28,6 +29,7 @@ def validate_inputs(args: argparse.Namespace) -> tuple[Ledger, str, Target]:
     """Ledger and target, validated before anything touches a target (ConfigError otherwise)."""
     ledger = default_ledger()
     name, target = select_target(_targets_file(args), args.target)
+    validate_target_bindings(str(_targets_file(args)), name, target, ledger)
     unknown = [c for c in args.claim if c not in ledger]
     if unknown:
         raise ConfigError("command line", f"unknown claim id(s): {', '.join(unknown)}", key="--claim")

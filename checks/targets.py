@@ -13,6 +13,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from checks.errors import ConfigError
+from checks.sufficiency import SufficiencyPolicy
+from checks.verdicts import Provenance
 
 
 class _Strict(BaseModel):
@@ -114,6 +116,9 @@ class VantagePoint(_Strict):
     ssh_identity_file: str | None = None
     pod: str | None = None
     namespace: str | None = None
+    # True when the path from this vantage point is emulated (a delay claimcheck configured, not a real
+    # network): its measurements are shown but never decide a claim.
+    emulated: bool = False
 
 
 class LoadProfile(_Strict):
@@ -127,6 +132,8 @@ class LoadProfile(_Strict):
     think_time_s: float = Field(default=5.0, ge=0)
     # >1: a Locust master with this many local worker processes
     load_workers: int = Field(default=1, ge=1)
+    # when evidence suffices to decide (confidence, minimum samples and durations): checks/sufficiency.py
+    policy: SufficiencyPolicy = Field(default_factory=SufficiencyPolicy)
 
 
 class Target(_Strict):
@@ -150,6 +157,21 @@ class Target(_Strict):
     manifests: str | None = None
     profiles: dict[str, LoadProfile] = Field(default_factory=dict)
     bindings: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # Evidence sources whose values claimcheck itself set up from the documents (a sandbox's provisioned
+    # cloud resources, say), each with the reason: evidence from them is `constructed` and decides nothing.
+    constructed: dict[str, str] = Field(default_factory=dict)
+
+    def provenance_of(self, source: str) -> Provenance:
+        """`constructed` when this target declares `source` (or its family, `aws` for `aws.rds`) as set up
+        by claimcheck from the documents; `independent` otherwise."""
+        family = source.split(".", 1)[0]
+        if source in self.constructed or family in self.constructed:
+            return Provenance.CONSTRUCTED
+        return Provenance.INDEPENDENT
+
+    def constructed_reason(self, source: str) -> str | None:
+        """Why evidence from `source` is constructed on this target, or None."""
+        return self.constructed.get(source) or self.constructed.get(source.split(".", 1)[0])
 
 
 class TargetsFile(_Strict):

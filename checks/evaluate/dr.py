@@ -275,8 +275,9 @@ def rollout_zero_downtime(result: RolloutResult, claim: Claim) -> Verdict:
         failed / total,
         {"measured": f"{failed}/{total} failed", "bound": claim.bound_text(), "evidence": ev},
     )
-    bound = as_fraction(float(claim.bound), claim.unit) if isinstance(claim.bound, int | float) else 0.0
-    if (failed == 0) if claim.comparator not in ("<", "<=") else _holds(ratio, str(claim.comparator), bound):
+    as_ratio = claim.comparator in ("<", "<=") and isinstance(claim.bound, int | float)
+    bound = as_fraction(float(claim.bound), claim.unit) if as_ratio else 0.0  # type: ignore[arg-type]
+    if (failed == 0) if not as_ratio else _holds(ratio, str(claim.comparator), bound):
         return proven(
             claim.id,
             OBSERVED,

@@ -23,7 +23,6 @@ HPA_METRICS = {"hpa_min_replicas", "hpa_max_replicas", "hpa_cpu_target"}
 def test_autoscaler_configured_as_claimed(
     claim: Claim, judge: Judge, target: Target, target_kubernetes: Kubernetes | None
 ) -> None:
-    judge.settle_declared()
     k8s = judge.need(target_kubernetes, "a Kubernetes cluster with the autoscaler")
     bound = binding(target, claim)
     namespace = judge.need(bound.get("namespace") or k8s.app_namespace, "the namespace of the autoscaler")
@@ -44,7 +43,6 @@ def test_time_to_scale_within_bound(
     drill_gate: str | None,
     load_step: Callable[[Claim], Callable[[], object]],
 ) -> None:
-    judge.settle_declared()
     k8s = judge.need(target_kubernetes, "a Kubernetes cluster with the autoscaler")
     judge.gate(drill_gate)
     bound = binding(target, claim)

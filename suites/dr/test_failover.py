@@ -82,7 +82,6 @@ def test_failover_rto(
     run_id: str,
     drills: DrillSession,
 ) -> None:
-    judge.settle_declared()
     judge.gate(drill_gate)
     timeline = _evidence(judge, claim, drills, "postgres_failover", FailoverTimeline)
     judge(rto_within(timeline, claim, sla=_sla(claim)))
@@ -99,7 +98,6 @@ def test_failover_rpo(
     run_id: str,
     drills: DrillSession,
 ) -> None:
-    judge.settle_declared()
     judge.gate(drill_gate)
     timeline = _evidence(judge, claim, drills, "postgres_failover", FailoverTimeline)
     judge(rpo_within(timeline, claim))
@@ -116,7 +114,6 @@ def test_backup_restore(
     run_id: str,
     drills: DrillSession,
 ) -> None:
-    judge.settle_declared()
     judge.gate(drill_gate)
     result = _evidence(judge, claim, drills, "backup_restore", RestoreResult)
     judge(restore_within(result, claim))
@@ -133,7 +130,6 @@ def test_redis_failover(
     run_id: str,
     drills: DrillSession,
 ) -> None:
-    judge.settle_declared()
     judge.gate(drill_gate)
     timeline = _evidence(judge, claim, drills, "redis_failover", FailoverTimeline)
     judge(redis_failover_within(timeline, claim))
@@ -150,7 +146,6 @@ def test_rollout(
     run_id: str,
     drills: DrillSession,
 ) -> None:
-    judge.settle_declared()
     judge.gate(drill_gate)
     result = _evidence(judge, claim, drills, "rollout", RolloutResult)
     judge(rollout_zero_downtime(result, claim))

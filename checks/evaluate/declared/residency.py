@@ -46,7 +46,7 @@ def storage_regions(claim: Claim, geo: Geo) -> dict[str, str]:
         return {}
     texts = [
         *_strings(claim.bound),
-        *_strings(claim.params),
+        *_strings(claim.params.model_dump()),
         claim.scope.region or "",
         *(claim.scope.regions or ()),
         *(s.quote for s in claim.sources),

@@ -113,6 +113,7 @@ def test_an_unlinked_claim_with_several_hpas_is_not_judged() -> None:
         comparator="<=",
         bound=1,
         unit="s",
+        check="autoscaling.time_to_scale",
         params={"from_replicas": 1, "to_replicas": 5},
     )
     assert autoscaling.analyze([unlinked], yaml_config(text)) == []

@@ -113,9 +113,21 @@ def test_aggregate_targets_are_not_applied_to_components() -> None:
 
 def test_claims_about_different_rules_are_different_subjects() -> None:
     one = claim(
-        "BP-T-76", metric="alert_for_duration", comparator="==", bound=1, unit="min", params={"rules": ["A"]}
+        "BP-T-76",
+        metric="alert_for_duration",
+        comparator="==",
+        bound=1,
+        unit="min",
+        check="monitoring.alerting",
+        params={"rules": ["A"]},
     )
     two = claim(
-        "BP-T-77", metric="alert_for_duration", comparator="==", bound=2, unit="min", params={"rules": ["B"]}
+        "BP-T-77",
+        metric="alert_for_duration",
+        comparator="==",
+        bound=2,
+        unit="min",
+        check="monitoring.alerting",
+        params={"rules": ["B"]},
     )
     assert consistency.analyze([one, two]) == []
