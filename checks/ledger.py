@@ -52,6 +52,9 @@ class Source(_Strict):
     line: int = Field(ge=1)
     end_line: int | None = Field(default=None, ge=1)
     quote: str = Field(min_length=3)
+    # "claim": the sentence judged (takes the claim's verdict in per-line views); "evidence": a line used to
+    # judge it (the other side of a conflict, a part of a sum, a config block).
+    role: Literal["claim", "evidence"] = "claim"
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Source:

@@ -24,7 +24,7 @@ from checks.evaluate.declared import (
     ratelimit,
     residency,
 )
-from checks.evaluate.declared.common import DECLARED, DeclaredConfig, document_systems
+from checks.evaluate.declared.common import DECLARED, DeclaredConfig, confined, document_systems
 from checks.ledger import Claim, Ledger
 from checks.verdicts import Outcome, Verdict
 
@@ -51,9 +51,10 @@ def declared_verdicts(
         *residency.analyze(claims, places),
         *method.analyze(claims, config),
     ]
+    by_id = {c.id: c for c in claims}
     out: dict[str, list[Verdict]] = {}
     for verdict in found:
-        out.setdefault(verdict.claim_id, []).append(verdict)
+        out.setdefault(verdict.claim_id, []).append(confined(by_id[verdict.claim_id], verdict))
     return out
 
 
