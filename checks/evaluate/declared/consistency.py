@@ -9,9 +9,12 @@ params.rule/rules/route/vantage_city are never compared either):
 - two numeric bounds that cannot both hold (empty intersection, or `==` with different values) for the same
   scope: DISPROVEN on both when one document states both; INCONCLUSIVE on both across documents (a later day
   may have changed the system: configured evidence says which holds).
-- the same metric and scope stated twice in one document with two values: DISPROVEN; when the numbers are the
-  same and the units differ by 60 or 3600 ("10,000 requests/min" vs "10,000 rps") the reason names it a
-  per-second vs per-minute confusion. Different capacity figures (tested vs supported) are not reported.
+- the same metric and scope stated twice in one document with two values: DISPROVEN. Different capacity
+  figures (tested vs supported) are not reported.
+- a rate given per minute in one place and per second (or per hour) in another: the same figure of the same
+  metric stated in one document in two units 60x or 3600x apart ("10,000 requests/min" vs "10,000 rps") is one
+  measurement written in two units, so at most one is right: DISPROVEN on both, whatever the route or window
+  each is stated for, unless they name different subjects (component, vantage, region, tenant tier, per).
 Values stated on different days may legitimately differ, so values are only compared within one document.
 Scope keys compared: every key except `day`.
 """
@@ -28,6 +31,7 @@ from checks.verdicts import Outcome, Verdict
 
 NAME = "consistency"
 IGNORED_SCOPE = ("day",)
+SUBJECT_SCOPE = ("component", "vantage", "region", "regions", "tenant_tier", "per")
 SUBJECT_PARAMS = ("rule", "rules", "route", "vantage_city")
 CAPACITY = (
     "concurrent_users",
@@ -168,7 +172,9 @@ def _stated_twice(a: Claim, b: Claim) -> list[Verdict]:
         if confusion
         else "two values for one quantity"
     )
-    outcome = Outcome.DISPROVEN if same_scope else Outcome.INCONCLUSIVE
+    same_subject = all(_scope(a).get(k) == _scope(b).get(k) for k in SUBJECT_SCOPE)
+    decided = same_scope or (confusion and same_subject)
+    outcome = Outcome.DISPROVEN if decided else Outcome.INCONCLUSIVE
     where = "for the same scope" if same_scope else "in the same document (scopes differ)"
     return [
         finding(

@@ -18,6 +18,7 @@ from checks.evaluate.declared import (
     budget,
     consistency,
     method,
+    netneeds,
     netpol,
     physics,
     promql,
@@ -46,9 +47,10 @@ def declared_verdicts(
         *alerting.analyze(claims, config),
         *promql.analyze(claims, config),
         *netpol.analyze(claims, config),
+        *netneeds.analyze(claims, config),
         *ratelimit.analyze(claims, config),
         *physics.analyze(claims, places),
-        *residency.analyze(claims, places),
+        *residency.analyze(claims),
         *method.analyze(claims, config),
     ]
     by_id = {c.id: c for c in claims}

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checks.collect.documents import ConfigObject
-from checks.evaluate.declared.common import DeclaredConfig, finding, linked
+from checks.evaluate.declared.common import DeclaredConfig, finding, linked, own_documents, same_documents
 from checks.ledger import Claim
 from checks.verdicts import Outcome, Verdict
 
@@ -263,16 +263,11 @@ def analyze(claims: Sequence[Claim], config: DeclaredConfig) -> list[Verdict]:
         )
         if claim.is_waived or not about:
             continue
-        candidates = config.objects("NetworkPolicy", claim.system)
-        policies = [p for p in candidates if p in _linked(claim, candidates)]
+        policies = same_documents(claim, linked(claim, config.objects("NetworkPolicy", claim.system))[0])
         if policies:
             ns = declared_namespace(config, claim.system)
             out.append(judge(claim, policies, workloads(config, claim.system, ns), ns))
     return out
-
-
-def _linked(claim: Claim, candidates: list[ConfigObject]) -> list[ConfigObject]:
-    return linked(claim, candidates)[0]
 
 
 def judge(
@@ -292,7 +287,11 @@ def judge(
             f"so other tenants' pods reach the selected pods; policies only add allowances"
         )
         return finding(claim, Outcome.DISPROVEN, NAME, why, other=cites, facts=said)
+    files = sorted({p.file for p in policies} - own_documents(claim))
+    where = f" (in another document of {claim.system}: {', '.join(files)})" if files else ""
     why = (
-        "declared NetworkPolicies: " + "; ".join(said) + "; needs the policies in force (configured evidence)"
+        f"declared NetworkPolicies{where}: "
+        + "; ".join(said)
+        + "; needs the policies in force (configured evidence)"
     )
     return finding(claim, Outcome.INCONCLUSIVE, NAME, why, other=cites, facts=said)
