@@ -22,8 +22,10 @@ from checks.evaluate.declared import (
     netpol,
     physics,
     promql,
+    queueing,
     ratelimit,
     residency,
+    thresholds,
 )
 from checks.evaluate.declared.common import DECLARED, DeclaredConfig, confined, document_systems
 from checks.ledger import Claim, Ledger
@@ -43,6 +45,8 @@ def declared_verdicts(
         *arithmetic.analyze(claims),
         *consistency.analyze(claims),
         *budget.analyze(claims),
+        *thresholds.analyze(claims),
+        *queueing.analyze(claims),
         *autoscaling.analyze(claims, config),
         *alerting.analyze(claims, config),
         *promql.analyze(claims, config),
