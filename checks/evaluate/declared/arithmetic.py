@@ -7,7 +7,17 @@ What it concludes:
 - `params.parts_low`/`parts_high` against a (low, high) bound, times `params.regions` against `params.global`;
   `params.clients`/`per_client` (an average); `params.ranges` (contiguous, covering the bound).
 It never proves a claim about a running system: a sum that holds is PROVEN only for `declared.document`
-claims.
+claims; for any other claim it is kept as an INCONCLUSIVE finding (the document's numbers agree; whether the
+system does needs observation). A stated value meeting its own bound is not reported.
+
+Params read:
+| param | meaning |
+| --- | --- |
+| `parts`, `parts_unit` | numbers the claim's total is the sum of (durations converted to the claim's unit) |
+| `parts_low`, `parts_high` | low and high ends of items summed against a (low, high) bound |
+| `regions`, `global` | a multiplier of that range and the stated product |
+| `clients`, `per_client` | a stated average: sum(parts) / clients against per_client |
+| `ranges` | [[a, b], ...]: contiguous ranges that must cover the bound |
 """
 
 from __future__ import annotations
@@ -50,11 +60,16 @@ def analyze(claims: Sequence[Claim]) -> list[Verdict]:
     return out
 
 
-def _judged(claim: Claim, ok: bool, reason: str, **inputs: Any) -> Verdict | None:
+def _judged(claim: Claim, ok: bool, reason: str, *, keep: bool = True, **inputs: Any) -> Verdict | None:
+    """DISPROVEN when the numbers disagree; PROVEN for a claim about the document; else kept (`keep`) as
+    INCONCLUSIVE: the document's numbers agree, the running system is for observation."""
     if not ok:
         return finding(claim, Outcome.DISPROVEN, NAME, reason, **inputs)
     if claim.check == "declared.document":
         return finding(claim, Outcome.PROVEN, NAME, reason, **inputs)
+    if keep:
+        why = f"{reason}: the document's numbers agree; whether the system does needs observation"
+        return finding(claim, Outcome.INCONCLUSIVE, NAME, why, **inputs)
     return None
 
 
@@ -112,7 +127,9 @@ def _stated(claim: Claim) -> Verdict | None:
     else:
         strict = " (the bound is strict)" if claim.comparator in ("<", ">") and _equal(value, bound) else ""
         reason = f"the document's own value {fmt(value)}{unit} breaks its target {claim.bound_text()}{strict}"
-    return _judged(claim, ok, reason, stated_value=value, comparator=claim.comparator, bound=bound)
+    return _judged(
+        claim, ok, reason, keep=False, stated_value=value, comparator=claim.comparator, bound=bound
+    )
 
 
 def _low_high(claim: Claim) -> Verdict | None:
