@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from checks.evaluate.declared.common import DURATION_S, finding, fmt, number, seconds, source_files
+from checks.evaluate.declared.common import DURATION_S, finding, fmt, number, seconds, source_files, stated_at
 from checks.ledger import Claim
 from checks.verdicts import Outcome, Verdict
 
@@ -132,9 +132,10 @@ def _recoveries(claim: Claim, target: float, others: Sequence[Claim]) -> list[Ve
         rto = _recovery_minutes(other) if other.metric in RECOVERY and _same_component(claim, other) else None
         if rto is None or rto <= budget:
             continue
+        where = ", ".join(stated_at(other))
         why = (
             f"{fmt(target)}% over {window} allows {budget:.2f} min of downtime; one incident at the stated "
-            f"{other.metric} of {fmt(rto)} min ({', '.join(other.cites)}) exhausts it: the target holds only "
+            f"{other.metric} of {fmt(rto)} min ({where}) exhausts it: the target holds only "
             f"with fewer than {budget / rto:.2f} such incidents per {window}; needs availability history"
         )
         out.append(
@@ -143,7 +144,7 @@ def _recoveries(claim: Claim, target: float, others: Sequence[Claim]) -> list[Ve
                 Outcome.INCONCLUSIVE,
                 NAME,
                 why,
-                other=other.cites,
+                other=stated_at(other),
                 measured=round(budget, 3),
                 budget_min=round(budget, 3),
                 window=window,
@@ -176,7 +177,7 @@ def _mttr(claim: Claim, target: float, others: Sequence[Claim]) -> Verdict | Non
         f"MTBF {fmt(mtbf[0] / 60)} h and MTTR {fmt(mttr[0])} min imply {implied:.4f}% availability "
         f"(MTBF / (MTBF + MTTR))"
     )
-    cites = [*mttr[1].cites, *mtbf[1].cites]
+    cites = [*stated_at(mttr[1]), *stated_at(mtbf[1])]
     outcome = Outcome.DISPROVEN if implied < floor else Outcome.INCONCLUSIVE
     unexplained = stated is not None and (100 - stated) > 2 * (100 - implied)
     if implied < floor:

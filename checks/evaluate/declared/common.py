@@ -187,6 +187,12 @@ def same_document(claim: Claim, obj: ConfigObject) -> bool:
     return any(s.file == obj.file for s in claim.sources)
 
 
+def stated_at(claim: Claim) -> tuple[str, ...]:
+    """Where a claim is stated: its claim-role sources (not the lines cited as evidence for it)."""
+    own = tuple(s.cite for s in claim.sources if s.role == "claim")
+    return own or claim.cites
+
+
 def source_files(claim: Claim) -> set[str]:
     return {s.file for s in claim.sources}
 

@@ -25,7 +25,16 @@ from collections.abc import Sequence
 from itertools import combinations
 from typing import Any
 
-from checks.evaluate.declared.common import DURATION_S, RATE_PER_S, finding, fmt, holds, number, source_files
+from checks.evaluate.declared.common import (
+    DURATION_S,
+    RATE_PER_S,
+    finding,
+    fmt,
+    holds,
+    number,
+    source_files,
+    stated_at,
+)
 from checks.ledger import Claim
 from checks.verdicts import Outcome, Verdict
 
@@ -91,7 +100,7 @@ def _value_breaks_bound(valued: Claim, bounded: Claim) -> Verdict | None:
     if left[1] != right[1] or holds(left[0], bounded.comparator, right[0]):
         return None
     why = (
-        f"{valued.id} states {fmt(stated)} {valued.unit or ''} ({', '.join(valued.cites)}), "
+        f"{valued.id} states {fmt(stated)} {valued.unit or ''} ({', '.join(stated_at(valued))}), "
         f"which breaks this claim's {bounded.bound_text()} for the same {bounded.metric}"
         + (" (its scope includes that one)" if wider != scope else "")
     )
@@ -100,7 +109,7 @@ def _value_breaks_bound(valued: Claim, bounded: Claim) -> Verdict | None:
         Outcome.DISPROVEN,
         NAME,
         why.replace("  ", " "),
-        other=valued.cites,
+        other=stated_at(valued),
         measured=stated,
         other_claim=valued.id,
         other_scope=scope,
@@ -146,8 +155,8 @@ def _bounds_conflict(a: Claim, b: Claim) -> list[Verdict]:
             outcome,
             NAME,
             f"{x.bound_text()} here and {y.bound_text()} in {y.id} "
-            f"({', '.join(y.cites)}) " + tail.format(m=x.metric),
-            other=y.cites,
+            f"({', '.join(stated_at(y))}) " + tail.format(m=x.metric),
+            other=stated_at(y),
             other_claim=y.id,
         )
         for x, y in ((a, b), (b, a))
@@ -175,16 +184,23 @@ def _stated_twice(a: Claim, b: Claim) -> list[Verdict]:
     same_subject = all(_scope(a).get(k) == _scope(b).get(k) for k in SUBJECT_SCOPE)
     decided = same_scope or (confusion and same_subject)
     outcome = Outcome.DISPROVEN if decided else Outcome.INCONCLUSIVE
-    where = "for the same scope" if same_scope else "in the same document (scopes differ)"
+    where = (
+        "for the same scope"
+        if same_scope
+        else "in the same document (stated for different routes or loads)"
+        if decided
+        else "in the same document (scopes differ)"
+    )
     return [
         finding(
             x,
             outcome,
             NAME,
             f"{x.metric} is stated as {fmt(number(x.stated_value) or 0)} {x.unit or ''} "
-            f"here and {fmt(number(y.stated_value) or 0)} {y.unit or ''} in {y.id} ({', '.join(y.cites)}) "
+            f"here and {fmt(number(y.stated_value) or 0)} {y.unit or ''} in {y.id} "
+            f"({', '.join(stated_at(y))}) "
             f"{where}: {kind}",
-            other=y.cites,
+            other=stated_at(y),
             other_claim=y.id,
         )
         for x, y in ((a, b), (b, a))

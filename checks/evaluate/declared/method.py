@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from checks.collect.documents import ConfigBlock
-from checks.evaluate.declared.common import DeclaredConfig, finding, fmt, number, source_files
+from checks.evaluate.declared.common import DeclaredConfig, finding, fmt, number, source_files, stated_at
 from checks.ledger import Claim
 from checks.verdicts import Outcome, Verdict
 
@@ -207,13 +207,16 @@ def untested_capacity(claims: Sequence[Claim]) -> list[Verdict]:
         test, reached = max(tested, key=lambda ct: ct[1] or 0)
         if reached is None or reached >= claimed:
             continue
+        where = ", ".join(stated_at(test))
         why = (
             f"the document's own test reached {fmt(reached)} concurrent users ({test.id}, "
-            f"{', '.join(test.cites)}), {reached / claimed:.0%} of the {fmt(claimed)} claimed: the claim "
+            f"{where}), {reached / claimed:.0%} of the {fmt(claimed)} claimed: the claim "
             f"rests on extrapolation; needs a load test at that scale"
         )
         out.append(
-            finding(claim, Outcome.INCONCLUSIVE, NAME, why, other=test.cites, issues=["untested_capacity"])
+            finding(
+                claim, Outcome.INCONCLUSIVE, NAME, why, other=stated_at(test), issues=["untested_capacity"]
+            )
         )
     return out
 

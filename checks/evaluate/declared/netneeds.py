@@ -187,7 +187,7 @@ def _ingress(
     reaching = [
         ns
         for ns, extra in labels.items()
-        if reachable(policies, Pod(ns, {}, extra), pod, port, default_ns)[0]
+        if reachable(policies, Pod(ns, {}, extra), pod, port, default_ns=default_ns)[0]
     ]
     if not reaching:
         what = f"ingress on {port} from some namespace the documents declare ({', '.join(sorted(labels))})"

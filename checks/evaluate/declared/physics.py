@@ -173,11 +173,12 @@ def judge_served(
     worst = max(users, key=lambda u: min(rtt_floor_ms(u, s, geo.km_per_ms) for s in served))
     nearest = min(served, key=lambda s: rtt_floor_ms(worst, s, geo.km_per_ms))
     floor, km = rtt_floor_ms(worst, nearest, geo.km_per_ms), great_circle_km(worst, nearest)
-    what = "a write" if writes else "a request"
-    where = worst.label + (f" (the farthest of the claim's {len(users)} places)" if len(users) > 1 else "")
+    what = "a write" if writes else "every request"
+    where = f"users near {worst.label}" if worst.name != worst.label or len(users) > 1 else worst.label
+    farthest = f", the farthest of the claim's {len(users)} places," if len(users) > 1 else ""
     why = (
-        f"{what} from {where} is served in {nearest.label}, {fmt(round(km))} km great-circle away: a round "
-        f"trip through fibre at {fmt(geo.km_per_ms)} km/ms takes at least {floor:.1f} ms"
+        f"{what} from {where}{farthest} is served in {nearest.label}, {fmt(round(km))} km great-circle away: "
+        f"a round trip through fibre at {fmt(geo.km_per_ms)} km/ms takes at least {floor:.1f} ms"
     )
     bound = number(claim.bound) if claim.comparator in ("<", "<=") else None
     stated = number(claim.stated_value)

@@ -40,7 +40,7 @@ from typing import Any
 
 import yaml
 
-from checks.evaluate.declared.common import finding, own_documents, source_files
+from checks.evaluate.declared.common import finding, own_documents, source_files, stated_at
 from checks.ledger import Claim
 from checks.verdicts import Outcome, Verdict
 
@@ -143,7 +143,7 @@ class Placement:
     def shown(self, law: Jurisdictions) -> str:
         where = ", ".join(f"{r} ({law.label(k)})" for r, k in self.regions.items())
         verb = "copies data across" if self.copies and len(self.regions) > 1 else "places data in"
-        return f"{self.claim.id} {verb} {where} ({', '.join(self.claim.cites)})"
+        return f"{self.claim.id} {verb} {where} ({', '.join(stated_at(self.claim))})"
 
 
 def _strings(value: Any) -> Iterable[str]:
@@ -252,7 +252,13 @@ def judge(claim: Claim, code: str, placements: Sequence[Placement], law: Jurisdi
     )
     if broken:
         shown = "; ".join(p.shown(law) for p in broken)
-        cites = [c for p in broken for c in p.claim.cites]
+        cites = [c for p in broken for c in stated_at(p.claim)]
+        if definite and code == REGIONAL:
+            why = (
+                f"data is copied between regions under different laws: {shown}; the data each region holds "
+                f"is also stored under the others' jurisdiction, so regional residency cannot hold{also}"
+            )
+            return finding(claim, Outcome.DISPROVEN, NAME, why, other=cites, **inputs)
         if definite:
             why = f"data is declared stored outside {place}: {shown}; residency in {place} cannot hold{also}"
             return finding(claim, Outcome.DISPROVEN, NAME, why, other=cites, **inputs)
@@ -261,11 +267,11 @@ def judge(claim: Claim, code: str, placements: Sequence[Placement], law: Jurisdi
             f"monitored needs the transfer records{also}"
         )
         return finding(claim, Outcome.INCONCLUSIVE, NAME, why, other=cites, **inputs)
-    cites = [c for p in elsewhere for c in p.claim.cites]
+    cites = [c for p in elsewhere for c in stated_at(p.claim)]
     if elsewhere:
         why = f"this document declares no storage outside {place}{also}"
         return finding(claim, Outcome.INCONCLUSIVE, NAME, why, other=cites, **inputs)
     shown = "; ".join(p.shown(law) for p in own)
     why = f"declared storage stays in {place}: {shown}; needs the live placement (configured evidence)"
-    cites = [c for p in own for c in p.claim.cites]
+    cites = [c for p in own for c in stated_at(p.claim)]
     return finding(claim, Outcome.INCONCLUSIVE, NAME, why, other=cites, **inputs)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from checks.evaluate.declared.common import DURATION_S, finding, fmt, holds, number, source_files
+from checks.evaluate.declared.common import DURATION_S, finding, fmt, holds, number, source_files, stated_at
 from checks.ledger import Claim
 from checks.verdicts import Outcome, Verdict
 
@@ -87,14 +87,15 @@ def analyze(claims: Sequence[Claim]) -> list[Verdict]:
 def _both(alert: Claim, result: Claim, value: float, threshold: float, unit: str, when: str) -> list[Verdict]:
     rule = str(alert.params.get("rule") or alert.id)
     statistic = alert.scope.statistic
+    said, alerted = ", ".join(stated_at(result)), ", ".join(stated_at(alert))
     why = (
-        f"the document's own {statistic} of {fmt(value)} {unit} ({result.id}, {', '.join(result.cites)}) is "
+        f"the document's own {statistic} of {fmt(value)} {unit} ({result.id}, {said}) is "
         f"past the alert threshold {rule} fires at ({statistic} {when} {fmt(threshold)} {unit}, "
-        f"{', '.join(alert.cites)}): by its own monitoring, the state it reports is an alert state; the two "
+        f"{alerted}): by its own monitoring, the state it reports is an alert state; the two "
         f"cannot both describe normal operation"
     )
     inputs = {"value": value, "threshold": threshold, "unit": unit, "alert_when": when, "rule": rule}
     return [
-        finding(alert, Outcome.INCONCLUSIVE, NAME, why, other=result.cites, measured=value, **inputs),
-        finding(result, Outcome.INCONCLUSIVE, NAME, why, other=alert.cites, measured=value, **inputs),
+        finding(alert, Outcome.INCONCLUSIVE, NAME, why, other=stated_at(result), measured=value, **inputs),
+        finding(result, Outcome.INCONCLUSIVE, NAME, why, other=stated_at(alert), measured=value, **inputs),
     ]
