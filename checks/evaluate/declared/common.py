@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -215,13 +215,17 @@ def own_documents(claim: Claim) -> set[str]:
     return source_files(claim) | config_documents(claim)
 
 
-def foreign_evidence(claim: Claim, cites: Iterable[str]) -> list[str]:
-    """The evidence files among `cites` (beyond the claim's own lines) that lie outside `own_documents`."""
+def foreign_evidence(
+    claim: Claim, cites: Iterable[str], documents: Collection[str] | None = None
+) -> list[str]:
+    """The evidence files among `cites` (beyond the claim's own lines) that are other documents: outside
+    `own_documents`, and among `documents` when given (a target's manifest file is not another document)."""
     own = own_documents(claim)
-    return sorted({cite_file(c) for c in cites if c not in claim.cites and cite_file(c) not in own})
+    files = {cite_file(c) for c in cites if c not in claim.cites}
+    return sorted(f for f in files if f not in own and (documents is None or f in documents))
 
 
-def confined(claim: Claim, verdict: Verdict) -> Verdict:
+def confined(claim: Claim, verdict: Verdict, documents: Collection[str] | None = None) -> Verdict:
     """A finding that may decide only from the claim's own document(s).
 
     A DISPROVEN finding whose evidence lies in another document of the same system (another sprint day) and
@@ -232,7 +236,7 @@ def confined(claim: Claim, verdict: Verdict) -> Verdict:
     if verdict.outcome != Outcome.DISPROVEN:
         return verdict
     evidence = [c for c in verdict.cites if c not in claim.cites]
-    foreign = foreign_evidence(claim, evidence)
+    foreign = foreign_evidence(claim, evidence, documents)
     if not evidence or len(foreign) < len({cite_file(c) for c in evidence}):
         return verdict
     reason = (

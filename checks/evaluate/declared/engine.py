@@ -58,9 +58,10 @@ def declared_verdicts(
         *method.analyze(claims, config),
     ]
     by_id = {c.id: c for c in claims}
+    documents = set(config.systems)  # the ledger's documents; a target's manifests are not one of them
     out: dict[str, list[Verdict]] = {}
     for verdict in found:
-        out.setdefault(verdict.claim_id, []).append(confined(by_id[verdict.claim_id], verdict))
+        out.setdefault(verdict.claim_id, []).append(confined(by_id[verdict.claim_id], verdict, documents))
     return out
 
 

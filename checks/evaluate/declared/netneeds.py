@@ -117,7 +117,7 @@ def _scrapes(
     """(job, first line, scraper pod, host, port) for every static scrape target of a declared Prometheus."""
     out = []
     for prom in config.objects("PrometheusConfig", system):
-        ns = str((prom.body.get("metadata") or {}).get("namespace") or default_ns)
+        ns = _namespace_of(config, system, prom, default_ns)
         for job in prom.body.get("scrape_configs") or []:
             name = str(job.get("job_name", ""))
             line = prom.find_line(f"job_name: '{name}'") or prom.find_line(name) or prom.start
@@ -127,6 +127,19 @@ def _scrapes(
                     if port.isdigit():
                         out.append((name, line, Pod(ns, {}), host, int(port)))
     return out
+
+
+def _namespace_of(config: DeclaredConfig, system: str | None, obj: ConfigObject, default_ns: str) -> str:
+    """An object's namespace; a file a ConfigMap carries (prometheus.yml) is in the ConfigMap's."""
+    own = (obj.body.get("metadata") or {}).get("namespace")
+    if own:
+        return str(own)
+    parents = [
+        m
+        for m in config.objects("ConfigMap", system)
+        if m.overlaps(obj.file, obj.start, obj.end) and (m.body.get("metadata") or {}).get("namespace")
+    ]
+    return str(parents[0].body["metadata"]["namespace"]) if parents else default_ns
 
 
 def needs(

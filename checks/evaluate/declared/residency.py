@@ -112,7 +112,15 @@ class Jurisdictions:
 
 
 def jurisdictions_from(data: Mapping[str, Any]) -> Jurisdictions:
-    """Jurisdictions from the mapping jurisdictions.yaml holds."""
+    """Jurisdictions from the mapping jurisdictions.yaml holds (every code must be a quoted-safe string)."""
+    codes = [
+        *(data.get("countries") or {}),
+        *(c for members in (data.get("unions") or {}).values() for c in members),
+        *(c for provider in (data.get("regions") or {}).values() for c in (provider or {}).values()),
+    ]
+    odd = [c for c in codes if not isinstance(c, str)]
+    if odd:
+        raise ValueError(f"jurisdiction codes must be strings (quote NO, ON, YES in YAML): {odd!r}")
     regions = {
         str(region).lower(): str(country)
         for provider in (data.get("regions") or {}).values()
