@@ -17,6 +17,11 @@ params.rule/rules/route/vantage_city are never compared either):
   each is stated for, unless they name different subjects (component, vantage, region, tenant tier, per).
 Values stated on different days may legitimately differ, so values are only compared within one document.
 Scope keys compared: every key except `day`.
+
+Params read:
+| param | meaning |
+| --- | --- |
+| `rule`, `rules`, `route`, `vantage_city` | a claim's subject: claims naming others are not compared |
 """
 
 from __future__ import annotations

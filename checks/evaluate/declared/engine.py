@@ -1,6 +1,18 @@
 """Declared evidence: every analyzer over the ledger and the declared configuration, one verdict per claim.
 
 python -m checks.evaluate.declared.engine      # verdict counts and elapsed time over the five documents
+
+Two rules hold for every analyzer's findings:
+- declared evidence PROVES only claims about the document itself (`check: declared.document`: a stated
+  total, a restated value); for any other claim agreement is kept as an INCONCLUSIVE finding;
+- a contradiction may rest only on the claim's own document: a DISPROVEN finding whose evidence lies in
+  another document of the same system (another sprint day) is a conflict, INCONCLUSIVE with both sides
+  cited, unless the claim's params say that document's configuration applies.
+
+Params read by the engine:
+| param | meaning |
+| --- | --- |
+| `config_document` | a document (or list) whose configuration the claim's own document says applies |
 """
 
 from __future__ import annotations

@@ -10,7 +10,12 @@ Policies only ever add allowances, so a declared allow is definite evidence of r
 declared deny can be undone by a policy the documents do not show: isolation claims get the facts as
 INCONCLUSIVE findings (default deny present or not, DNS egress, ingress-controller reachability), and are
 DISPROVEN only when a declared policy allows traffic from every namespace (an `{}` namespaceSelector) to pods
-a tenant-isolation claim says are isolated.
+a tenant-isolation claim says are isolated. What the workloads need against the same policies is netneeds.py.
+
+Params read:
+| param | meaning |
+| --- | --- |
+| `config_block` | `file:start-end` of the policies the claim is about (else the system's, own first) |
 """
 
 from __future__ import annotations
