@@ -16,6 +16,7 @@ Params read:
 | param | on | meaning |
 | --- | --- | --- |
 | `tested_load_users` | a test result claim | the concurrent users the document says a test reached |
+| `equivalent_users` | a scale-factor claim | the concurrent users its factor stands for ("10x" = 10,000) |
 """
 
 from __future__ import annotations
@@ -189,9 +190,10 @@ def untested_capacity(claims: Sequence[Claim]) -> list[Verdict]:
     tests = [(c, number(c.params.get("tested_load_users"))) for c in claims if not c.is_waived]
     out = []
     for claim in claims:
-        if claim.is_waived or claim.metric not in CAPACITY_METRICS:
+        scaled = number(claim.params.get("equivalent_users"))
+        if claim.is_waived or not (claim.metric in CAPACITY_METRICS or scaled):
             continue
-        claimed = max(
+        claimed = scaled or max(
             (v for v in (number(claim.bound), number(claim.stated_value)) if v is not None), default=None
         )
         tested = [
