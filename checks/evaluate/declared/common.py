@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from checks.collect.documents import ConfigBlock, ConfigObject
@@ -233,12 +233,15 @@ def confined(claim: Claim, verdict: Verdict, documents: Collection[str] | None =
     The later document decides only when the claim's document says its configuration applies
     (`params.config_document`).
     """
-    if verdict.outcome != Outcome.DISPROVEN:
-        return verdict
     evidence = [c for c in verdict.cites if c not in claim.cites]
     foreign = foreign_evidence(claim, evidence, documents)
     if not evidence or len(foreign) < len({cite_file(c) for c in evidence}):
         return verdict
+    if verdict.outcome != Outcome.DISPROVEN:
+        if verdict.outcome != Outcome.INCONCLUSIVE:
+            return verdict
+        said = f"in another document of {claim.system} ({', '.join(foreign)}): {verdict.reason}"
+        return replace(verdict, reason=said, evidence={**verdict.evidence, "cross_document": foreign})
     reason = (
         f"conflicts with another document of {claim.system} ({', '.join(foreign)}): {verdict.reason}; "
         f"that document's configuration decides this claim only if the claim's own document says it "

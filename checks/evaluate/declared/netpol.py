@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checks.collect.documents import ConfigObject
-from checks.evaluate.declared.common import DeclaredConfig, finding, linked, own_documents, same_documents
+from checks.evaluate.declared.common import DeclaredConfig, finding, linked, same_documents
 from checks.ledger import Claim
 from checks.verdicts import Outcome, Verdict
 
@@ -292,11 +292,7 @@ def judge(
             f"so other tenants' pods reach the selected pods; policies only add allowances"
         )
         return finding(claim, Outcome.DISPROVEN, NAME, why, other=cites, facts=said)
-    files = sorted({p.file for p in policies} - own_documents(claim))
-    where = f" (in another document of {claim.system}: {', '.join(files)})" if files else ""
     why = (
-        f"declared NetworkPolicies{where}: "
-        + "; ".join(said)
-        + "; needs the policies in force (configured evidence)"
+        "declared NetworkPolicies: " + "; ".join(said) + "; needs the policies in force (configured evidence)"
     )
     return finding(claim, Outcome.INCONCLUSIVE, NAME, why, other=cites, facts=said)
