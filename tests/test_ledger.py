@@ -103,3 +103,24 @@ def test_a_quote_on_the_wrong_line_is_reported(tmp_path: Path) -> None:
     claim = load_ledger_file(write(tmp_path, GOOD_ENTRY.replace("line: 74", "line: 75"))).claims
     problems = quote_problems(Ledger(claim, [], project_root() / "claims" / "documents"))
     assert [p.cite for p in problems] == ["003_05e30b35ee0cdd0e.txt:75"]
+
+
+def test_every_entry_has_a_claim_role_source() -> None:
+    without = [c.id for c in default_ledger() if not any(s.role == "claim" for s in c.sources)]
+    assert without == []
+
+
+def test_a_source_is_a_claim_unless_marked_evidence(tmp_path: Path) -> None:
+    (claim,) = load_ledger_file(write(tmp_path, GOOD_ENTRY)).claims
+    assert claim.sources[0].role == "claim"
+    marked = GOOD_ENTRY.replace('quote: "API Response Time"}', 'quote: "API Response Time", role: evidence}')
+    with pytest.raises(ConfigError, match="role 'claim'"):
+        load_ledger_file(write(tmp_path, marked))  # the only source is evidence: nothing is judged
+    with pytest.raises(ConfigError, match="role"):
+        load_ledger_file(write(tmp_path, GOOD_ENTRY.replace('Time"}', 'Time", role: proof}')))
+
+
+def test_declared_document_claims_are_about_the_document() -> None:
+    """A declared.document claim is judged by its own numbers: it carries params an analyzer can sum."""
+    documents = [c for c in default_ledger() if c.check == "declared.document"]
+    assert documents and all(c.params.model_dump(exclude_defaults=True) for c in documents)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from checks.collect.documents import ConfigBlock, ConfigObject
@@ -187,8 +187,82 @@ def same_document(claim: Claim, obj: ConfigObject) -> bool:
     return any(s.file == obj.file for s in claim.sources)
 
 
+def stated_at(claim: Claim) -> tuple[str, ...]:
+    """Where a claim is stated: its claim-role sources (not the lines cited as evidence for it)."""
+    own = tuple(s.cite for s in claim.sources if s.role == "claim")
+    return own or claim.cites
+
+
 def source_files(claim: Claim) -> set[str]:
     return {s.file for s in claim.sources}
+
+
+def cite_file(cite: str) -> str:
+    """The document of a `file:line` citation."""
+    match = RANGE_REF.match(cite.strip())
+    return match["file"] if match else cite
+
+
+def config_documents(claim: Claim) -> set[str]:
+    """Documents whose configuration the claim's document says applies to it (`params.config_document`)."""
+    raw = claim.params.get("config_document")
+    named = raw if isinstance(raw, list | tuple) else [raw] if raw else []
+    return {str(n) for n in named}
+
+
+def own_documents(claim: Claim) -> set[str]:
+    """The documents whose declarations may decide a claim: its own, plus any it says apply."""
+    return source_files(claim) | config_documents(claim)
+
+
+def foreign_evidence(
+    claim: Claim, cites: Iterable[str], documents: Collection[str] | None = None
+) -> list[str]:
+    """The evidence files among `cites` (beyond the claim's own lines) that are other documents: outside
+    `own_documents`, and among `documents` when given (a target's manifest file is not another document)."""
+    own = own_documents(claim)
+    files = {cite_file(c) for c in cites if c not in claim.cites}
+    return sorted(f for f in files if f not in own and (documents is None or f in documents))
+
+
+def confined(claim: Claim, verdict: Verdict, documents: Collection[str] | None = None) -> Verdict:
+    """A finding that may decide only from the claim's own document(s).
+
+    A DISPROVEN finding whose evidence lies in another document of the same system (another sprint day) and
+    in none of the claim's own documents is a conflict, not a contradiction: INCONCLUSIVE, both sides cited.
+    The later document decides only when the claim's document says its configuration applies
+    (`params.config_document`).
+    """
+    evidence = [c for c in verdict.cites if c not in claim.cites]
+    foreign = foreign_evidence(claim, evidence, documents)
+    if not evidence or len(foreign) < len({cite_file(c) for c in evidence}):
+        return verdict
+    if verdict.outcome != Outcome.DISPROVEN:
+        if verdict.outcome != Outcome.INCONCLUSIVE:
+            return verdict
+        said = f"in another document of {claim.system} ({', '.join(foreign)}): {verdict.reason}"
+        return replace(verdict, reason=said, evidence={**verdict.evidence, "cross_document": foreign})
+    reason = (
+        f"conflicts with another document of {claim.system} ({', '.join(foreign)}): {verdict.reason}; "
+        f"that document's configuration decides this claim only if the claim's own document says it "
+        f"applies, so which holds needs configured evidence"
+    )
+    return Verdict(
+        verdict.claim_id,
+        Outcome.INCONCLUSIVE,
+        verdict.level,
+        reason,
+        verdict.measured,
+        verdict.bound,
+        {**verdict.evidence, "cross_document": foreign},
+        verdict.cites,
+    )
+
+
+def same_documents(claim: Claim, objects: Sequence[ConfigObject]) -> list[ConfigObject]:
+    """The objects declared in the claim's own document(s); all of them when none are."""
+    own = [o for o in objects if o.file in own_documents(claim)]
+    return own or list(objects)
 
 
 def document_systems(claims: Iterable[Claim]) -> dict[str, str]:
