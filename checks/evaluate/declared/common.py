@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
+from checks.blocks import BlockReading, read_blocks
+from checks.blocks.model import RateLimitRule, WafRule
 from checks.collect.documents import ConfigBlock, ConfigObject
 from checks.ledger import Claim
 from checks.verdicts import EvidenceLevel, Outcome, Verdict
@@ -172,6 +175,19 @@ class DeclaredConfig:
     def served(self, system: str | None = None) -> list[ConfigBlock]:
         """The blocks that serve `system`."""
         return [b for b in self.blocks if self.serves(b, system)]
+
+    @cached_property
+    def readings(self) -> tuple[BlockReading, ...]:
+        """What the block parsers (checks/blocks/) read from every block, once."""
+        return read_blocks(self.blocks)
+
+    def rate_limits(self, system: str | None = None) -> list[RateLimitRule]:
+        """Rate-limit rules of the blocks serving `system`, whatever their format."""
+        return [r for x in self.readings if self.serves(x.block, system) for r in x.rate_limits]
+
+    def waf_rules(self, system: str | None = None) -> list[WafRule]:
+        """WAF rules of the blocks serving `system`, whatever their format."""
+        return [r for x in self.readings if self.serves(x.block, system) for r in x.waf_rules]
 
 
 def referenced(claim: Claim) -> tuple[str, int, int] | None:

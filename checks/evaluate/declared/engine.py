@@ -23,6 +23,7 @@ from checks.evaluate.declared import (
     promql,
     ratelimit,
     residency,
+    waf,
 )
 from checks.evaluate.declared.common import DECLARED, DeclaredConfig, document_systems
 from checks.ledger import Claim, Ledger
@@ -47,6 +48,7 @@ def declared_verdicts(
         *promql.analyze(claims, config),
         *netpol.analyze(claims, config),
         *ratelimit.analyze(claims, config),
+        *waf.analyze(claims, config),
         *physics.analyze(claims, places),
         *residency.analyze(claims, places),
         *method.analyze(claims, config),
