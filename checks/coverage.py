@@ -88,7 +88,7 @@ def coverage(ledger: Ledger) -> list[LineCoverage]:
     """Every checkable line with the entries that cover it."""
     index = covering_ids(ledger)
     return [
-        LineCoverage(line, tuple(index.get((line.file, line.line), ())))
+        LineCoverage(line, tuple(dict.fromkeys(index.get((line.file, line.line), ()))))
         for line in checkable_lines(ledger.documents_dir)
     ]
 
