@@ -186,6 +186,10 @@ def guess_language(body: Numbered) -> str:
         return "modsecurity"
     if re.search(r"^\s*(limit_req(_zone)?|location|server|upstream|http)\b[^:]*[;{]\s*$", text, re.M):
         return "nginx"
+    if re.search(r"^\s*(frontend|backend|listen|defaults)\b\s*\S*\s*$", text, re.M) and re.search(
+        r"^\s+(bind|mode|server|stick-table|http-request|acl|use_backend)\b", text, re.M
+    ):
+        return "haproxy"
     if stripped.startswith(("#!/bin/", "$ ")) or re.search(r"^\s*(kubectl|curl|helm|aws) ", text, re.M):
         return "bash"
     try:

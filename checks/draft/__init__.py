@@ -20,7 +20,7 @@ from checks.blocks import BlockReading
 from checks.draft.builder import Entry, document_entries
 from checks.draft.readers import WHAT, readers
 from checks.errors import ConfigError
-from checks.ledger import Claim, Ledger, LedgerFile, load_ledger
+from checks.ledger import Claim, Ledger, LedgerFile, load_ledger_file
 from checks.project import DOCUMENT_SUFFIXES
 
 FIELD_ORDER = (
@@ -137,7 +137,7 @@ def render(result: Draft) -> str:
         lines.append("")
         lines.extend(f"  # {note}" for note in entry.notes)
         dumped = yaml.safe_dump(
-            [_ordered(entry.fields)], sort_keys=False, allow_unicode=True, width=110, default_flow_style=None
+            [_ordered(entry.fields)], sort_keys=False, allow_unicode=True, width=1000, default_flow_style=None
         )
         lines.extend(f"  {t}" if t else t for t in dumped.rstrip().splitlines())
     return "\n".join(lines) + "\n"
@@ -165,15 +165,15 @@ def onboard(
         raise ConfigError(str(source), "no such document")
     if source.suffix.lower() not in DOCUMENT_SUFFIXES:
         raise ConfigError(str(source), f"not a document claimcheck reads ({', '.join(DOCUMENT_SUFFIXES)})")
-    existing = _existing(claims_dir)
-    prefix = _prefix_for(system, prefix, existing)
     documents = claims_dir / "documents"
     target = documents / source.name
+    out = out or claims_dir / f"{re.sub(r'[^a-z0-9]+', '_', source.stem.lower()).strip('_')}.yaml"
+    existing = _existing(claims_dir, out if force else None)
+    prefix = _prefix_for(system, prefix, existing)
     if target.exists() and target.read_bytes() != source.read_bytes() and not force:
         raise ConfigError(str(target), "a different document of that name is already in the ledger (--force)")
     if existing is not None and existing.owners(source.name) and not force:
         raise ConfigError(str(target), "this document already has a ledger file (--force drafts it again)")
-    out = out or claims_dir / f"{re.sub(r'[^a-z0-9]+', '_', source.stem.lower()).strip('_')}.yaml"
     if out.exists() and not force:
         raise ConfigError(str(out), "exists: a draft never overwrites a ledger file (--force, or --out FILE)")
     taken = [c.id for c in existing] if existing is not None else []
@@ -186,10 +186,15 @@ def onboard(
     return Onboarded(target, out, result)
 
 
-def _existing(claims_dir: Path) -> Ledger | None:
-    if not any(claims_dir.glob("*.yaml")):
+def _existing(claims_dir: Path, replaced: Path | None = None) -> Ledger | None:
+    """The ledger without the file a forced draft replaces (None: no ledger file yet)."""
+    files = [
+        f for f in sorted(claims_dir.glob("*.yaml")) if replaced is None or f.resolve() != replaced.resolve()
+    ]
+    if not files:
         return None
-    return load_ledger(claims_dir)
+    headers = [load_ledger_file(f) for f in files]
+    return Ledger([c for h in headers for c in h.claims], files, claims_dir / "documents", headers)
 
 
 def _prefix_for(system: str, prefix: str | None, existing: Ledger | None) -> str:

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checks.blocks import BlockReading, read_blocks
-from checks.blocks.model import RateLimitRule, WafRule
+from checks.blocks.model import RateLimitRule, WafRule, duration_s
 from checks.catalog import CHECKS
 from checks.collect.documents import ConfigBlock, ConfigObject, parse_document
 from checks.coverage import is_checkable
 from checks.draft.classify import Topic, topic_of, waiver_reason
-from checks.draft.quantities import Quantity, cells, parse_line
+from checks.draft.quantities import Quantity, cells, durations, parse_line
 
 AREAS = {
     "latency": "LAT",
@@ -71,9 +71,11 @@ class Entry:
 
 
 def statement_of(text: str) -> str:
-    """A line as a plain sentence: Markdown marks removed, cells joined."""
+    """A line as a plain sentence: Markdown marks removed, cells joined (at least 5 characters)."""
     plain = MARKUP.sub(" ", text)
     plain = re.sub(r"\s+", " ", plain).strip(" :-")
+    if len(plain) < 5:
+        plain = f"The document states: {text.strip()}"
     return (plain[:197] + "...") if len(plain) > 200 else plain
 
 
@@ -107,8 +109,23 @@ def _claim_fields(topic: Topic, quantity: Quantity | None, text: str) -> dict[st
     return out
 
 
+TLS = re.compile(r"\bTLS\s*v?(1\.[0-3])(\+| or (?:higher|later|above|newer))?", re.IGNORECASE)
+COMPONENT = re.compile(r"\bfor (?:the |all |our )?([A-Za-z][\w -]{2,40}?)\s*(?:[.,;]|$)")
+
+
+def _property(topic: Topic, text: str) -> dict[str, Any]:
+    """Properties stated in words: a TLS version ("TLS 1.3 only", "TLS 1.2 or higher")."""
+    tls = TLS.search(text) if topic.metric == "tls_version" else None
+    if tls is None:
+        return {}
+    return {"comparator": ">=" if tls[2] else "==", "bound": tls[1]}
+
+
 def _scope(topic: Topic, quantity: Quantity | None, text: str) -> dict[str, Any]:
     scope: dict[str, Any] = {}
+    component = COMPONENT.search(text)
+    if component and topic.category in ("availability", "dr", "latency", "data"):
+        scope["component"] = component[1].strip()
     if quantity is not None and quantity.statistic and topic.category in ("latency", "geo-latency"):
         scope["statistic"] = quantity.statistic
     window = WINDOW.search(text)
@@ -122,7 +139,8 @@ def _scope(topic: Topic, quantity: Quantity | None, text: str) -> dict[str, Any]
     return scope
 
 
-CLAUSE = re.compile(r";\s+|\.\s+(?=[A-Z])")
+CLAUSE = re.compile(r";\s+|\.\s+(?=[A-Z])|,\s+with\s+(?=an?\s)")
+STATED_AS_BOUND = ("mttr", "mtbf")  # a mean is a statement of fact: the error-budget analyzer reads the value
 
 
 def line_entries(file: str, number: int, text: str, header: list[str] | None) -> list[Entry]:
@@ -136,16 +154,29 @@ def line_entries(file: str, number: int, text: str, header: list[str] | None) ->
     return [line_entry(file, number, c, None) for c in clauses]
 
 
+HEADING = re.compile(r"^\s*(#+|=+)\s+\S|^\s*\d+(\.\d+)*\.?\s+[A-Z0-9][A-Z0-9 &/()-]*$")
+
+
 def line_entry(file: str, number: int, text: str, header: list[str] | None) -> Entry:
     """The draft entry for one checkable line (or clause of one) outside the blocks."""
     why = waiver_reason(text)
     if why is not None:
         return waiver_entry(file, number, text, why)
     quantity = parse_line(text, header)
+    if HEADING.match(text) and (quantity is None or quantity.empty):
+        return waiver_entry(
+            file, number, text, "a section heading; the lines of its section carry the claims"
+        )
     topic = _adjusted(topic_of(text), quantity)
-    fields: dict[str, Any] = {"statement": statement_of(text) or quote_of(text)}
-    fields["sources"] = [_source(file, number, text)]
+    if topic.category == "autoscaling" and FROM_TO.search(text) and durations(text):
+        topic = Topic("autoscaling", "autoscaling.time_to_scale", "scale_up_time", None, topic.per_client)
+        quantity = durations(text)[0]
+    statement = _table_statement(text, header) or statement_of(text) or quote_of(text)
+    fields: dict[str, Any] = {"statement": statement, "sources": [_source(file, number, text)]}
     fields.update(_claim_fields(topic, quantity, text))
+    fields.update(_property(topic, text))
+    if topic.metric in STATED_AS_BOUND and "bound" in fields and "stated_value" not in fields:
+        fields["stated_value"] = fields["bound"]
     scope = _scope(topic, quantity, text)
     if scope:
         fields["scope"] = scope
@@ -155,11 +186,20 @@ def line_entry(file: str, number: int, text: str, header: list[str] | None) -> E
         fields["params"] = params
     fields["method"] = CHECKS[topic.check]
     entry = Entry(fields, area=AREAS[topic.category])
-    if quantity is None or quantity.empty:
+    if (quantity is None or quantity.empty) and fields["comparator"] == "present":
         entry.notes.append(
             "no number found: a property claim (comparator present); state the bound if one applies"
         )
     return entry
+
+
+def _table_statement(text: str, header: list[str] | None) -> str | None:
+    """A table row as "first cell: header value, header value" ("Checkout p95: Target <250 ms, ...")."""
+    if not header or not text.lstrip().startswith("|"):
+        return None
+    values = cells(text)
+    named = [f"{h} {v}" for h, v in zip(header[1:], values[1:], strict=False) if v]
+    return statement_of(f"{values[0]}: {', '.join(named)}") if values and named else None
 
 
 def _adjusted(topic: Topic, quantity: Quantity | None) -> Topic:
@@ -360,18 +400,30 @@ def _alert_entries(block: ConfigBlock, obj: ConfigObject) -> list[Entry]:
                 continue
             line = obj.find_line(f"alert: {rule['alert']}") or obj.line
             text = next((t for n, t in obj.lines if n == line), str(rule["alert"]))
+            value, unit = _prom_duration(str(rule["for"]))
             fields = {
                 "category": "monitoring",
                 "statement": f"Alert {rule['alert']} waits {rule['for']} before firing.",
                 "sources": [_source(block.file, line, text)],
                 "metric": "alert_for_duration",
                 "comparator": "==",
-                "bound": str(rule["for"]),
+                "bound": value,
+                "unit": unit,
                 "check": "monitoring.alerting",
                 "method": CHECKS["monitoring.alerting"],
             }
             out.append(Entry(fields, area="MON"))
     return out
+
+
+def _prom_duration(text: str) -> tuple[float | int | str, str | None]:
+    seconds = duration_s(text)
+    if seconds is None:
+        return text, None
+    for unit, size in (("h", 3600), ("min", 60)):
+        if seconds >= size and seconds % size == 0:
+            return int(seconds // size), unit
+    return _tidy(seconds), "s"
 
 
 def _table_headers(lines: Sequence[str]) -> dict[int, list[str]]:
@@ -393,6 +445,49 @@ def _table_headers(lines: Sequence[str]) -> dict[int, list[str]]:
     return out
 
 
+ADOC_TABLE = re.compile(r"^\|===\s*$")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One table row of an AsciiDoc table: its lines, its text as a Markdown row, its table's header."""
+
+    first: int
+    last: int
+    text: str
+    header: list[str]
+
+
+def _adoc_rows(lines: Sequence[str]) -> list[Row]:
+    """AsciiDoc `|===` tables, whose rows may spread their cells over several lines."""
+    rows: list[Row] = []
+    inside = False
+    header: list[str] = []
+    pending: list[tuple[int, str]] = []
+    for index, text in enumerate(lines, start=1):
+        if ADOC_TABLE.match(text):
+            inside, header, pending = not inside, [], []
+            continue
+        if not inside or not text.strip():
+            continue
+        found = [c.strip() for c in text.strip().lstrip("|").split("|")]
+        if not header:
+            header = found
+            continue
+        pending.extend((index, c) for c in found)
+        if len(pending) >= len(header):
+            cells_text = "| " + " | ".join(c for _, c in pending) + " |"
+            rows.append(Row(pending[0][0], pending[-1][0], cells_text, header))
+            pending = []
+    return rows
+
+
+def _row_entry(file: str, row: Row, lines: Sequence[str]) -> Entry:
+    entry = line_entry(file, row.first, row.text, row.header)
+    entry.fields["sources"] = [_source(file, row.first, lines[row.first - 1], row.last)]
+    return entry
+
+
 def document_entries(file: str, text: str) -> tuple[list[Entry], tuple[BlockReading, ...]]:
     """Every draft entry of a document, in line order, and what the parsers made of its blocks."""
     blocks = parse_document(file, text)
@@ -401,6 +496,9 @@ def document_entries(file: str, text: str) -> tuple[list[Entry], tuple[BlockRead
     inside = {n for b in blocks for n in range(b.start, b.end + 1)}
     headers = _table_headers(lines)
     entries = [e for r in readings for e in block_entries(r)]
+    rows = [r for r in _adoc_rows(lines) if is_checkable(r.text)] if file.lower().endswith(".adoc") else []
+    entries.extend(_row_entry(file, r, lines) for r in rows)
+    inside |= {n for r in rows for n in range(r.first, r.last + 1)}
     for number, line in enumerate(lines, start=1):
         if number not in inside and is_checkable(line) and not SEPARATOR.match(line):
             entries.extend(line_entries(file, number, line, headers.get(number)))

@@ -24,13 +24,16 @@ class Topic:
 
 RULES: tuple[tuple[str, Topic], ...] = (
     (
-        r"rate[- ]?limit|throttl|requests? per (client|ip|key|user)",
+        r"rate[- ]?limit|throttl|\brequests?\b.*\b(per|each) (api )?(client|consumer|ip|api key|key|user)\b"
+        r"|\b(each|per|every) (api )?(client|consumer|ip|api key|key|user)\b.*\brequests?\b",
         Topic("security", "http.rate_limit", "rate_limit", "=="),
     ),
     (
         r"sql[- ]?injection|\bwaf\b|web application firewall",
         Topic("security", "security.headers", "waf_sqli_rule"),
     ),
+    (r"\bMTTR\b|mean time to (recover|repair|restore)", Topic("dr", "dr.failover", "mttr")),
+    (r"\bMTBF\b|mean time between failures", Topic("availability", "availability.ratio", "mtbf", ">=")),
     (r"\bRPO\b|data loss|recovery point", Topic("dr", "dr.rpo", "rpo")),
     (r"\bRTO\b|recovery time|time to recover|restore service", Topic("dr", "dr.failover", "rto")),
     (r"failover", Topic("dr", "dr.failover", "failover_time")),
@@ -89,7 +92,7 @@ RULES: tuple[tuple[str, Topic], ...] = (
 )
 COMPILED = tuple((re.compile(p, re.IGNORECASE), t) for p, t in RULES)
 FALLBACK = Topic("integration", "external.component", "component_property")
-PER_CLIENT = re.compile(r"per (client|ip|api key|key|user|tenant|consumer)", re.IGNORECASE)
+PER_CLIENT = re.compile(r"(per|each|every) (api )?(client|ip|api key|key|user|tenant|consumer)", re.I)
 
 NON_TECHNICAL = (
     (

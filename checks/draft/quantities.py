@@ -41,6 +41,12 @@ UNIT_WORDS: dict[str, str] = {
     "requests/sec": "rps",
     "requests/second": "rps",
     "r/s": "rps",
+    "requests per second": "rps",
+    "requests a second": "rps",
+    "requests per minute": "requests/min",
+    "requests a minute": "requests/min",
+    "requests per hour": "requests/hour",
+    "requests an hour": "requests/hour",
     "req/min": "requests/min",
     "requests/min": "requests/min",
     "requests/minute": "requests/min",
@@ -142,6 +148,20 @@ def statistic_of(text: str) -> str | None:
         return None
     word = match[1].lower()
     return {"average": "mean", "avg": "mean", "median": "p50", "maximum": "max"}.get(word, word)
+
+
+DURATIONS = ("ms", "s", "min", "h", "d")
+
+
+def durations(text: str) -> list[Quantity]:
+    """Every duration a line states ("within 10 minutes"), in order."""
+    out = []
+    for match in QUANTITY.finditer(_without_statistics(text)):
+        unit = unit_of(match["u"])
+        if unit in DURATIONS:
+            comparator = COMPARATORS.get((match["cmp"] or "").lower()) or default_comparator(unit)
+            out.append(Quantity(comparator, to_number(match["n"]), unit))
+    return out
 
 
 def parse_line(text: str, header: list[str] | None = None) -> Quantity | None:

@@ -3,9 +3,10 @@
 A blocking rule described as SQL-injection protection is run against attacks (lower case, URL-encoding, the
 payload in the query string, a comment inside the keyword) and benign inputs (a note quoting "DROP TABLE", an
 employer named "UNION ..."). The attacks it lets through and the benign inputs it blocks are reported with
-the input. A claim citing that rule is DISPROVEN when an attack passes, or when the rule is declared but not
-enforced (it only logs or counts); other WAF/SQL-injection claims of the system get the counter-examples as
-INCONCLUSIVE context. A matcher claimcheck cannot run (libinjection, AWS's SQLi detector) is not guessed.
+the input. A claim citing that rule (or an SQL-injection claim naming its block) is DISPROVEN when an attack
+passes, or when the rule is declared but not enforced (it only logs or counts); other WAF/SQL-injection
+claims of the system get the counter-examples as INCONCLUSIVE context. A matcher claimcheck cannot run
+(libinjection, AWS's SQLi detector) is not guessed.
 """
 
 from __future__ import annotations
@@ -72,8 +73,10 @@ def cites_line(claim: Claim, file: str, line: int | None) -> bool:
 
 
 def _matcher_finding(claim: Claim, rule: WafRule) -> Verdict | None:
-    explicit = cites_line(claim, rule.file, rule.line)
-    mentions = any(k in text_of(claim) for k in MENTIONS)
+    words = text_of(claim)
+    about_sqli = claim.metric == "waf_sqli_rule" or "sql injection" in words or "sqli" in words
+    explicit = cites_line(claim, rule.file, rule.line) or (about_sqli and _names_block_of(claim, rule))
+    mentions = any(k in words for k in MENTIONS)
     if not is_sqli_rule(rule) or not (explicit or mentions):
         return None
     head = f"rule {rule.name} ({rule.cite}) `{rule.matcher.text}`"
@@ -103,6 +106,12 @@ def _matcher_finding(claim: Claim, rule: WafRule) -> Verdict | None:
         bypasses=[n for n, _ in passed],
         false_positives=[n for n, _ in blocked],
     )
+
+
+def _names_block_of(claim: Claim, rule: WafRule) -> bool:
+    """Whether the claim's `params.config_block` is the block holding the rule."""
+    ref = referenced(claim)
+    return ref is not None and ref[0] == rule.file and ref[1] <= rule.line <= ref[2]
 
 
 def _show(probe: Probe) -> str:
