@@ -35,9 +35,7 @@ def validate_inputs(args: argparse.Namespace) -> tuple[Ledger, str, Target]:
 
 def run_selection(args: argparse.Namespace) -> Selection:
     """The claims `run` was asked for (--claim, --category, --system, --document)."""
-    return Selection.of(
-        args.claim, args.category, getattr(args, "system", []), getattr(args, "document", [])
-    )
+    return Selection.of(args.claim, args.category, getattr(args, "system", []), getattr(args, "document", []))
 
 
 def reports_dir(args: argparse.Namespace) -> Path:
@@ -45,8 +43,14 @@ def reports_dir(args: argparse.Namespace) -> Path:
     return Path(args.reports_dir) if getattr(args, "reports_dir", None) else project_root() / "reports"
 
 
-PLUGINS = ("fixtures.targets", "fixtures.claims", "fixtures.safety", "fixtures.reporting",
-           "fixtures.endpoints", "fixtures.load")
+PLUGINS = (
+    "fixtures.targets",
+    "fixtures.claims",
+    "fixtures.safety",
+    "fixtures.reporting",
+    "fixtures.endpoints",
+    "fixtures.load",
+)
 
 
 def suites_dir() -> Path:

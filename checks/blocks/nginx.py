@@ -15,7 +15,7 @@ NAME = "nginx"
 ZONE = re.compile(
     r"^\s*limit_req_zone\s+(?P<key>\S+)\s+zone=(?P<zone>[\w-]+):\S+\s+rate=(?P<n>\d+(?:\.\d+)?)r/(?P<u>[sm])"
 )
-USE = re.compile(r"^\s*limit_req\s+zone=(?P<zone>[\w-]+)(?P<rest>[^;]*);")
+USE = re.compile(r"(?:^|[\s{;])limit_req\s+zone=(?P<zone>[\w-]+)(?P<rest>[^;]*);")
 LOCATION = re.compile(r"^\s*location\s+(?P<mod>=|~\*?|\^~)?\s*(?P<path>[^\s{]+)\s*\{")
 STATUS = re.compile(r"^\s*limit_req_status\s+(?P<code>\d+)\s*;")
 KEYS = {
@@ -87,9 +87,10 @@ def _uses(block: ConfigBlock) -> list[tuple[int, str, str, tuple[str, str] | Non
     for n, raw in block.numbered:
         text = raw.split("#", 1)[0]
         location = LOCATION.match(text)
-        use = USE.match(text)
+        here_line = (location["mod"] or "", location["path"]) if location else None
+        use = USE.search(text)
         if use:
-            here = next((s for s in reversed(stack) if s is not None), None)
+            here = here_line or next((s for s in reversed(stack) if s is not None), None)
             found.append((n, use["zone"], use["rest"], here))
         opened, closed = text.count("{"), text.count("}")
         for i in range(opened):
