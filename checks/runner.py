@@ -70,6 +70,8 @@ def _pytest_args(args: argparse.Namespace, name: str, root: Path) -> list[str]:
         "no:locust",
         "-p",
         "no:cacheprovider",
+        "-p",
+        "no:benchmark",  # a machine's pytest-benchmark would write .benchmarks/ into the user's project
         "--rootdir",
         str(suites.parent),
         "-c",
