@@ -3,7 +3,7 @@
 A parser returns None when it does not understand a block, else what it read (rate limits, WAF rules, or
 just a note when the analyzers read the block's objects themselves, as for Kubernetes and Prometheus). A
 block no parser understands is "not understood": `claimcheck claims coverage` lists it with its lines. To add
-a format, write a module with `NAME` and `read` and list it in PARSERS (CONTRIBUTING.md).
+a format, write a module with `NAME` and `read`, list it in PARSERS, and test it in tests/blocks/.
 """
 
 from __future__ import annotations
