@@ -330,7 +330,7 @@ def waf_entry(block: ConfigBlock, rule: WafRule) -> Entry:
     sqli = "sql" in f"{rule.name} {rule.description}".lower() or "injection" in rule.description.lower()
     fields: dict[str, Any] = {
         "category": "security",
-        "statement": f"WAF rule {rule.name} ({rule.parser}): {rule.action} "
+        "statement": f"WAF rule {rule.name} ({rule.parser}, action {rule.action}): "
         f"{rule.description or rule.matcher.text}.",
         "sources": [_source(block.file, rule.line, text)],
         "metric": "waf_sqli_rule" if sqli else "waf_rule",
