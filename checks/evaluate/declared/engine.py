@@ -38,6 +38,7 @@ from checks.evaluate.declared import (
     ratelimit,
     residency,
     thresholds,
+    waf,
 )
 from checks.evaluate.declared.common import DECLARED, DeclaredConfig, confined, document_systems
 from checks.ledger import Claim, Ledger
@@ -65,6 +66,7 @@ def declared_verdicts(
         *netpol.analyze(claims, config),
         *netneeds.analyze(claims, config),
         *ratelimit.analyze(claims, config),
+        *waf.analyze(claims, config),
         *physics.analyze(claims, places),
         *residency.analyze(claims),
         *method.analyze(claims, config),
