@@ -46,8 +46,6 @@ def reports_dir(args: argparse.Namespace) -> Path:
     return Path(args.reports_dir) if getattr(args, "reports_dir", None) else project_root() / "reports"
 
 
-
-
 def suites_dir() -> Path:
     """The suites shipped with the package (the checkout's suites/ when run from it)."""
     return package_dir("suites")
