@@ -133,7 +133,9 @@ def test_allure_results_keep_verdict_semantics_and_labels(tmp_path: Path) -> Non
     }
     assert status == {"PROVEN": "passed", "DISPROVEN": "failed", "ERROR": "broken", "INCONCLUSIVE": "skipped"}
     assert all(  # "L0088 <claim id>: <statement>": the line first, so the tree sorts in document order
-        re.match(r"L\d{4} " + next(lb["value"] for lb in r["labels"] if lb["name"] == "claim_id") + ": ", r["name"])
+        re.match(
+            r"L\d{4} " + next(lb["value"] for lb in r["labels"] if lb["name"] == "claim_id") + ": ", r["name"]
+        )
         for r in results
     )
     ledger = default_ledger()

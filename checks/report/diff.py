@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from itertools import pairwise
 from typing import Any
 
-from checks.report.records import by_id
+from checks.report.records import by_id, measured_number
 
 KINDS = ("newly_disproven", "newly_proven", "measurement", "flapping", "changed")
 
@@ -30,17 +30,12 @@ class Change:
     detail: str
 
 
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
 def measurement_change(old: dict[str, Any], new: dict[str, Any]) -> str | None:
-    """'12 -> 30 (outside old 95% CI [10, 14])' when a measurement moved beyond a confidence interval."""
-    a, b = _number(old.get("measured")), _number(new.get("measured"))
+    """'12 -> 30 (outside the old interval [10, 14])' when a measurement moved beyond an interval."""
+    (a, old_ci), (b, new_ci) = measured_number(old), measured_number(new)
     if a is None or b is None:
         return None
-    for value, record, which in ((b, old, "old"), (a, new, "new")):
-        interval = record.get("interval")
+    for value, interval, which in ((b, old_ci, "old"), (a, new_ci, "new")):
         if interval and not interval[0] <= value <= interval[1]:
             return f"{a:g} -> {b:g} (outside the {which} interval [{interval[0]:g}, {interval[1]:g}])"
     return None

@@ -144,7 +144,11 @@ def _panel(record: dict[str, Any], run: dict[str, Any], links: ResultLinks) -> s
     table = "".join(f"<tr><th>{name}</th><td>{value}</td></tr>" for name, value in rows)
     opened = " open" if verdict in ("DISPROVEN", "ERROR") else ""
     level = escape(str(record.get("evidence_level") or "none"))
-    summary = f"{_badge(verdict)} <b>{escape(record['id'])}</b> ({level}) {escape(record['statement'])}"
+    first = primary_source(record)
+    where = f" · {escape(first.cite)}" if first else ""
+    summary = (
+        f"{_badge(verdict)} <b>{escape(record['id'])}</b>{where} ({level}) {escape(record['statement'])}"
+    )
     return (
         f'<details id="claim-{escape(record["id"])}" class="{verdict}x"{opened}>'
         f"<summary>{summary}</summary><table>{table}</table></details>"

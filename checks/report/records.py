@@ -91,16 +91,32 @@ def target_text(record: dict[str, Any], run: dict[str, Any]) -> str:
 def bound_text(record: dict[str, Any]) -> str:
     """'<= 30 s', or the bound alone, or '' for a property claim."""
     comparator, bound, unit = record.get("comparator"), record.get("bound"), record.get("unit")
+    if isinstance(bound, dict) and "value" in bound:  # schema 1 kept the bound as an object
+        comparator, unit, bound = bound.get("comparator", comparator), bound.get("unit", unit), bound["value"]
     shown = "" if bound is None else (bound if isinstance(bound, str) else json.dumps(bound))
     if comparator is None or shown.startswith(str(comparator)):  # a judged record keeps the bound's text
         return str(shown)
     return " ".join(str(p) for p in (comparator, shown, unit) if p not in (None, ""))
 
 
+def measured_number(record: dict[str, Any]) -> tuple[float | None, list[float] | None]:
+    """The measured number and its interval, when the measurement is one number (schema 1 kept
+    `{"value", "ci", "unit"}`)."""
+    measured, interval = record.get("measured"), record.get("interval")
+    if isinstance(measured, dict) and "value" in measured:
+        interval = interval or measured.get("ci")
+        measured = measured["value"]
+    if isinstance(measured, bool) or not isinstance(measured, int | float):
+        return None, None
+    return float(measured), interval
+
+
 def shown(value: Any, limit: int = 160) -> str:
     """A measured value as one short line."""
     if value is None:
         return ""
+    if isinstance(value, dict) and set(value) <= {"value", "ci", "unit"} and "value" in value:
+        value = " ".join(str(value[k]) for k in ("value", "unit") if value.get(k) is not None)
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
