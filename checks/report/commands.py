@@ -13,7 +13,14 @@ from checks.errors import ClaimcheckError, ConfigError
 from checks.ledger import default_ledger, project_root
 from checks.report.redact import Redactor
 
-console = Console()
+console = Console(soft_wrap=True)
+LABELS = {
+    "newly_disproven": "newly DISPROVEN",
+    "newly_proven": "newly PROVEN",
+    "measurement": "measured beyond CI",
+    "flapping": "flapping",
+    "changed": "verdict changed",
+}
 
 
 def _reports_dir(value: str | None) -> Path:
@@ -111,9 +118,11 @@ def diff_command(args: argparse.Namespace) -> int:
         print(json.dumps(as_json(changes), indent=1, ensure_ascii=False))
         return 0
     table = Table(title=f"{args.runs[0]} -> {args.runs[-1]} ({len(changes)} changes)")
-    for column in ("change", "claim", "was", "now", "detail"):
+    table.add_column("change", no_wrap=True)
+    table.add_column("claim", no_wrap=True)
+    for column in ("was", "now", "detail"):
         table.add_column(column, overflow="fold")
     for c in changes:
-        table.add_row(c.kind, c.claim_id, c.old, c.new, c.detail[:160])
+        table.add_row(LABELS.get(c.kind, c.kind), c.claim_id, c.old, c.new, c.detail[:160])
     console.print(table)
     return 0

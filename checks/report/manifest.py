@@ -192,7 +192,11 @@ def _check_run(reports_dir: Path, header: dict[str, str], found: Verification) -
     verdicts = reports_dir / "verdicts.json"
     if not verdicts.is_file():
         return
-    run = json.loads(verdicts.read_text(encoding="utf-8")).get("run", {})
+    try:
+        run = json.loads(verdicts.read_text(encoding="utf-8")).get("run", {})
+    except (ValueError, AttributeError):
+        found.problems.append("verdicts.json: not a verdicts document any more")
+        return
     for key in HEADER_KEYS:
         if key in header and header[key] != str(run.get(key)):
             found.problems.append(
