@@ -132,8 +132,6 @@ def verdict_bars_png(
         left += values
     ax.invert_yaxis()
     ax.set(title=title, xlabel="claims")
-    ax.legend(
-        loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(names) < 4 else -0.12), ncol=4, fontsize="small"
-    )
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small")
     fig.tight_layout()
     return _png(fig)
