@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--single-file", action="store_true", help="write the HTML report as one file")
     run.add_argument(
+        "--sarif-inconclusive", action="store_true", help="SARIF also reports INCONCLUSIVE claims"
+    )
+    run.add_argument(
         "--baseline",
         default=None,
         metavar="FILE",
@@ -59,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--port", type=int, default=0, help="port for --serve (default: any free port)")
     report.add_argument("--single-file", action="store_true", help="write the HTML report as one file")
     report.add_argument("--no-html", action="store_true", help="skip the Allure HTML report")
+    report.add_argument(
+        "--sarif-inconclusive", action="store_true", help="SARIF also reports INCONCLUSIVE claims"
+    )
     verify = sub.add_parser(
         "verify", help="check an evidence bundle against its MANIFEST.sha256 (and signature)"
     )

@@ -72,6 +72,8 @@ def _pytest_args(args: argparse.Namespace, name: str, root: Path) -> list[str]:
         argv.append("--report-html")
     if getattr(args, "single_file", False):
         argv.append("--report-single-file")
+    if getattr(args, "sarif_inconclusive", False):
+        argv.append("--sarif-inconclusive")
     for claim_id in args.claim:
         argv += ["--claim", claim_id]
     for category in args.category:

@@ -49,7 +49,9 @@ def report_command(args: argparse.Namespace) -> int:
     if not verdicts.is_file():
         raise ClaimcheckError(f"{verdicts}: no verdicts (run `claimcheck run` first)")
     doc = load(verdicts)
-    options = OutputOptions(html=not args.no_html, single_file=args.single_file)
+    options = OutputOptions(
+        html=not args.no_html, single_file=args.single_file, sarif_inconclusive=args.sarif_inconclusive
+    )
     done = write_run_outputs(
         reports,
         doc,
