@@ -24,7 +24,7 @@ from checks.ledger import project_root
 from checks.report.allure_files import ALLURE3_CATEGORIES, report_name
 
 HIDDEN_LABELS = ["host", "thread", "framework", "language", "package", "testClass", "testMethod", "subSuite"]
-HISTORY_LIMIT = 60
+HISTORY_LIMIT = 30  # about 0.7 MB per run of the full ledger: ~20 MB at most
 CSP = (
     "default-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:; "
     "connect-src 'self' data: blob:; img-src 'self' data: blob:; font-src 'self' data:; "
