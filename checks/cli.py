@@ -12,8 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from checks.errors import ClaimcheckError, ConfigError
-
-EXIT_OK, EXIT_DISPROVEN, EXIT_CONFIG, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+from checks.exitcodes import EXIT_CONFIG, EXIT_DISPROVEN, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -110,4 +109,4 @@ if __name__ == "__main__":
     sys.exit(main())
 
 
-__all__ = ["Path", "main"]
+__all__ = ["EXIT_CONFIG", "EXIT_DISPROVEN", "EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "Path", "main"]

@@ -2,7 +2,7 @@
 
     drills:
       control: local                      # every process is described here (or in the generated file)
-      generated: .sandbox/drills.json     # optional: the same keys, written at run time (e.g. by `sandbox up`)
+      generated: .sandbox/drills.json     # optional: the same keys, written at run time (`sandbox up`)
       postgres: {promotion: drill, rto_timeout_s: 60, max_replica_lag_s: 10}
       redis: {fault: sigstop, failover_timeout_s: 60}
       rollout: {probe_interval_s: 0.02}

@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -25,11 +25,14 @@ from checks.drills.binding import (
     RedisDrillBinding,
     RolloutDrillBinding,
 )
+from checks.drills.nodes import DrillError
 from checks.drills.state import default_state_dir
 from checks.errors import ConfigError
 from checks.evidence.drills import DrillCapabilities
 from checks.ledger import project_root
 from checks.targets import Target
+
+T = TypeVar("T")
 
 __all__ = [
     "AppInstanceBinding",
@@ -42,6 +45,7 @@ __all__ = [
     "RolloutTopology",
     "drill_env",
     "drills_binding",
+    "require",
 ]
 
 
@@ -96,6 +100,14 @@ class DrillEnv:
             backup=self.postgres is not None and self.backup is not None,
             note=self.note,
         )
+
+
+def require(part: T | None, env: DrillEnv, component: str, what: str) -> T:
+    """`part` of the DrillEnv, or a DrillError saying the target describes no `what`."""
+    if part is None:
+        note = f" ({env.note})" if env.note else ""
+        raise DrillError(component, f"target {env.target_name} describes no {what}{note}")
+    return part
 
 
 def _merged(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
