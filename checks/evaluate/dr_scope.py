@@ -5,22 +5,9 @@ Pure: claim + what the target lets drills exercise -> a reason or None.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from checks.evidence.drills import DrillCapabilities
 from checks.ledger import Claim
-
-
-@dataclass(frozen=True)
-class DrillCapabilities:
-    """What the target lets drills exercise (from its `drills` binding)."""
-
-    postgres: bool = False
-    promotion: str | None = None  # "drill" or "automatic"
-    redis: bool = False
-    rollout: bool = False
-    backup: bool = False
-    regions: int = 1
-
+from checks.params import FailoverParams
 
 # What each drill measures; a claim of the same check about anything else (a probe configuration, a count of
 # backup sites, a rollout strategy) is not something breaking the target can show.
@@ -46,6 +33,13 @@ ROLLOUT_GAPS = {
 
 def not_applicable_reason(claim: Claim, caps: DrillCapabilities) -> str | None:
     """Why no drill on this target can judge the claim (a component or mechanism it lacks), or None."""
+    reason = _gap(claim, caps)
+    if reason is not None and caps.note and reason.startswith("target "):
+        return f"{reason} ({caps.note})"
+    return reason
+
+
+def _gap(claim: Claim, caps: DrillCapabilities) -> str | None:
     scope = " ".join(filter(None, [claim.scope.component, claim.scope.condition])).lower()
     if claim.check == "dr.rollout" and claim.metric in ROLLOUT_GAPS:
         return ROLLOUT_GAPS[claim.metric]
@@ -65,7 +59,7 @@ def not_applicable_reason(claim: Claim, caps: DrillCapabilities) -> str | None:
 def _failover_gap(claim: Claim, scope: str, caps: DrillCapabilities) -> str | None:
     if "route53" in scope or "dns" in scope:
         return "target has no DNS-based failover (component route53) to drill"
-    if ("cross-region" in scope or "target_region" in claim.params) and caps.regions < 2:
+    if ("cross-region" in scope or claim.params_as(FailoverParams).target_region) and caps.regions < 2:
         return "target is a single region: there is no cross-region failover to drill"
     if "migration" in scope:
         return "target has no data migration in progress to observe"

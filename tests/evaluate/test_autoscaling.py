@@ -163,5 +163,7 @@ def test_hpa_cpu_target_in_a_fraction_unit_is_converted_to_percent() -> None:
 
 
 def test_hpa_present_comparator_is_judged_not_raised() -> None:
-    bound_claim = claim(check="autoscaling.bounds", metric="hpa_max_replicas", comparator="present", bound=True)
+    bound_claim = claim(
+        check="autoscaling.bounds", metric="hpa_max_replicas", comparator="present", bound=True
+    )
     assert hpa_bounds(CONFIG, bound_claim, "web").outcome is Outcome.PROVEN
