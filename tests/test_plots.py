@@ -63,7 +63,7 @@ def test_failover_timeline_marks_the_fault_promotion_first_success_and_bounds() 
     timeline = FailoverTimeline("postgres", "r1", 0.0, "drill", 60, 0.1, events, writes, completed=True)
     plain = failover_timeline_png(timeline)
     bounded = failover_timeline_png(timeline, rto_bound_s=2.0, rpo_bound_s=1.0)
-    assert _shape(bounded) == (1000, 360) and bounded != plain
+    assert _shape(bounded) == (1000, 640) and bounded != plain
 
 
 def test_rollout_timeline_is_a_png() -> None:

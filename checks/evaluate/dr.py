@@ -22,6 +22,7 @@ from checks.sufficiency import (
     Decision,
     SufficiencyPolicy,
     decide_proportion,
+    decide_worst_case,
     decide_worst_case_bracketed,
     proportion_bounds,
 )
@@ -185,18 +186,20 @@ def _rpo_precheck(timeline: FailoverTimeline, claim: Claim, policy: SufficiencyP
     return None
 
 
-def _nothing_lost(timeline: FailoverTimeline, claim: Claim) -> Verdict:
+def _nothing_lost(timeline: FailoverTimeline, claim: Claim, policy: SufficiencyPolicy) -> Verdict:
+    """'No data loss': the acknowledged writes lost in each drill must be 0 (one loss disproves)."""
     lost, acked = len(timeline.lost), timeline.acked_before_fault
-    kw = _kw(timeline, measured=f"{lost} lost", bound="0 lost", n=acked)
-    if lost == 0:
-        why = (
+    d = decide_worst_case([float(lost)], "==", 0.0, policy)
+    note = _policy_note(d, policy)
+    why = {
+        Outcome.PROVEN: (
             f"no acknowledged write lost: all {acked} written before the fault survived (one write every "
-            f"{timeline.resolution_s:g} s)"
-        )
-        return proven(claim.id, OBSERVED, why, **kw)
-    return disproven(
-        claim.id, OBSERVED, f"{lost} acknowledged write(s) lost ({timeline.rpo_s:.3f} s of writes)", **kw
-    )
+            f"{timeline.resolution_s:g} s; {note})"
+        ),
+        Outcome.DISPROVEN: f"{lost} acknowledged write(s) lost ({timeline.rpo_s:.3f} s of writes; {note})",
+    }.get(d.outcome, f"no acknowledged write lost in this drill: {d.why}")
+    kw = _kw(timeline, measured=f"{lost} lost", bound="0 lost", n=d.n)
+    return decided(claim.id, d.outcome, OBSERVED, why, **kw)
 
 
 def rpo_within(
@@ -210,7 +213,7 @@ def rpo_within(
     if bound is None:
         return error(claim.id, f"claim has no numeric RPO bound ({claim.bound_text()})", **_kw(timeline))
     if bound == 0 and claim.comparator == "==":
-        return _nothing_lost(timeline, claim)
+        return _nothing_lost(timeline, claim, policy)
     rpo = timeline.rpo_s or 0.0
     what = f"RPO ({len(timeline.lost)} acknowledged write(s) lost)"
     return _within(claim, what, rpo, timeline.resolution_s, policy, timeline)

@@ -33,13 +33,6 @@ ROLLOUT_GAPS = {
 
 def not_applicable_reason(claim: Claim, caps: DrillCapabilities) -> str | None:
     """Why no drill on this target can judge the claim (a component or mechanism it lacks), or None."""
-    reason = _gap(claim, caps)
-    if reason is not None and caps.note and reason.startswith("target "):
-        return f"{reason} ({caps.note})"
-    return reason
-
-
-def _gap(claim: Claim, caps: DrillCapabilities) -> str | None:
     scope = " ".join(filter(None, [claim.scope.component, claim.scope.condition])).lower()
     if claim.check == "dr.rollout" and claim.metric in ROLLOUT_GAPS:
         return ROLLOUT_GAPS[claim.metric]
@@ -48,12 +41,17 @@ def _gap(claim: Claim, caps: DrillCapabilities) -> str | None:
     if claim.check in ("dr.failover", "dr.rpo"):
         return _failover_gap(claim, scope, caps)
     if claim.check == "dr.redis_failover" and not caps.redis:
-        return "target has no Redis primary/replica with sentinel to drill"
+        return _missing("target has no Redis primary/replica with sentinel to drill", caps)
     if claim.check == "dr.backup_restore" and not caps.backup:
-        return "target has no PostgreSQL the backup drill can dump and restore"
+        return _missing("target has no PostgreSQL the backup drill can dump and restore", caps)
     if claim.check == "dr.rollout" and not caps.rollout:
-        return "target describes no app instances behind a gateway to restart"
+        return _missing("target describes no app instances behind a gateway to restart", caps)
     return None
+
+
+def _missing(reason: str, caps: DrillCapabilities) -> str:
+    """A part the drills binding does not describe, with the binding's note on why (a file not written)."""
+    return f"{reason} ({caps.note})" if caps.note else reason
 
 
 def _failover_gap(claim: Claim, scope: str, caps: DrillCapabilities) -> str | None:
@@ -64,7 +62,7 @@ def _failover_gap(claim: Claim, scope: str, caps: DrillCapabilities) -> str | No
     if "migration" in scope:
         return "target has no data migration in progress to observe"
     if not caps.postgres:
-        return "target has no PostgreSQL primary/replica the failover drill can act on"
+        return _missing("target has no PostgreSQL primary/replica the failover drill can act on", caps)
     if (claim.metric == "failover_automation" or "automatic" in scope) and caps.promotion != "automatic":
         return (
             "target has no failover automation: the drill promotes the replica itself, so automatic "

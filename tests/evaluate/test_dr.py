@@ -352,3 +352,12 @@ def test_database_rto_claim_applies_to_a_target_with_a_replica() -> None:
 def test_automatic_failover_claim_applies_where_promotion_is_automatic() -> None:
     automatic = DrillCapabilities(postgres=True, promotion="automatic")
     assert not_applicable_reason(claim(condition="automatic failover test"), automatic) is None
+
+
+def test_zero_data_loss_from_fewer_drills_than_the_policy_wants_is_inconclusive() -> None:
+    zero = rpo_claim(0, comparator="==")
+    verdict = rpo_within(timeline(lost=()), zero, SufficiencyPolicy(min_drills=2))
+    assert outcome(verdict) == Outcome.INCONCLUSIVE and "at least 2 observations" in verdict.reason
+    assert (
+        outcome(rpo_within(timeline(lost=(50,)), zero, SufficiencyPolicy(min_drills=2))) == Outcome.DISPROVEN
+    )
