@@ -5,9 +5,13 @@ under `if TYPE_CHECKING:` do not run and count only for the sandbox rule)."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+
+import pytest
 
 from checks.ledger import project_root
 
@@ -168,3 +172,17 @@ def test_no_import_cycle() -> None:
 
 def test_the_cycle_finder_finds_a_cycle() -> None:
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+IO_LIBRARIES = ("kubernetes", "requests", "psycopg", "redis", "boto3", "locust")
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["checks.evaluate.dr", "checks.evaluate.dr_scope", "checks.evaluate.autoscaling", "checks.plots"],
+)
+def test_drill_and_scaling_evaluators_load_no_io_library(module: str) -> None:
+    code = f"import sys, {module}; print(','.join(m for m in {IO_LIBRARIES!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=project_root())
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
