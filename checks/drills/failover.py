@@ -31,6 +31,9 @@ class FailoverDrill(Drill[FailoverTimeline]):
     """A failover drill: canary writes throughout, a fault, the first acknowledged write after it."""
 
     system: ClassVar[str]
+    # True: no acknowledged write after the fault fails the drill (its evidence then never proves anything);
+    # False: the timeout is recorded and the evaluator judges "no recovery" against the claim's bound.
+    writes_must_resume: ClassVar[bool] = False
     _canary: Canary | None = None
     _writer: CanaryWriter | None = None
 
@@ -57,7 +60,7 @@ class FailoverDrill(Drill[FailoverTimeline]):
         if self._writer is None or self._canary is None:
             raise RuntimeError("recover() before probe()")
         writer, timing = self._writer, self.timing()
-        _await_first_write(writer, fault_t, timing.timeout_s, rec)
+        _await_first_write(writer, fault_t, timing.timeout_s, rec, self.writes_must_resume)
         time.sleep(timing.observe_s)
         writer.stop()
         rec.writes = writer.writes()
@@ -82,7 +85,9 @@ class FailoverDrill(Drill[FailoverTimeline]):
         )
 
 
-def _await_first_write(writer: CanaryWriter, fault_t: float, timeout_s: float, rec: Recorder) -> None:
+def _await_first_write(
+    writer: CanaryWriter, fault_t: float, timeout_s: float, rec: Recorder, required: bool
+) -> None:
     try:
         procs.wait_for(
             "first write after the fault",
@@ -92,5 +97,7 @@ def _await_first_write(writer: CanaryWriter, fault_t: float, timeout_s: float, r
         )
     except procs.ProcError:
         rec.event("timeout", f"no acknowledged write within {timeout_s:g} s of the fault")
+        if required:
+            raise
         return
     rec.event("first_success", "first acknowledged write after the fault", at=writer.first_ok_after(fault_t))

@@ -33,6 +33,7 @@ class RedisFailover(FailoverDrill):
     name = DRILL
     part = "redis"
     system = "redis"
+    writes_must_resume = True  # sentinel named a new master; writes that never reach it end the drill
 
     def __init__(self, env: DrillEnv, run_id: str) -> None:
         super().__init__(env, run_id)
