@@ -185,7 +185,7 @@ DECLARED_SUITE = textwrap.dedent("""
 
 def test_a_declared_contradiction_settles_the_claim_before_the_suite_body_runs(tmp_path: Path) -> None:
     done, doc = run_suite(tmp_path, {}, DECLARED_SUITE, (*PLUGINS, "fixtures.declared"))
-    first, second = (r for r in doc["claims"] if r["verdict"] != "NOT_RUN")
+    first, _ = (r for r in doc["claims"] if r["verdict"] != "NOT_RUN")
     assert first["verdict"] == "DISPROVEN", done.stdout[-2000:]
     assert first["reason"] == "in the documents: the sum is 90, not 100"
     assert first["rule"] == "declared contradiction is final"
