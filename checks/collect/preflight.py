@@ -68,6 +68,23 @@ def _answer(
         return response.status_code, shape
 
 
+def _request_headers(path: str, headers: dict[str, str] | None, body: str | None) -> dict[str, str]:
+    sent = {**(headers or {}), **({"Accept": "application/json"} if expects_json(path) else {})}
+    if body is not None:
+        sent.setdefault("Content-Type", "application/json")
+    return sent
+
+
+def _attempt(
+    session: requests.Session, endpoint: HttpEndpoint, url: str, headers: dict[str, str], body: str | None
+) -> tuple[int, str, str | None]:
+    """(status, body shape, error) of one request; a request that got no answer is (0, no answer, why)."""
+    try:
+        return (*_answer(session, endpoint, url, headers, body), None)
+    except requests.RequestException as exc:
+        return 0, shapes.NO_ANSWER, f"{type(exc).__name__}: {str(exc)[:200]}"
+
+
 def probe_answers(
     endpoint: HttpEndpoint,
     path: str,
@@ -81,33 +98,17 @@ def probe_answers(
     """`count` requests to `path` (POST with `body` when given, else GET), each answer's status and body
     shape recorded; an answer that never came is status 0, "no answer". Raises TargetUnreachable when no
     request got any answer."""
-    url = endpoint.base_url.rstrip("/") + path
-    wanted = expects_json(path)
-    sent = {**(headers or {}), **({"Accept": "application/json"} if wanted else {})}
-    if body is not None:
-        sent.setdefault("Content-Type", "application/json")
-    statuses, kinds, latencies, errors = [], [], [], []
+    url, sent = endpoint.base_url.rstrip("/") + path, _request_headers(path, headers, body)
+    answers, latencies = [], []
     with requests.Session() as session:
         for _ in range(count):
             started = time.monotonic()
-            try:
-                status, shape = _answer(session, endpoint, url, sent, body)
-            except requests.RequestException as exc:
-                status, shape = 0, shapes.NO_ANSWER
-                errors.append(f"{type(exc).__name__}: {str(exc)[:200]}")
-            statuses.append(status)
-            kinds.append(shape)
+            answers.append(_attempt(session, endpoint, url, sent, body))
             latencies.append((time.monotonic() - started) * 1000)
             time.sleep(max(0.0, interval_s - (time.monotonic() - started)))
+    statuses, kinds, errors = zip(*answers, strict=True)
     if not any(statuses):
         raise TargetUnreachable(url, f"none of {count} requests got an answer ({errors[:1]})")
-    return ProbeSeries(
-        url,
-        tuple(statuses),
-        tuple(latencies),
-        tuple(errors),
-        origin,
-        tuple(kinds),
-        wanted,
-        "POST" if body is not None else "GET",
-    )
+    method = "POST" if body is not None else "GET"
+    failures = tuple(e for e in errors if e)
+    return ProbeSeries(url, statuses, tuple(latencies), failures, origin, kinds, expects_json(path), method)
