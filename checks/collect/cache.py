@@ -49,16 +49,17 @@ def collect_command_timings(
     """Round-trip time of `count` PINGs, `interval_s` apart (touches no key, so hit/miss counters stay the
     application's own)."""
     client = _client(node)
-    timings = []
+    timings, at = [], []
     began, wall = time.monotonic(), time.time()
     with _failures_named(node):
         for _ in range(count):
+            at.append(time.time())
             started = time.perf_counter()
             client.ping()
             timings.append((time.perf_counter() - started) * 1000)
             if interval_s:
                 time.sleep(interval_s)
-    return Timings(address(node), "PING", tuple(timings), wall, time.monotonic() - began, origin)
+    return Timings(address(node), "PING", tuple(timings), wall, time.monotonic() - began, origin, tuple(at))
 
 
 @dataclass(frozen=True)

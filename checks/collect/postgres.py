@@ -143,10 +143,11 @@ def collect_query_timings(
     """Run `sql` `count` times on one connection, `interval_s` apart, timing each round trip (network
     included)."""
     where = endpoint(node)
-    timings = []
+    timings, at = [], []
     with connect(node, "postgres.primary.password_env") as conn:
         began, wall = time.monotonic(), time.time()
         for _ in range(count):
+            at.append(time.time())
             started = time.perf_counter()
             try:
                 conn.execute(sql).fetchall()
@@ -155,7 +156,7 @@ def collect_query_timings(
             timings.append((time.perf_counter() - started) * 1000)
             if interval_s:
                 time.sleep(interval_s)
-    return Timings(where, sql, tuple(timings), wall, time.monotonic() - began, origin)
+    return Timings(where, sql, tuple(timings), wall, time.monotonic() - began, origin, tuple(at))
 
 
 def collect_setting(node: PgNode, name: str) -> str:

@@ -67,9 +67,29 @@ def why_idle(evidence: LoadedTimings, policy: SufficiencyPolicy) -> str | None:
         return f"the generator achieved {load.achieved_rate:.1f} of {load.requested_rate:g} req/s"
     if load.error_ratio > policy.max_error_ratio:
         return f"{load.error_ratio:.2%} of the load's requests failed (statuses {dict(load.status_counts)})"
-    if not load.started_at <= timings.started_at <= timings.ended_at <= load.ended_at:
-        return "the timings were not taken while the load ran"
+    during = len(during_load(evidence))
+    if during < policy.min_samples:
+        return f"only {during} of {timings.n} timings were taken while the load ran"
     return None
+
+
+def during_load(evidence: LoadedTimings) -> tuple[float, ...]:
+    """The timings taken while the load ran (all of them when there was no load)."""
+    timings, load = evidence.timings, evidence.load
+    if load is None:
+        return timings.latencies_ms
+    if not timings.at:  # only the span is known: all of them or none
+        whole = load.started_at <= timings.started_at and timings.ended_at <= load.ended_at
+        return timings.latencies_ms if whole else ()
+    pairs = zip(timings.latencies_ms, timings.at, strict=True)
+    return tuple(x for x, t in pairs if load.started_at <= t <= load.ended_at)
+
+
+def _judged_latencies(evidence: LoadedTimings, claim: Claim, policy: SufficiencyPolicy) -> tuple[float, ...]:
+    """What a claim is judged on: the timings under load when they stand for its load, else all of them."""
+    if under_load(claim) and why_idle(evidence, policy) is None:
+        return during_load(evidence)
+    return evidence.timings.latencies_ms
 
 
 def query_latency_within(
@@ -87,7 +107,7 @@ def timings_within(
     """The claim's percentile (the mean when it states none) against its bound in ms."""
     if claim.comparator not in ("<", "<=", ">", ">=", "==") or not is_unit(claim.unit, "time"):
         return error(claim.id, f"not a latency bound: {claim.comparator} {claim.bound} {claim.unit}")
-    latencies, bound = evidence.timings.latencies_ms, claim.bound_in("ms")
+    latencies, bound = _judged_latencies(evidence, claim, policy), claim.bound_in("ms")
     q = claim.scope.percentile
     if q is not None:
         decision, stat = decide_quantile(latencies, q / 100, claim.comparator, bound, policy), f"p{q:g}"
@@ -109,7 +129,7 @@ def ratio_under_threshold(
     if params.threshold is None or claim.comparator not in ("<", "<=", ">", ">="):
         return error(claim.id, "a share-under-threshold claim needs params.threshold and a comparator")
     threshold = convert(params.threshold, params.threshold_unit or "ms", "ms")
-    latencies = evidence.timings.latencies_ms
+    latencies = _judged_latencies(evidence, claim, policy)
     k, target = sum(1 for x in latencies if x < threshold), as_fraction(claim.bound_number, claim.unit)
     decision = decide_proportion(k, len(latencies), claim.comparator, target, policy)
     text = f"{_what(evidence)}: under {threshold:g} ms: {decision.why} vs {claim.bound_text()}"

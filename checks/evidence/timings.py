@@ -18,6 +18,7 @@ class Timings:
     started_at: float = 0.0  # unix time of the first round trip
     duration_s: float = 0.0
     origin: Origin = UNKNOWN
+    at: tuple[float, ...] = ()  # unix time each round trip started (empty: only the span is known)
 
     @property
     def n(self) -> int:

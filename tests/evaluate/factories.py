@@ -117,14 +117,9 @@ def timings(
     duration_s: float = 5.0,
 ) -> LoadedTimings:
     """Back-end timings (a query on db.test) and the load that ran meanwhile (None: idle)."""
-    taken = Timings(
-        "postgresql://db.test",
-        "SELECT 1",
-        tuple(float(x) for x in latencies_ms),
-        started_at,
-        duration_s,
-        ORIGIN,
-    )
+    values = tuple(float(x) for x in latencies_ms)
+    at = tuple(started_at + duration_s * i / max(len(values) - 1, 1) for i in range(len(values)))
+    taken = Timings("postgresql://db.test", "SELECT 1", values, started_at, duration_s, ORIGIN, at)
     return LoadedTimings(taken, load, needed_rps, idle_because)
 
 

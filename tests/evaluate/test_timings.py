@@ -97,7 +97,17 @@ def test_an_under_load_claim_is_proven_by_timings_taken_under_its_load() -> None
 def test_timings_outside_the_load_run_count_as_idle() -> None:
     late = timings(around(10), load=loaded(), needed_rps=19.6, started_at=1030.0)
     verdict = timings_within(late, UNDER_LOAD)
-    assert verdict.outcome is Outcome.INCONCLUSIVE and "not taken while the load ran" in verdict.reason
+    assert verdict.outcome is Outcome.INCONCLUSIVE
+    assert "only 0 of 200 timings were taken while the load ran" in verdict.reason
+
+
+def test_only_the_timings_taken_while_the_load_ran_are_judged() -> None:
+    # half the timings (1015..1025 s) fall after the load (1000..1020 s); those alone are slow
+    spread = timings(
+        [10.0] * 100 + [80.0] * 100, load=loaded(), needed_rps=19.6, started_at=1015.0, duration_s=10
+    )
+    verdict = timings_within(spread, UNDER_LOAD)
+    assert verdict.outcome is Outcome.PROVEN and verdict.n == 100
 
 
 def test_a_load_below_the_claims_needs_counts_as_idle() -> None:
