@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from checks.evaluate.observed import params_of
 from checks.evaluate.throughput import HEADROOM, throughput_within
 from checks.evidence.load import LoadRun
 from checks.ledger import Claim
@@ -21,7 +22,7 @@ def users_to_rate(users: float, think_time_s: float, response_time_s: float = AS
 def users_claimed(claim: Claim) -> float | None:
     """The number of users the claim says are served (a multiple names its equivalent users)."""
     if claim.unit == "x":
-        return claim.params_as(ConcurrencyParams).equivalent_users
+        return params_of(claim, ConcurrencyParams).equivalent_users
     users = claim.scope.load_users or claim.bound
     return float(users) if isinstance(users, int | float) and not isinstance(users, bool) else None
 

@@ -19,7 +19,7 @@ import statistics
 from typing import Any
 
 from checks.evaluate.declared.physics import Geo, rtt_floor_ms
-from checks.evaluate.observed import estimate_text, ms, policy_note, relation, verdict_of
+from checks.evaluate.observed import estimate_text, ms, params_of, policy_note, relation, verdict_of
 from checks.evidence.geo import VantageLatency
 from checks.ledger import Claim
 from checks.params import GeoParams
@@ -32,7 +32,7 @@ DEFAULT_STATISTIC = "p50"
 
 def physics_floor_ms(claim: Claim, geo: Geo) -> float | None:
     """The round-trip floor between the claim's vantage city and its serving region, when both are known."""
-    params = claim.params_as(GeoParams)
+    params = params_of(claim, GeoParams)
     city, region = params.vantage_city or claim.scope.vantage, params.serving_region or claim.scope.region
     a, b = (geo.find(city) if city else None), (geo.find(region) if region else None)
     return None if a is None or b is None else rtt_floor_ms(a, b, geo.km_per_ms)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from checks.evaluate.observed import rps
 from checks.evidence import http as shapes
 from checks.evidence.http import ProbeSeries
 from checks.evidence.load import LatencySamples, LoadRun
@@ -64,7 +65,7 @@ def load_run_unfit(run: LoadRun, claim_id: str, policy: SufficiencyPolicy) -> Ve
         return inconclusive(
             claim_id,
             EvidenceLevel.OBSERVED,
-            f"the claim's load needs {run.offered_rps:.4g} req/s but this target's governor allows "
+            f"the claim's load needs {rps(run.offered_rps)} but this target's governor allows "
             f"{run.max_rps:g} req/s (targets.yaml max_rps); not measured",
             provenance=run.origin.provenance,
         )

@@ -11,10 +11,20 @@ from typing import Any
 
 from checks.compare import interval_outcome
 from checks.evidence.origin import Origin
+from checks.ledger import Claim
+from checks.params import P, Params
 from checks.sufficiency import Decision, SufficiencyPolicy
 from checks.verdicts import EvidenceLevel, Outcome, Verdict, decided
 
 OBSERVED = EvidenceLevel.OBSERVED
+
+
+def params_of(claim: Claim, model: type[P]) -> P:
+    """The claim's params as its check's model. An entry written without `params` carries the base Params
+    (the ledger validates only the params an entry states), read here as the model's defaults."""
+    if type(claim.params) is Params:
+        return model.model_validate(claim.params.model_dump(exclude_defaults=True))
+    return claim.params_as(model)
 
 
 def policy_note(policy: SufficiencyPolicy, *, rate: bool = False) -> str:
@@ -48,6 +58,11 @@ def verdict_of(
     )
 
 
+def rps(value: float) -> str:
+    """A rate for a reason sentence: '19.8 req/s', '19,608 req/s'."""
+    return f"{value:.4g} req/s" if value < 1000 else f"{value:,.0f} req/s"
+
+
 def ms(value: float | None) -> str:
     """A duration in ms for a reason sentence ('12.3 ms'; 'n/a' when there is none)."""
     if value is None:
@@ -77,4 +92,4 @@ def relation(decision: Decision, comparator: str, bound: float) -> str:
     lower, upper = decision.interval
     if interval_outcome(lower, upper, comparator, bound) is Outcome.INCONCLUSIVE:
         return "straddles the bound"
-    return f"is not decided ({decision.why}) against the bound"
+    return f"is not decided ({decision.why.rpartition(', but ')[2]}) against the bound"

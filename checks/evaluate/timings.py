@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks.evaluate.observed import estimate_text, ms, policy_note, relation, verdict_of
+from checks.evaluate.observed import estimate_text, ms, params_of, policy_note, relation, rps, verdict_of
 from checks.evidence.timings import LoadedTimings
 from checks.ledger import Claim
 from checks.params import QueryLatencyParams
@@ -27,6 +27,8 @@ from checks.sufficiency import (
 )
 from checks.units import as_fraction, convert, is_unit
 from checks.verdicts import Verdict, error, not_applicable
+
+SHOWN = 1000  # timings kept in a verdict's evidence (the statistic uses all of them)
 
 
 def under_load(claim: Claim) -> bool:
@@ -62,7 +64,7 @@ def why_idle(evidence: LoadedTimings, policy: SufficiencyPolicy) -> str | None:
     if load is None:
         return evidence.idle_because or "the timings were taken with no load running"
     if load.requested_rate < needed * (1 - policy.rate_tolerance):
-        return f"the load offered {load.requested_rate:.4g} req/s, less than the {needed:.4g} req/s needed"
+        return f"the load offered {rps(load.requested_rate)}, less than the {rps(needed)} needed"
     if 1 - load.achieved_rate / load.requested_rate > policy.rate_tolerance:
         return f"the generator achieved {load.achieved_rate:.1f} of {load.requested_rate:g} req/s"
     if load.error_ratio > policy.max_error_ratio:
@@ -125,7 +127,7 @@ def ratio_under_threshold(
     evidence: LoadedTimings, claim: Claim, policy: SufficiencyPolicy = DEFAULT_POLICY
 ) -> Verdict:
     """Claims like '99.2% of queries < 50 ms': the share under the threshold, by one-sided exact bounds."""
-    params = claim.params_as(QueryLatencyParams)
+    params = params_of(claim, QueryLatencyParams)
     if params.threshold is None or claim.comparator not in ("<", "<=", ">", ">="):
         return error(claim.id, "a share-under-threshold claim needs params.threshold and a comparator")
     threshold = convert(params.threshold, params.threshold_unit or "ms", "ms")
@@ -153,12 +155,13 @@ def _capped(
     idle = why_idle(evidence, policy)
     loaded = idle is None
     if evidence.load is not None and loaded:
-        text += f"; measured under {evidence.load.achieved_rate:.4g} req/s of load"
+        text += f"; measured under {rps(evidence.load.achieved_rate)} of load"
     capped = cap_idle(decision, claim_under_load=under_load(claim), evidence_loaded=loaded)
-    if capped is not decision:
-        text += f"; the claim holds under load (needs {evidence.needed_rps:.4g} req/s), but {idle}"
+    if under_load(claim) and not loaded:
+        text += f"; the claim holds under load (needs {rps(evidence.needed_rps)}), but {idle}"
     timings = evidence.timings
-    record = {"n": timings.n, "what": _what(evidence), "latencies_ms": list(timings.latencies_ms), **facts}
+    shown = list(timings.latencies_ms[:SHOWN])
+    record = {"n": timings.n, "what": _what(evidence), "latencies_ms": shown, **facts}
     record |= {"load_rps": evidence.load.achieved_rate if evidence.load else 0.0, "under_load": loaded}
     reason = f"{text} ({policy_note(policy)})"
     return verdict_of(claim.id, capped, reason, timings.origin, evidence=record, **kw)

@@ -10,6 +10,7 @@ import pytest
 from checks.collect.geo import collect_vantage_latency
 from checks.evaluate.declared.physics import load_geo
 from checks.evaluate.geo import geo_latency_within, physics_floor_ms
+from checks.evaluate.observed import params_of
 from checks.evidence.geo import VantageLatency
 from checks.ledger import Claim
 from checks.params import GeoParams
@@ -29,7 +30,7 @@ def _plain(text: str) -> str:
 
 def vantage_for(target: Target, claim: Claim) -> VantagePoint | None:
     """The vantage point in the claim's city (scope.vantage or params.vantage_city)."""
-    city = claim.scope.vantage or claim.params_as(GeoParams).vantage_city
+    city = claim.scope.vantage or params_of(claim, GeoParams).vantage_city
     if not city:
         return None
     return next((v for v in target.vantage_points if v.city and _plain(v.city) == _plain(city)), None)
@@ -60,7 +61,7 @@ def test_latency_from_city_within_bound(
     policy: SufficiencyPolicy,
 ) -> None:
     judge.need(target.http, "an HTTP endpoint")
-    city = claim.scope.vantage or claim.params_as(GeoParams).vantage_city or claim.scope.regions
+    city = claim.scope.vantage or params_of(claim, GeoParams).vantage_city or claim.scope.regions
     vantage = judge.need(vantage_for(target, claim), f"a vantage point in {city}")
     route = judge.need(route_for(target, claim, "health"), "a route to measure")
     floor = physics_floor_ms(claim, load_geo())

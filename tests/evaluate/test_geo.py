@@ -97,3 +97,8 @@ def test_failed_requests_make_it_an_error() -> None:
 def test_the_claim_itself_is_not_mutated() -> None:
     geo_latency_within(vantage(30, connect_ms=20), BASE, FLOOR)
     assert BASE.scope.statistic is None
+
+
+def test_a_claim_written_without_params_has_no_floor() -> None:
+    bare = make_claim("geo.latency", "geo-latency", scope={"regions": ["us-east-1"]})
+    assert physics_floor_ms(bare, load_geo()) is None

@@ -62,4 +62,4 @@ def test_refusals_during_the_run_are_an_error() -> None:
 def test_over_the_governor_nothing_is_read_and_the_verdict_is_inconclusive() -> None:
     verdict = load_run_unfit(load_run(None, offered=1050, max_rps=600), "BP-T-01", POLICY)
     assert verdict is not None and verdict.outcome is Outcome.INCONCLUSIVE
-    assert "needs 1050 req/s" in verdict.reason
+    assert "needs 1,050 req/s" in verdict.reason

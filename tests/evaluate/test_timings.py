@@ -130,3 +130,10 @@ def test_an_operations_rate_is_not_timed() -> None:
     verdict = not_timed(claim(comparator=">=", bound=5000, unit="transactions/s"), "a pgbench load")
     assert verdict is not None and verdict.outcome is Outcome.NOT_APPLICABLE
     assert not_timed(claim(), "a pgbench load") is None
+
+
+def test_an_idle_under_load_claim_names_the_load_even_when_undecided_for_another_reason() -> None:
+    skewed = timings([0.1] * 390 + [40.0] * 10, needed_rps=19_608, idle_because="over the governor")
+    verdict = timings_within(skewed, claim(scope={"statistic": "mean", "load_users": 100_000}))
+    assert verdict.outcome is Outcome.INCONCLUSIVE and "too skewed" in verdict.reason
+    assert "needs 19,608 req/s), but over the governor" in verdict.reason
