@@ -12,6 +12,9 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from checks.errors import AccessDenied, CollectionError, TargetUnreachable
+from checks.evidence.cache import HitCounters as HitCounters  # re-exported for existing callers
+from checks.evidence.origin import UNKNOWN, Origin
+from checks.evidence.timings import Timings
 from checks.targets import RedisNode, secret
 
 
@@ -27,13 +30,6 @@ def address(node: RedisNode) -> str:
     return f"redis://{node.host}:{node.port}"
 
 
-@dataclass(frozen=True)
-class CommandTimings:
-    address: str
-    command: str
-    latencies_ms: tuple[float, ...]
-
-
 @contextmanager
 def _failures_named(node: RedisNode) -> Iterator[None]:
     """Turn redis-py failures into collection errors naming the server (a wrong password is AccessDenied)."""
@@ -47,16 +43,23 @@ def _failures_named(node: RedisNode) -> Iterator[None]:
         raise CollectionError(address(node), str(exc)) from exc
 
 
-def collect_command_timings(node: RedisNode, count: int) -> CommandTimings:
-    """Round-trip time of `count` PINGs (touches no key, so hit/miss counters stay the application's own)."""
+def collect_command_timings(
+    node: RedisNode, count: int, *, interval_s: float = 0.0, origin: Origin = UNKNOWN
+) -> Timings:
+    """Round-trip time of `count` PINGs, `interval_s` apart (touches no key, so hit/miss counters stay the
+    application's own)."""
     client = _client(node)
-    timings = []
+    timings, at = [], []
+    began, wall = time.monotonic(), time.time()
     with _failures_named(node):
         for _ in range(count):
+            at.append(time.time())
             started = time.perf_counter()
             client.ping()
             timings.append((time.perf_counter() - started) * 1000)
-    return CommandTimings(address(node), "PING", tuple(timings))
+            if interval_s:
+                time.sleep(interval_s)
+    return Timings(address(node), "PING", tuple(timings), wall, time.monotonic() - began, origin, tuple(at))
 
 
 @dataclass(frozen=True)
@@ -78,17 +81,10 @@ def collect_key_ttls(node: RedisNode, pattern: str, limit: int = 200) -> KeyTtls
     return KeyTtls(address(node), pattern, tuple(ttls))
 
 
-@dataclass(frozen=True)
-class HitCounters:
-    address: str
-    hits: int
-    misses: int
-
-
-def collect_hit_counters(node: RedisNode) -> HitCounters:
+def collect_hit_counters(node: RedisNode, *, origin: Origin = UNKNOWN) -> HitCounters:
     """keyspace_hits / keyspace_misses since the server started (INFO stats)."""
     with _failures_named(node):
         stats = _client(node).info("stats")
     return HitCounters(
-        address(node), int(stats.get("keyspace_hits", 0)), int(stats.get("keyspace_misses", 0))
+        address(node), int(stats.get("keyspace_hits", 0)), int(stats.get("keyspace_misses", 0)), origin
     )

@@ -11,6 +11,8 @@ from typing import Any
 import psycopg
 
 from checks.errors import AccessDenied, CollectionError, TargetUnreachable
+from checks.evidence.origin import UNKNOWN, Origin
+from checks.evidence.timings import Timings
 from checks.targets import PgNode, secret
 
 
@@ -135,28 +137,26 @@ def collect_replication_lag(
     return ReplicationLag(names[0], names[1], tuple(samples))
 
 
-@dataclass(frozen=True)
-class QueryTimings:
-    """Wall-clock times of one read-only query, repeated."""
-
-    endpoint: str
-    sql: str
-    latencies_ms: tuple[float, ...]
-
-
-def collect_query_timings(node: PgNode, sql: str, count: int) -> QueryTimings:
-    """Run `sql` `count` times on one connection, timing each round trip (network included)."""
+def collect_query_timings(
+    node: PgNode, sql: str, count: int, *, interval_s: float = 0.0, origin: Origin = UNKNOWN
+) -> Timings:
+    """Run `sql` `count` times on one connection, `interval_s` apart, timing each round trip (network
+    included)."""
     where = endpoint(node)
-    timings = []
+    timings, at = [], []
     with connect(node, "postgres.primary.password_env") as conn:
+        began, wall = time.monotonic(), time.time()
         for _ in range(count):
+            at.append(time.time())
             started = time.perf_counter()
             try:
                 conn.execute(sql).fetchall()
             except psycopg.Error as exc:
                 raise CollectionError(where, f"{sql!r} failed: {exc}") from exc
             timings.append((time.perf_counter() - started) * 1000)
-    return QueryTimings(where, sql, tuple(timings))
+            if interval_s:
+                time.sleep(interval_s)
+    return Timings(where, sql, tuple(timings), wall, time.monotonic() - began, origin, tuple(at))
 
 
 def collect_setting(node: PgNode, name: str) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from checks.collect.prometheus import PrometheusSettings
 from checks.evaluate.declared import alerting
 from checks.evaluate.declared.common import prom_seconds
+from checks.evidence.prometheus import PrometheusSettings
 from checks.ledger import Claim
 from checks.units import to_seconds
 from checks.verdicts import EvidenceLevel, Outcome, Verdict

@@ -96,3 +96,4 @@ def test_summary_counts_rates_and_lateness(tmp_path: Path) -> None:
     assert s.lateness_us["p50"] == pytest.approx(200, abs=1)
     assert len(s.latencies_us) == 199 and s.hdr().get_total_count() == 199
     assert s.completion_rate == pytest.approx(190 / (1.98 + 0.001), rel=1e-3)
+    assert s.started_at == t0 and s.ended_at == pytest.approx(t0 + s.elapsed_s)

@@ -95,8 +95,8 @@ def test_one_streaming_replica_is_counted(primary: PgNode) -> None:
 def test_query_timings_are_one_per_run(primary: PgNode) -> None:
     timings = collect_query_timings(primary, "SELECT 1", 20)
     assert (
-        timings.sql == "SELECT 1"
-        and timings.endpoint == f"postgresql://postgres@127.0.0.1:{primary.port}/barberpro"
+        timings.operation == "SELECT 1"
+        and timings.where == f"postgresql://postgres@127.0.0.1:{primary.port}/barberpro"
     )
     assert len(timings.latencies_ms) == 20 and all(0 < t < 1000 for t in timings.latencies_ms)
 

@@ -1,4 +1,5 @@
-"""Evidence of an open-loop run: the raw latency log format, HdrHistograms, and LatencySamples.
+"""Evidence of an open-loop run: the raw latency log format, HdrHistograms, and LatencySamples (the
+evidence type itself lives in checks/evidence/load.py).
 
 No locust import: this module is shared by the parent process and the load processes.
 """
@@ -12,6 +13,9 @@ from pathlib import Path
 
 import numpy as np
 from hdrh.histogram import HdrHistogram
+
+# the evidence type, re-exported for callers that import it from its collector
+from checks.evidence.load import LatencySamples as LatencySamples
 
 LOG_HEADER = "# scheduled_ts\tactual_send_ts\tlatency_us\tstatus\terror\n"
 HIST_LOWEST_US = 1
@@ -87,44 +91,6 @@ def write_log(path: Path, lines: Iterable[LogLine]) -> None:
         fh.writelines(line.format() for line in lines)
 
 
-@dataclass(frozen=True)
-class LatencySamples:
-    """What an open-loop run observed. Latencies are microseconds measured from each request's SCHEDULED
-    start (so generator or server stalls are never hidden). `achieved_rate` is the sending rate the
-    generator really kept; `completion_rate` is successful responses per second from the first scheduled
-    send to the last response. `lateness_us` are percentiles of (actual send - scheduled send).
-    """
-
-    url: str
-    requested_rate: float
-    achieved_rate: float
-    completion_rate: float
-    duration_s: float
-    elapsed_s: float
-    scheduled: int
-    sent: int
-    completed: int
-    errors: int
-    status_counts: dict[int, int]
-    lateness_us: dict[str, float]
-    latencies_us: tuple[float, ...]
-    histogram: str
-    log_path: str
-    workers: int = 1
-
-    @property
-    def error_ratio(self) -> float:
-        return self.errors / self.scheduled if self.scheduled else 1.0
-
-    @property
-    def successes(self) -> int:
-        return self.scheduled - self.errors
-
-    def hdr(self) -> HdrHistogram:
-        """The run's HdrHistogram (microseconds)."""
-        return HdrHistogram.decode(self.histogram.encode("ascii"))
-
-
 def _percentiles(values: np.ndarray) -> dict[str, float]:
     if not len(values):
         return {}
@@ -165,4 +131,5 @@ def summarize(
         histogram=histogram.encode().decode("ascii"),
         log_path=log_path,
         workers=workers,
+        started_at=t0,
     )
