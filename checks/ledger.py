@@ -129,7 +129,7 @@ class Claim(_Strict):
     method: str = Field(min_length=5)
     severity: Severity = "normal"
     waiver: str | None = None
-    params: Params = Field(default_factory=Params)
+    params: Params = Field(default_factory=dict, validate_default=True)  # typed even when omitted
 
     @field_validator("check")
     @classmethod

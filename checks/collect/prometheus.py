@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import requests
 
 from checks.errors import AccessDenied, CollectionError, TargetUnreachable
+
+# the evidence types, re-exported for callers that import them from their collector
+from checks.evidence.prometheus import AvailabilityHistory as AvailabilityHistory
+from checks.evidence.prometheus import LiveRule as LiveRule
+from checks.evidence.prometheus import PrometheusSettings as PrometheusSettings
+from checks.evidence.prometheus import Series as Series
 from checks.targets import Prometheus, secret
-
-
-@dataclass(frozen=True)
-class Series:
-    """One range-query result: labels and (timestamp, value) points."""
-
-    labels: dict[str, str]
-    points: tuple[tuple[float, float], ...]
-
-
-@dataclass(frozen=True)
-class AvailabilityHistory:
-    """What Prometheus remembers about a job: `up` samples and request counters over a window."""
-
-    job: str
-    window_s: float
-    history_s: float
-    up_samples: int
-    up_ok: int
-    requests: float
-    errors: float
+from checks.units import UnitError, prometheus_seconds
 
 
 def _api(prom: Prometheus, path: str, params: dict[str, str]) -> list[dict[str, object]]:
@@ -91,34 +76,11 @@ def collect_availability_history(prom: Prometheus, window_s: float, now: float) 
     )
 
 
-@dataclass(frozen=True)
-class LiveRule:
-    """An alerting rule as the running Prometheus evaluates it."""
-
-    group: str
-    name: str
-    expr: str
-    for_s: float
-    eval_s: float
-    labels: dict[str, str]
-
-
-@dataclass(frozen=True)
-class PrometheusSettings:
-    """The running server's configuration: retention, intervals, scrape jobs and alerting rules."""
-
-    url: str
-    retention: str
-    scrape_interval_s: float
-    evaluation_interval_s: float
-    job_scrape_s: dict[str, float]
-    rules: tuple[LiveRule, ...]
-
-
 def _duration_s(text: str) -> float:
-    from checks.evaluate.declared.common import prom_seconds
-
-    return prom_seconds(text, 60.0)
+    try:
+        return prometheus_seconds(str(text))
+    except UnitError as exc:
+        raise CollectionError("prometheus configuration", str(exc)) from exc
 
 
 def _get(prom: Prometheus, path: str) -> dict[str, object]:
