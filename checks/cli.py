@@ -50,9 +50,38 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--reports-dir", default=None, help="where verdicts.json and Allure go (default reports/)"
     )
+    run.add_argument("--single-file", action="store_true", help="write the HTML report as one file")
+    run.add_argument(
+        "--sarif-inconclusive", action="store_true", help="SARIF also reports INCONCLUSIVE claims"
+    )
+    run.add_argument(
+        "--baseline",
+        default=None,
+        metavar="FILE",
+        help="an earlier verdicts.json: exit 1 only on claims that regressed against it",
+    )
     add_ledger_commands(sub)
-    report = sub.add_parser("report", help="generate the Allure HTML report from reports/allure-results")
-    report.add_argument("--open", action="store_true", help="print the report's address to open")
+    report = sub.add_parser(
+        "report", help="(re)write the report, document view, JUnit, SARIF and manifest of a run; --serve it"
+    )
+    report.add_argument("--reports-dir", default=None, help="the run's folder (default reports/)")
+    report.add_argument(
+        "--serve", action="store_true", help="serve the reports on 127.0.0.1 and print the URL"
+    )
+    report.add_argument("--port", type=int, default=0, help="port for --serve (default: any free port)")
+    report.add_argument("--single-file", action="store_true", help="write the HTML report as one file")
+    report.add_argument("--no-html", action="store_true", help="skip the Allure HTML report")
+    report.add_argument(
+        "--sarif-inconclusive", action="store_true", help="SARIF also reports INCONCLUSIVE claims"
+    )
+    verify = sub.add_parser(
+        "verify", help="check an evidence bundle against its MANIFEST.sha256 (and signature)"
+    )
+    verify.add_argument("reports_dir", nargs="?", default=None, help="the bundle's folder (default reports/)")
+    verify.add_argument("--public-key", default=None, help="the Ed25519 public key (PEM) you were given")
+    diff = sub.add_parser("diff", help="what changed between runs: two or more verdicts.json, oldest first")
+    diff.add_argument("runs", nargs="+", metavar="VERDICTS_JSON")
+    diff.add_argument("--json", action="store_true", help="JSON instead of a table")
     sandbox = sub.add_parser("sandbox", help="the local reference target")
     sandbox.add_argument("action", choices=("up", "down", "status"))
     cleanup = sub.add_parser("cleanup", help="undo what an earlier run left behind (idempotent)")
@@ -70,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         "claims": _claims,
         "init": _init,
         "report": _report,
+        "verify": _verify,
+        "diff": _diff,
         "sandbox": _sandbox,
         "cleanup": _cleanup,
     }
@@ -105,11 +136,21 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from checks.report.html import generate_html
+    from checks.report.commands import report_command
 
-    index = generate_html()
-    print(f"report: {index}" + (f"\nopen: file://{index}" if args.open else ""))
-    return EXIT_OK
+    return report_command(args)
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from checks.report.commands import verify_command
+
+    return verify_command(args)
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from checks.report.commands import diff_command
+
+    return diff_command(args)
 
 
 def _sandbox(args: argparse.Namespace) -> int:

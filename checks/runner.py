@@ -29,6 +29,9 @@ def _targets_file(args: argparse.Namespace) -> Path:
 
 def validate_inputs(args: argparse.Namespace) -> tuple[Ledger, str, Target]:
     """Ledger and target, validated before anything touches a target (ConfigError otherwise)."""
+    baseline = getattr(args, "baseline", None)
+    if baseline and not Path(baseline).is_file():
+        raise ConfigError("command line", f"no such baseline file: {baseline}", key="--baseline")
     ledger = default_ledger()
     name, target = select_target(_targets_file(args), args.target)
     validate_target_bindings(str(_targets_file(args)), name, target, ledger)
@@ -83,6 +86,12 @@ def _pytest_args(args: argparse.Namespace, name: str, root: Path) -> list[str]:
         "-p",
         "no:terminal",
     ]
+    if not args.no_html:
+        argv.append("--report-html")
+    if getattr(args, "single_file", False):
+        argv.append("--report-single-file")
+    if getattr(args, "sarif_inconclusive", False):
+        argv.append("--sarif-inconclusive")
     for claim_id in args.claim:
         argv += ["--claim", claim_id]
     for category in args.category:
@@ -123,11 +132,30 @@ def run_suites(args: argparse.Namespace) -> int:
             str(suites_dir()), f"the suites produced no verdicts.json (pytest exit {int(code)})"
         )
     summarise(verdicts)
-    if not args.no_html:
-        from checks.report.html import generate_html
-
-        console.print(f"report: {generate_html(reports / 'allure-results', reports / 'allure-report')}")
+    index = reports / "allure-report" / "index.html"
+    if not args.no_html and index.is_file():
+        console.print(f"report: {index} (open it with `claimcheck report --serve`)")
+    console.print(f"documents: {reports / 'documents' / 'index.html'}; bundle: {reports / 'MANIFEST.sha256'}")
+    if getattr(args, "baseline", None):
+        return baseline_exit_code(verdicts, Path(args.baseline))
     return exit_code(verdicts)
+
+
+def baseline_exit_code(verdicts: dict[str, Any], baseline: Path) -> int:
+    """`run --baseline FILE`: 1 only when a claim regressed against the baseline run (130 if interrupted)."""
+    from checks.cli import EXIT_DISPROVEN, EXIT_INTERRUPTED, EXIT_OK
+    from checks.report.diff import regressions
+    from checks.report.records import load
+
+    if verdicts["run"].get("interrupted"):
+        return EXIT_INTERRUPTED
+    found = regressions(load(baseline), verdicts)
+    for change in found:
+        console.print(
+            f"REGRESSION {change.claim_id}: {change.old} -> {change.new}: {change.detail}", markup=False
+        )
+    console.print(f"{len(found)} regressions against the baseline {baseline}")
+    return EXIT_DISPROVEN if found else EXIT_OK
 
 
 def _read_verdicts(path: Path) -> dict[str, Any] | None:
