@@ -42,6 +42,7 @@ def encryption_unmeasurable(claim: Claim) -> Verdict | None:
         claim.id,
         f"claimcheck reads bucket and database encryption, not per-{claim.scope.per or 'component'} keys of "
         f"'{claim.scope.component or 'tenants'}'",
+        bound=claim.bound_text(),
     )
 
 
@@ -144,9 +145,8 @@ def residency_unmeasurable(claim: Claim, bound_buckets: bool) -> Verdict | None:
     """A residency claim that names no region (and no bucket is bound to it) cannot be judged."""
     if allowed_regions(claim) or bound_buckets:
         return None
-    return not_applicable(
-        claim.id, "the claim names no region that storage must stay in; bind allowed_regions to judge it"
-    )
+    why = "the claim names no region that storage must stay in; bind allowed_regions to judge it"
+    return not_applicable(claim.id, why, bound=claim.bound_text())
 
 
 def _places(storage: StoragePosture) -> list[tuple[str, str]]:

@@ -160,6 +160,7 @@ def config_unmeasurable(claim: Claim) -> Verdict | None:
             claim.id,
             f"claimcheck reads Prometheus retention and intervals; '{claim.metric}' of '{component}' is not "
             "exposed by this target",
+            bound=claim.bound_text(),
         )
     return None
 
@@ -171,7 +172,7 @@ def config_as_claimed(ev: MonitoringSettings, claim: Claim, job: str | None) -> 
         return retention_as_claimed(ev, claim)
     if claim.scope.component and job is None:
         why = f"no binding names the scrape job of '{claim.scope.component}' (bindings.{claim.id}.job)"
-        return not_applicable(claim.id, why)
+        return not_applicable(claim.id, why, bound=claim.bound_text())
     return interval_as_claimed(ev, claim, job if claim.scope.component else None)
 
 

@@ -42,8 +42,24 @@ def is_ceiling(claim: Claim) -> bool:
     return claim.comparator not in (None, "present", "absent") and isinstance(claim.bound, int | float)
 
 
+def _unread_policy(policy: LimitPolicy, claim: Claim) -> Verdict | None:
+    """An answer that carries no policy to read: limited right now (429), or not an answer at all (5xx)."""
+    if policy.status == 429 and parse_policy(policy.headers) is None:
+        why = (
+            f"{policy.identity} was being limited (429 from {policy.url}) when its policy was asked for: no "
+            "RateLimit-Policy to read; ask with an identity whose budget is not spent"
+        )
+        return inconclusive(claim.id, CONFIGURED, why, bound=claim.bound_text())
+    if not 200 <= policy.status < 300 and policy.status != 429:
+        why = f"{policy.url} answered {policy.status} to {policy.identity}: neither served nor limited"
+        return error(claim.id, why, bound=claim.bound_text())
+    return None
+
+
 def policy_as_claimed(policy: LimitPolicy, claim: Claim) -> Verdict:
     """The advertised policy scaled to the claim's window, against a numeric per-client limit (exactly)."""
+    if (unread := _unread_policy(policy, claim)) is not None:
+        return attributed(unread, policy.origin)
     advertised, window = parse_policy(policy.headers), claim_window_s(claim)
     if advertised is None or window is None or not is_ceiling(claim):
         why = (

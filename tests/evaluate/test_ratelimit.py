@@ -160,3 +160,14 @@ def test_a_constructed_limiter_is_marked_for_the_judgement() -> None:
 def test_the_refill_interval_is_in_the_claims_unit() -> None:
     verdict = burst_as_claimed(probe(paced_accepted=100, paced_sent=200, paced_s=120.0), PER_MINUTE)
     assert verdict.interval is not None and 40 < verdict.interval[0] < 50 < verdict.interval[1] < 60
+
+
+def test_a_policy_asked_for_while_the_identity_is_limited_is_inconclusive() -> None:
+    limited = LimitPolicy("https://gw/api", "sur", 429, {}, INDEPENDENT)
+    verdict = policy_as_claimed(limited, PER_HOUR)
+    assert verdict.outcome == Outcome.INCONCLUSIVE and "was being limited" in verdict.reason
+
+
+def test_a_policy_answer_that_is_a_server_error_is_an_error() -> None:
+    broken = LimitPolicy("https://gw/api", "sur", 502, {}, INDEPENDENT)
+    assert policy_as_claimed(broken, PER_HOUR).outcome == Outcome.ERROR
