@@ -106,7 +106,7 @@ def _family_models() -> dict[str, type[BaseModel]]:
         SpecialCategoryBinding,
         WebhookBinding,
     )
-    from checks.drills.topology import DrillsBinding
+    from checks.drills.binding import DrillsBinding
 
     return {
         "isolation": IsolationBinding,

@@ -14,9 +14,8 @@ from pathlib import Path
 
 from checks.claims_cli import add_arguments as add_ledger_commands
 from checks.errors import ClaimcheckError, ConfigError
+from checks.exitcodes import EXIT_CONFIG, EXIT_DISPROVEN, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
 from checks.project import PROJECT_ENV
-
-EXIT_OK, EXIT_DISPROVEN, EXIT_CONFIG, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -169,4 +168,4 @@ if __name__ == "__main__":
     sys.exit(main())
 
 
-__all__ = ["Path", "main"]
+__all__ = ["EXIT_CONFIG", "EXIT_DISPROVEN", "EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "Path", "main"]

@@ -280,9 +280,8 @@ def main(argv: list[str]) -> int:
         sys.stdout.write(schema_markdown())
         return 0
     if argv[:1] == ["--write-schema"]:
-        from checks.ledger import project_root
-
-        write_schema(project_root() / "claims" / "SCHEMA.md")
+        # the checkout's claims/ (as checks.ledger.project_root, which imports this module)
+        write_schema(Path(__file__).resolve().parent.parent / "claims" / "SCHEMA.md")
         return 0
     for c in CHECKS.values():
         print(f"{c.name:<28} {c.params.__name__:<24} {c.binding.__name__ if c.binding else '-'}")

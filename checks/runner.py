@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from checks.errors import ClaimcheckError, ConfigError
+from checks.exitcodes import EXIT_DISPROVEN, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
 from checks.ledger import Ledger, default_ledger, project_root
 from checks.project import package_dir
 from checks.registry import validate_target_bindings
@@ -143,7 +146,6 @@ def run_suites(args: argparse.Namespace) -> int:
 
 def baseline_exit_code(verdicts: dict[str, Any], baseline: Path) -> int:
     """`run --baseline FILE`: 1 only when a claim regressed against the baseline run (130 if interrupted)."""
-    from checks.cli import EXIT_DISPROVEN, EXIT_INTERRUPTED, EXIT_OK
     from checks.report.diff import regressions
     from checks.report.records import load
 
@@ -166,8 +168,6 @@ def _read_verdicts(path: Path) -> dict[str, Any] | None:
 
 def exit_code(verdicts: dict[str, Any]) -> int:
     """1 DISPROVEN > 3 ERROR > 0; 130 when the run did not finish."""
-    from checks.cli import EXIT_DISPROVEN, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
-
     if verdicts["run"].get("interrupted"):
         return EXIT_INTERRUPTED
     outcomes = {c["verdict"] for c in verdicts["claims"]}
@@ -204,10 +204,10 @@ def summarise(verdicts: dict[str, Any]) -> None:
 
 
 def sandbox_command(action: str) -> int:
-    """`claimcheck sandbox up|down|status`: the local reference target (see sandbox/)."""
-    from sandbox.__main__ import main as sandbox_main
-
-    code = sandbox_main([action])
+    """`claimcheck sandbox up|down|status`: the local reference target (see sandbox/), run as its own command
+    (`python -m sandbox`): the library imports nothing of it."""
+    argv = [sys.executable, "-m", "sandbox", action]
+    code = subprocess.run(argv, cwd=project_root(), check=False).returncode
     if action == "up" and code != 0:
         raise ClaimcheckError("the sandbox did not come up healthy (see the table above)")
     return code

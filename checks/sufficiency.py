@@ -9,7 +9,8 @@ targets.yaml (`profiles.<name>.policy`) and every reason states them. Pure: no I
 - percentiles: distribution-free order-statistic intervals, with at least the order statistics they need;
 - means: Student-t, refused when the sample is too skewed for its size;
 - rates and throughput: an exact Poisson interval over at least a minimum duration and count;
-- worst cases (RTO, a maximum): every observation must hold, from at least `min_drills` observations;
+- worst cases (RTO, a maximum): every observation must hold, from at least `min_drills` observations; an
+  observation known only within its resolution decides only when the whole bracket is on one side;
 - "under load" claims are never PROVEN by evidence taken on an idle target.
 """
 
@@ -222,6 +223,36 @@ def decide_worst_case(
         why = f"{said}; the policy needs at least {policy.min_drills} observations"
         return Decision(Outcome.INCONCLUSIVE, worst, (min(values), max(values)), n, why, policy.min_drills)
     return Decision(Outcome.PROVEN, worst, (min(values), max(values)), n, said)
+
+
+def decide_worst_case_bracketed(
+    brackets: Sequence[tuple[float, float]],
+    comparator: str,
+    bound: float,
+    policy: SufficiencyPolicy = DEFAULT_POLICY,
+) -> Decision:
+    """A worst-case bound over observations each known only within a bracket [low, high] (a drill's
+    resolution, a sampling interval). One observation beyond the bound wherever it lies in its bracket
+    disproves; proof needs every observation within the bound wherever it lies, and at least `min_drills`."""
+    comparator = _check_comparator(comparator)
+    n = len(brackets)
+    if n == 0:
+        return decide_worst_case([], comparator, bound, policy)
+    outcomes = [interval_outcome(lo, hi, comparator, bound) for lo, hi in brackets]
+    upper = needs_upper(comparator) or comparator == "=="
+    worst = max(brackets, key=lambda b: b[1]) if upper else min(brackets, key=lambda b: b[0])
+    span = (min(lo for lo, _ in brackets), max(hi for _, hi in brackets))
+    said = f"worst of {n}: {worst[0]:.4g}..{worst[1]:.4g}"
+    estimate = worst[1] if upper else worst[0]
+    if Outcome.DISPROVEN in outcomes:
+        return Decision(Outcome.DISPROVEN, estimate, span, n, said)
+    if Outcome.INCONCLUSIVE in outcomes:
+        why = f"{said} straddles the bound {bound:g}"
+        return Decision(Outcome.INCONCLUSIVE, estimate, span, n, why)
+    if n < policy.min_drills:
+        why = f"{said}; the policy needs at least {policy.min_drills} observations"
+        return Decision(Outcome.INCONCLUSIVE, estimate, span, n, why, policy.min_drills)
+    return Decision(Outcome.PROVEN, estimate, span, n, said)
 
 
 def decide_count_in_window(

@@ -101,6 +101,8 @@ class Kubernetes(_Strict):
     context: str | None = None
     kubeconfig_env: str | None = None
     host: str | None = None  # direct API URL (e.g. a replay server); otherwise kubeconfig/context
+    # claimcheck runs in a pod of this cluster (deploy/kubernetes/): its service account's token and CA
+    in_cluster: bool = False
     tenant_namespace_selector: str = "claimcheck.io/tenant"
     app_namespace: str | None = None
     probes_allowed: bool = False
@@ -114,8 +116,10 @@ class VantagePoint(_Strict):
     gateway_url: str | None = None  # how the gateway is addressed from inside this vantage point
     ssh_host: str | None = None  # user@host[:port], reached through testinfra's ssh backend
     ssh_identity_file: str | None = None
-    pod: str | None = None
+    pod: str | None = None  # kind pod: the pod the probe runs in, through the exec API
     namespace: str | None = None
+    container: str | None = None  # the pod's container (needed when it has more than one)
+    kubernetes: Kubernetes | None = None  # the pod's cluster, when not the target's own `kubernetes`
     # True when the path from this vantage point is emulated (a delay claimcheck configured, not a real
     # network): its measurements are shown but never decide a claim.
     emulated: bool = False

@@ -38,7 +38,9 @@ def vantage_latency(target: Target) -> Callable[[VantagePoint, str], VantageLate
     def get(vantage: VantagePoint, path: str) -> VantageLatency:
         if (vantage.name, path) not in cache:
             assert target.http is not None
-            cache[(vantage.name, path)] = collect_vantage_latency(vantage, target.http, path, SAMPLES)
+            cache[(vantage.name, path)] = collect_vantage_latency(
+                vantage, target.http, path, SAMPLES, kube=target.kubernetes
+            )
         return cache[(vantage.name, path)]
 
     return get
