@@ -11,11 +11,11 @@ from checks.bindings import RateLimitBinding
 from checks.collect.ratelimit import collect_limit_policy, collect_rate_limit
 from checks.evaluate.ratelimit import burst_as_claimed, burst_plan, policy_as_claimed, reads_advertised_policy
 from checks.evidence.origin import Origin
-from checks.evidence.security import RateLimitProbe
+from checks.evidence.security import LimitPolicy, RateLimitProbe
 from checks.ledger import Claim
 from checks.registry import binding_as
 from checks.sufficiency import SufficiencyPolicy
-from checks.targets import Target, Tenant
+from checks.targets import HttpEndpoint, Target, Tenant
 from fixtures.claims import claim_params
 from fixtures.endpoints import route_for, tenant_headers
 from fixtures.judging import Judge
@@ -39,6 +39,34 @@ def _source(target: Target, claim: Claim) -> str:
     return (bound.evidence_source if bound else None) or "http.rate_limit"
 
 
+def _policy(
+    judge: Judge, target: Target, http: HttpEndpoint, route: str, claim: Claim, origin: Origin
+) -> LimitPolicy:
+    bound = binding_as(target, claim, RateLimitBinding)
+    tenant = judge.need(
+        _tenant(target, bound.tenant if bound else None) or _tenant(target, target.probe_tenant),
+        "a test identity for this client class (bindings.<id>.tenant)",
+    )
+    return collect_limit_policy(http, route, (tenant.slug, tenant_headers(tenant)), origin=origin)
+
+
+def _burst(
+    target: Target, http: HttpEndpoint, route: str, prober: Tenant, claim: Claim, origin: Origin
+) -> RateLimitProbe:
+    other = next((t for t in target.tenants if t.slug != prober.slug), None)
+    count, rate = burst_plan(claim)
+    return collect_rate_limit(
+        http,
+        route,
+        (prober.slug, tenant_headers(prober)),
+        count,
+        (other.slug, tenant_headers(other)) if other else None,
+        max_rps=target.max_rps,
+        paced=(rate, STEADY_SECONDS),
+        origin=origin,
+    )
+
+
 @pytest.mark.load
 @pytest.mark.parametrize("claim", claim_params("http.rate_limit"))
 def test_rate_limit_as_claimed(
@@ -54,29 +82,9 @@ def test_rate_limit_as_claimed(
     route = judge.need(route_for(target, claim, "api"), "a rate-limited API route")
     origin = evidence_origin(_source(target, claim))
     if reads_advertised_policy(claim):
-        bound = binding_as(target, claim, RateLimitBinding)
-        tenant = judge.need(
-            _tenant(target, bound.tenant if bound else None) or _tenant(target, target.probe_tenant),
-            "a test identity for this client class (bindings.<id>.tenant)",
-        )
-        identity = (tenant.slug, tenant_headers(tenant))
-        judge(policy_as_claimed(collect_limit_policy(http, route, identity, origin=origin), claim))
+        judge(policy_as_claimed(_policy(judge, target, http, route, claim, origin), claim))
     judge.gate(load_gate)
     prober = judge.need(_tenant(target, target.probe_tenant), "a probe tenant whose budget may be spent")
-    other = next((t for t in target.tenants if t.slug != prober.slug), None)
-    count, rate = burst_plan(claim)
-    probe = rate_limit_bursts.get(
-        route,
-        lambda: collect_rate_limit(
-            http,
-            route,
-            (prober.slug, tenant_headers(prober)),
-            count,
-            (other.slug, tenant_headers(other)) if other else None,
-            max_rps=target.max_rps,
-            paced=(rate, STEADY_SECONDS),
-            origin=origin,
-        ),
-    )
+    probe = rate_limit_bursts.get(route, lambda: _burst(target, http, route, prober, claim, origin))
     # one burst serves every claim of the route; what it stands for (its source) is each claim's own
     judge(burst_as_claimed(replace(probe, origin=origin), claim, policy))
