@@ -15,6 +15,7 @@ from checks.evidence.prometheus import LiveRule as LiveRule
 from checks.evidence.prometheus import PrometheusSettings as PrometheusSettings
 from checks.evidence.prometheus import Series as Series
 from checks.targets import Prometheus, secret
+from checks.units import UnitError, prometheus_seconds
 
 
 def _api(prom: Prometheus, path: str, params: dict[str, str]) -> list[dict[str, object]]:
@@ -88,9 +89,10 @@ def _scrapes_job(prom: Prometheus, job: str) -> bool:
 
 
 def _duration_s(text: str) -> float:
-    from checks.evaluate.declared.common import prom_seconds
-
-    return prom_seconds(text, 60.0)
+    try:
+        return prometheus_seconds(str(text))
+    except UnitError as exc:
+        raise CollectionError("prometheus configuration", str(exc)) from exc
 
 
 def _get(prom: Prometheus, path: str) -> dict[str, object]:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from checks.verdicts import Provenance
+
+if TYPE_CHECKING:
+    from checks.targets import Target
 
 
 @dataclass(frozen=True)
@@ -13,6 +17,8 @@ class Origin:
 
     `vantage_kind` is local, netns, ssh or pod; `load_rps` the load claimcheck applied to the target while
     measuring (0: idle, nothing but the probe itself); `identity` the test identity requests ran as.
+    `source` names the target's evidence source read (`aws`, `prometheus.flags`...) and `constructed` says
+    why the target declares that source set up by claimcheck from the documents (None: it does not).
     """
 
     target: str = ""
@@ -21,6 +27,8 @@ class Origin:
     vantage_kind: str = "local"
     load_rps: float = 0.0
     identity: str | None = None
+    source: str = ""
+    constructed: str | None = None
 
     @property
     def loaded(self) -> bool:
@@ -31,6 +39,18 @@ class Origin:
     def emulated(self) -> bool:
         """True when the path measured was emulated (a delay claimcheck configured)."""
         return self.provenance == Provenance.EMULATED
+
+    @classmethod
+    def of(cls, name: str, target: Target, source: str, identity: str | None = None) -> Origin:
+        """Evidence read from `source` of the target called `name`, with the provenance and reason the
+        target declares for that source (targets.yaml `constructed:`)."""
+        return cls(
+            name,
+            target.provenance_of(source),
+            identity=identity,
+            source=source,
+            constructed=target.constructed_reason(source),
+        )
 
 
 UNKNOWN = Origin()
