@@ -72,6 +72,12 @@ def running(run: int) -> list[subprocess.Popen[bytes]]:
         return [p for r, p in _LOCAL.values() if r == run]
 
 
+def child_pids(run: int | None = None) -> list[int]:
+    """Pids of the local load processes (of `run`, or of every run) not yet reaped."""
+    with _LOCK:
+        return [p.pid for r, p in _LOCAL.values() if run is None or r == run]
+
+
 def stop_load_children(run: int | None = None, grace_s: float = GRACE_S) -> None:
     """Stop every process the load engine started (only those of `run` when given) and reap them.
 

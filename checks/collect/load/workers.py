@@ -106,7 +106,7 @@ def ssh_start_command(host: SshLoadWorker, master: MasterAddress, label: str) ->
     its process group ends it), and prints `pid dir` per worker."""
     args = " ".join(shlex.quote(a) for a in locust_worker_args(master, "-"))
     one = (
-        'd=$(mktemp -d "${TMPDIR:-/tmp}/claimcheck-load.XXXXXX") && '
+        'd=$(mktemp -d "${TMPDIR:-/tmp}/claimcheck-load.XXXXXX") || exit 3; '
         f'{LABEL_ENV}={shlex.quote(label)}"#$k" TMPDIR="$d" setsid {shlex.quote(host.python)} {args} '
         '>"$d/worker.log" 2>&1 </dev/null & echo "$! $d"'
     )
