@@ -33,6 +33,7 @@ PATH = "/index.html"
 GROWTH = 1.5
 PRECISION = 0.02
 CEILING_X_WRK = 3.0
+ENGINE_PER_CPU_S: dict[float, float] = {}  # offered rate -> the engine's requests per CPU-second there
 
 
 def wrk_rate(base_url: str, seconds: float) -> float:
@@ -45,13 +46,17 @@ def wrk_rate(base_url: str, seconds: float) -> float:
     return float(match[1])
 
 
-def locust_rate(base_url: str, seconds: float) -> float:
-    """Plain Locust FastHttpUser, 20 users, no wait: the Aggregated Requests/s of its CSV stats."""
-    return float(plain_locust_stats(base_url, PATH, CONNECTIONS, seconds)["Requests/s"])
+def locust_rate(base_url: str, seconds: float) -> tuple[float, float]:
+    """Plain Locust FastHttpUser, 20 users, no wait: (the Aggregated Requests/s of its CSV stats, its
+    requests per CPU-second)."""
+    row = plain_locust_stats(base_url, PATH, CONNECTIONS, seconds)
+    return float(row["Requests/s"]), int(row["Request Count"]) / float(row["cpu_s"])
 
 
 def sustains(base_url: str, rate: float, seconds: float) -> bool:
     samples = run_open_loop(LoadPlan(base_url, PATH, rate=rate, duration_s=seconds), max_rps=rate)
+    if samples.generator_cpu_s:
+        ENGINE_PER_CPU_S[rate] = samples.sent / samples.generator_cpu_s
     kept = min(samples.achieved_rate, samples.completion_rate) >= 0.98 * rate
     ok = kept and samples.errors == 0 and samples.lateness_us["p99"] <= MAX_LATENESS_P99_US
     late_ms = samples.lateness_us["p99"] / 1000
@@ -81,18 +86,27 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    results: dict[str, list[float]] = {"wrk": [], "locust": [], "engine": []}
+    results: dict[str, list[float]] = {
+        "wrk": [],
+        "locust": [],
+        "engine": [],
+        "locust/cpu": [],
+        "engine/cpu": [],
+    }
     capped = []
     with nginx(cpu=0) as server:
         os.sched_setaffinity(0, {1})  # generators (children inherit) on CPU 1, nginx on CPU 0
         for n in range(args.rounds):
             print(f"round {n + 1}")
             results["wrk"].append(wrk_rate(server.base_url, args.seconds))
-            results["locust"].append(locust_rate(server.base_url, args.seconds))
+            locust, locust_per_cpu = locust_rate(server.base_url, args.seconds)
+            results["locust"].append(locust)
+            results["locust/cpu"].append(locust_per_cpu)
             print(f"    wrk {results['wrk'][-1]:.0f} req/s, plain Locust {results['locust'][-1]:.0f} req/s")
             start, ceiling = 1.5 * results["locust"][-1], CEILING_X_WRK * results["wrk"][-1]
             rate, at_ceiling = engine_rate(server.base_url, args.seconds, start, ceiling)
             results["engine"].append(rate)
+            results["engine/cpu"].append(ENGINE_PER_CPU_S.get(rate, 0.0))
             capped.append(at_ceiling)
             ratio = rate / results["locust"][-1]
             print(
@@ -102,7 +116,7 @@ def main() -> None:
 
 
 def report(results: dict[str, list[float]], capped: list[bool]) -> None:
-    med = {k: statistics.median(v) for k, v in results.items()}
+    med = {k: statistics.median(v) for k, v in results.items() if v}
     print("\nmedian requests/s on one core (nginx on the other):")
     labels = {"wrk": "wrk -t1 -c20", "locust": "Locust FastHttpUser x20, closed loop",
               "engine": "claimcheck open-loop engine (raw latencies)"}  # fmt: skip
@@ -115,6 +129,14 @@ def report(results: dict[str, list[float]], capped: list[bool]) -> None:
     print(f"  engine / wrk    = {med['engine'] / med['wrk']:.2f} of the medians; per round "
           f"{', '.join(f'{r:.2f}' for r in shares)}")  # fmt: skip
     print(f"  rounds at the search ceiling: {sum(capped)} of {len(capped)}")
+    per_cpu = [e / loc for e, loc in zip(results["engine/cpu"], results["locust/cpu"], strict=True)]
+    print("requests per CPU-second of the generator (a per-core capacity that CPU taken by other processes")
+    print(
+        "does not lower; engine: its send phase at its highest sustained rate, Locust: test start to stop):"
+    )
+    print(f"  Locust {', '.join(f'{x:.0f}' for x in results['locust/cpu'])}; engine "
+          f"{', '.join(f'{x:.0f}' for x in results['engine/cpu'])}; engine / Locust per round "
+          f"{', '.join(f'{r:.2f}' for r in per_cpu)} (median {statistics.median(per_cpu):.2f})")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -67,6 +67,9 @@ class Handler(socketserver.BaseRequestHandler):
                 sock.sendall(b"HTTP/1.1 %s\r\nContent-Length: 0\r\n\r\n" % (b"200 OK" if ok else b"400 Bad"))
                 continue
             key = path.decode()
+            if key == "/hang":  # never answers; the client must give up at its timeout
+                sock.recv(1)
+                return
             sock.sendall(RESPONSES.get(key) or CLOSING[key])
             if key in CLOSING:
                 return
@@ -111,4 +114,10 @@ def test_a_post_carries_its_body_and_length(raw_server: str, tmp_path: Path) -> 
 def test_a_reply_that_is_not_http_is_an_error_with_its_name(raw_server: str, tmp_path: Path) -> None:
     plan = LoadPlan(raw_server, "/garbage", rate=40, duration_s=0.25)
     with pytest.raises(Exception, match="BadResponse"):
+        run_open_loop(plan, max_rps=1000, out_dir=tmp_path)
+
+
+def test_a_server_that_never_answers_times_out_at_the_plan_timeout(raw_server: str, tmp_path: Path) -> None:
+    plan = LoadPlan(raw_server, "/hang", rate=40, duration_s=0.25, timeout_s=0.5)
+    with pytest.raises(Exception, match="none of 10 requests.*TimeoutError"):
         run_open_loop(plan, max_rps=1000, out_dir=tmp_path)

@@ -46,6 +46,7 @@ LABEL_ENV = "CLAIMCHECK_LOAD_WORKER_LABEL"  # and these as in children.py and wo
 PARENT_ENV = "CLAIMCHECK_LOAD_PARENT"
 START, HELLO, PROGRESS, ROWS = "cc_start", "cc_hello", "cc_progress", "cc_rows"
 START_DELAY_S = 0.5  # lets every worker receive the start message and warm its connections before t0
+LOCAL_START_S = 0.01  # with no master, t0 is this soon after the connections are warm
 PROGRESS_EVERY_S = 1.0
 # Event-loop timers fire up to ~1 ms late; at low per-process rates (spare CPU) the last 1.5 ms before a
 # send is spent yielding (gevent.idle) instead, cutting generator lateness from ~0.6 ms to ~0.05 ms. At
@@ -94,6 +95,10 @@ class Target:
         self.request = _encode_request(plan, url.netloc.rpartition("@")[2])
         self.context = _tls_context(plan) if self.tls else None
         self.server_hostname = plan["server_hostname"] or self.host
+        # resolved once: a lookup per new connection would go through gevent's resolver threads, whose
+        # GIL hand-offs slow the whole loop just when a backlog needs many connections at once
+        family, kind, proto, _, address = socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)[0]
+        self.family, self.kind, self.proto, self.address = family, kind, proto, address
 
 
 def _encode_request(plan: dict[str, Any], netloc: str) -> bytes:
@@ -118,19 +123,24 @@ def _tls_context(plan: dict[str, Any]) -> gevent.ssl.SSLContext:
 
 
 class Connection:
-    """One keep-alive connection and its receive buffer."""
+    """One keep-alive connection and its receive buffer. Its socket has no timeout of its own (a gevent
+    timeout per read costs more than the read): the pool's watchdog closes it past its `deadline`."""
 
-    __slots__ = ("buf", "reused", "sock", "view")
+    __slots__ = ("buf", "deadline", "expired", "opened", "pooled", "sock", "view")
 
     def __init__(self, target: Target) -> None:
-        sock = socket.create_connection((target.host, target.port), timeout=target.timeout)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        if target.context is not None:
-            sock = target.context.wrap_socket(sock, server_hostname=target.server_hostname)
-        self.sock = sock
+        self.sock = socket.socket(target.family, target.kind, target.proto)
         self.buf = bytearray(HEAD_LIMIT)
         self.view = memoryview(self.buf)
-        self.reused = False
+        self.opened = self.pooled = self.expired = False  # pooled: it waited idle in the pool
+        self.deadline = 0
+
+    def open(self, target: Target) -> None:
+        self.opened = True
+        self.sock.connect(target.address)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if target.context is not None:
+            self.sock = target.context.wrap_socket(self.sock, server_hostname=target.server_hostname)
 
     def exchange(self, request: bytes, no_body: bool) -> tuple[int, bool]:
         """Send the request, read the whole response: (status, connection still usable)."""
@@ -230,7 +240,8 @@ def _header_has(head: bytes, name: bytes, word: bytes) -> bool:
 
 
 class Pool:
-    """At most `limit` connections; a request takes a free one or opens one. Opened before t0 (warm)."""
+    """At most `limit` requests at once, each on a free connection or a new one; some opened before t0
+    (warm). A request past its deadline has its connection closed by the watchdog: a TimeoutError."""
 
     def __init__(self, target: Target, limit: int) -> None:
         self.target = target
@@ -240,41 +251,67 @@ class Pool:
 
     def warm(self, count: int) -> None:
         for _ in range(count):
+            conn = self._new()
+            conn.deadline = time.monotonic_ns() + int(self.target.timeout * 1e9)
             try:
-                self.free.append(self._open())
+                conn.open(self.target)
             except Exception:  # an unreachable target shows in the requests themselves
+                self._drop(conn)
                 return
+            conn.deadline = 0
+            conn.pooled = True
+            self.free.append(conn)
 
-    def _open(self) -> Connection:
+    def _new(self) -> Connection:
         conn = Connection(self.target)
         self.every.add(conn)
         return conn
 
-    def fetch(self) -> int:
+    def fetch(self, deadline: int) -> int:
         """One request on a pooled connection: its status. A reused connection the server had already
         closed (nothing received) is retried once on a fresh one."""
         self.slots.acquire()
         try:
-            conn = self.free.pop() if self.free else self._open()
+            conn = self.free.pop() if self.free else self._new()
             try:
-                status, keep = conn.exchange(self.target.request, self.target.no_body)
+                status, keep = self._exchange(conn, deadline)
             except (ClosedEarly, ConnectionResetError, BrokenPipeError) as exc:
-                self._drop(conn)
-                if not conn.reused or (isinstance(exc, ClosedEarly) and str(exc) != "closed"):
+                if not conn.pooled or (isinstance(exc, ClosedEarly) and str(exc) != "closed"):
                     raise
-                conn = self._open()
-                status, keep = conn.exchange(self.target.request, self.target.no_body)
-            except BaseException:
-                self._drop(conn)
-                raise
+                conn = self._new()
+                status, keep = self._exchange(conn, deadline)
             if keep:
-                conn.reused = True
+                conn.pooled = True
                 self.free.append(conn)
             else:
                 self._drop(conn)
             return status
         finally:
             self.slots.release()
+
+    def _exchange(self, conn: Connection, deadline: int) -> tuple[int, bool]:
+        conn.deadline = deadline
+        try:
+            if not conn.opened:
+                conn.open(self.target)
+            result = conn.exchange(self.target.request, self.target.no_body)
+        except BaseException:
+            self._drop(conn)
+            if conn.expired:
+                raise TimeoutError(f"no complete response within {self.target.timeout:g} s") from None
+            raise
+        conn.deadline = 0
+        return result
+
+    def watch(self) -> None:
+        """Close the connections whose request is past its deadline (runs beside the schedule)."""
+        every = max(0.01, min(0.1, self.target.timeout / 10))
+        while True:
+            gevent.sleep(every)
+            now = time.monotonic_ns()
+            for conn in [c for c in self.every if 0 < c.deadline < now]:
+                conn.expired = True
+                conn.close()
 
     def _drop(self, conn: Connection) -> None:
         self.every.discard(conn)
@@ -295,8 +332,8 @@ class Share:
     or unfinished, 0: no HTTP response), error[s] (an index into `errors`, 0: none).
     """
 
-    def __init__(self, plan: dict[str, Any], share: int, shares: int, t0_ns: int) -> None:
-        self.plan, self.share, self.shares, self.t0 = plan, share, shares, t0_ns
+    def __init__(self, plan: dict[str, Any], share: int, shares: int) -> None:
+        self.plan, self.share, self.shares, self.t0 = plan, share, shares, 0
         self.n = len(range(share, max(1, round(plan["rate"] * plan["duration_s"])), shares))
         self.step: float = 1e9 / plan["rate"]
         self.sent = array("q", [-1]) * self.n
@@ -308,6 +345,7 @@ class Share:
         self.idle = Event()
         self.cpu_s = 0.0
         self.pool = Pool(Target(plan), int(plan["max_connections"]))
+        self.timeout_ns = int(plan["timeout_s"] * 1e9)
         per_process = plan["rate"] / shares
         self.spin_ns = SPIN_NS if per_process <= SPIN_MAX_RATE else 0
         self.warm = min(int(plan["max_connections"]), 4 + int(per_process / 500))
@@ -315,19 +353,26 @@ class Share:
     def due(self, slot: int) -> int:
         return self.t0 + round((self.share + slot * self.shares) * self.step)
 
-    def run(self) -> None:
-        """Warm the pool, send every request at its time, wait for the stragglers up to the timeout."""
+    def prepare(self) -> None:
+        """Before t0: open the first connections, collect garbage once, then no collection pauses."""
         self.pool.warm(self.warm)
         gc.collect()
         gc.freeze()  # startup objects leave the collector's view
         gc.disable()  # no collection pauses mid-run (the hot path makes no reference cycles)
+
+    def run(self, t0_ns: int) -> None:
+        """Send every request at its time from t0 (monotonic ns), wait for the stragglers up to the
+        timeout, close every connection."""
+        self.t0 = t0_ns
         before = resource.getrusage(resource.RUSAGE_SELF)
+        watchdog = gevent.spawn(self.pool.watch)
         try:
             self._dispatch()
             self.idle.wait(timeout=self.plan["timeout_s"] + 2)
         finally:
             after = resource.getrusage(resource.RUSAGE_SELF)
             self.cpu_s = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+            watchdog.kill(block=False)
             self.pool.close()
             gc.enable()
 
@@ -349,13 +394,15 @@ class Share:
             wait = due - clock()
             if wait > spin:
                 gevent.sleep((wait - spin) / 1e9)
+            elif spin:
+                gevent.idle()  # the last stretch at a low rate: yield until the loop has nothing else
             else:
-                gevent.idle()
+                gevent.sleep(0)  # never idle() here: under load the loop is never idle
 
     def send(self, slot: int, due: int) -> None:
         self.sent[slot] = time.monotonic_ns() - self.t0
         try:
-            status = self.pool.fetch()
+            status = self.pool.fetch(time.monotonic_ns() + self.timeout_ns)
             code = 0 if status < 400 else self._code(f"HTTP {status}")
         except Exception as exc:  # a broken request is a recorded error, never a crashed run
             status, code = 0, self._code(type(exc).__name__)
@@ -484,7 +531,8 @@ def _write_run(out: Path, run: dict[str, Any]) -> None:
 def _run_worker_share(runner: WorkerRunner, data: dict[str, Any]) -> None:
     """A worker's part: its share from t0, progress every second, then its rows to the master."""
     t0_ns = time.monotonic_ns() + int(data["delay_s"] * 1e9)
-    share = Share(data["plan"], data["share"], data["shares"], t0_ns)
+    share = Share(data["plan"], data["share"], data["shares"])
+    share.prepare()  # within the start delay
 
     def report() -> None:
         while True:
@@ -492,17 +540,17 @@ def _run_worker_share(runner: WorkerRunner, data: dict[str, Any]) -> None:
             runner.send_message(PROGRESS, share.progress())
 
     reporter = runner.greenlet.spawn(report)
-    share.run()
+    share.run(t0_ns)
     reporter.kill(block=False)
     runner.send_message(ROWS, share.rows(_label()))
 
 
 def _run_local(runner: LocalRunner, out: Path) -> None:
     """No master: this process sends the whole schedule and writes its evidence itself."""
-    plan = json.loads(os.environ[PLAN_ENV])
-    t0_wall = time.time() + START_DELAY_S / 5
-    share = Share(plan, 0, 1, time.monotonic_ns() + int(START_DELAY_S / 5 * 1e9))
-    share.run()
+    share = Share(json.loads(os.environ[PLAN_ENV]), 0, 1)
+    share.prepare()
+    t0_wall, t0_ns = time.time() + LOCAL_START_S, time.monotonic_ns() + int(LOCAL_START_S * 1e9)
+    share.run(t0_ns)
     (out / "worker-0.rows").write_bytes(msgpack.packb(share.rows(_label())))
     worker = {"share": 0, "client": "local", "label": _label(), "state": "done", "why": ""}
     _write_run(out, {"t0_wall": t0_wall, "shares": 1, "workers": [worker | share.progress()]})
