@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -36,14 +37,22 @@ CEILING_X_WRK = 3.0
 ENGINE_PER_CPU_S: dict[float, float] = {}  # offered rate -> the engine's requests per CPU-second there
 
 
-def wrk_rate(base_url: str, seconds: float) -> float:
-    """wrk -t1 -c20: Requests/sec."""
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def wrk_rate(base_url: str, seconds: float) -> tuple[float, float]:
+    """wrk -t1 -c20: (Requests/sec, requests per CPU-second of the wrk process)."""
     cmd = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds:g}s", base_url + PATH]
+    before = _children_cpu_s()
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    cpu_s = _children_cpu_s() - before
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    if not match:
+    total = re.search(r"(\d+) requests in", out)
+    if not match or not total:
         raise RuntimeError(f"unexpected wrk output: {out}")
-    return float(match[1])
+    return float(match[1]), int(total[1]) / cpu_s
 
 
 def locust_rate(base_url: str, seconds: float) -> tuple[float, float]:
@@ -86,57 +95,57 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    results: dict[str, list[float]] = {
-        "wrk": [],
-        "locust": [],
-        "engine": [],
-        "locust/cpu": [],
-        "engine/cpu": [],
-    }
+    results: dict[str, list[float]] = {k: [] for k in LABELS} | {f"{k}/cpu": [] for k in LABELS}
     capped = []
     with nginx(cpu=0) as server:
         os.sched_setaffinity(0, {1})  # generators (children inherit) on CPU 1, nginx on CPU 0
         for n in range(args.rounds):
             print(f"round {n + 1}")
-            results["wrk"].append(wrk_rate(server.base_url, args.seconds))
-            locust, locust_per_cpu = locust_rate(server.base_url, args.seconds)
-            results["locust"].append(locust)
-            results["locust/cpu"].append(locust_per_cpu)
+            for name, measure in (("wrk", wrk_rate), ("locust", locust_rate)):
+                rate, per_cpu = measure(server.base_url, args.seconds)
+                results[name].append(rate)
+                results[f"{name}/cpu"].append(per_cpu)
             print(f"    wrk {results['wrk'][-1]:.0f} req/s, plain Locust {results['locust'][-1]:.0f} req/s")
             start, ceiling = 1.5 * results["locust"][-1], CEILING_X_WRK * results["wrk"][-1]
             rate, at_ceiling = engine_rate(server.base_url, args.seconds, start, ceiling)
             results["engine"].append(rate)
             results["engine/cpu"].append(ENGINE_PER_CPU_S.get(rate, 0.0))
             capped.append(at_ceiling)
-            ratio = rate / results["locust"][-1]
-            print(
-                f"    engine {rate:.0f} req/s: {ratio:.2f}x Locust{' (AT THE CEILING)' if at_ceiling else ''}"
-            )
+            flag = " (AT THE CEILING)" if at_ceiling else ""
+            print(f"    engine {rate:.0f} req/s: {rate / results['locust'][-1]:.2f}x Locust{flag}")
     report(results, capped)
 
 
+LABELS = {
+    "wrk": "wrk -t1 -c20",
+    "locust": "Locust FastHttpUser x20, closed loop",
+    "engine": "claimcheck open-loop engine (raw latencies)",
+}
+
+
+def _ratios(results: dict[str, list[float]], a: str, b: str) -> str:
+    per_round = [x / y for x, y in zip(results[a], results[b], strict=True)]
+    return f"{', '.join(f'{r:.2f}' for r in per_round)} (median {statistics.median(per_round):.2f})"
+
+
+def _table(results: dict[str, list[float]], suffix: str) -> None:
+    for name, label in LABELS.items():
+        runs = results[name + suffix]
+        print(f"  {label:46s} {statistics.median(runs):8.0f}   runs: {', '.join(f'{x:.0f}' for x in runs)}")
+
+
 def report(results: dict[str, list[float]], capped: list[bool]) -> None:
-    med = {k: statistics.median(v) for k, v in results.items() if v}
     print("\nmedian requests/s on one core (nginx on the other):")
-    labels = {"wrk": "wrk -t1 -c20", "locust": "Locust FastHttpUser x20, closed loop",
-              "engine": "claimcheck open-loop engine (raw latencies)"}  # fmt: skip
-    for name, label in labels.items():
-        print(f"  {label:46s} {med[name]:8.0f}   runs: {', '.join(f'{x:.0f}' for x in results[name])}")
-    ratios = [e / loc for e, loc in zip(results["engine"], results["locust"], strict=True)]
-    shares = [e / w for e, w in zip(results["engine"], results["wrk"], strict=True)]
-    print(f"  engine / Locust = {med['engine'] / med['locust']:.2f} of the medians; per round "
-          f"{', '.join(f'{r:.2f}' for r in ratios)} (median {statistics.median(ratios):.2f})")  # fmt: skip
-    print(f"  engine / wrk    = {med['engine'] / med['wrk']:.2f} of the medians; per round "
-          f"{', '.join(f'{r:.2f}' for r in shares)}")  # fmt: skip
+    _table(results, "")
+    print(f"  engine / Locust per round {_ratios(results, 'engine', 'locust')}")
+    print(f"  engine / wrk per round    {_ratios(results, 'engine', 'wrk')}")
     print(f"  rounds at the search ceiling: {sum(capped)} of {len(capped)}")
-    per_cpu = [e / loc for e, loc in zip(results["engine/cpu"], results["locust/cpu"], strict=True)]
-    print("requests per CPU-second of the generator (a per-core capacity that CPU taken by other processes")
-    print(
-        "does not lower; engine: its send phase at its highest sustained rate, Locust: test start to stop):"
-    )
-    print(f"  Locust {', '.join(f'{x:.0f}' for x in results['locust/cpu'])}; engine "
-          f"{', '.join(f'{x:.0f}' for x in results['engine/cpu'])}; engine / Locust per round "
-          f"{', '.join(f'{r:.2f}' for r in per_cpu)} (median {statistics.median(per_cpu):.2f})")  # fmt: skip
+    print("\nrequests per CPU-second of each generator (what one core would give it; CPU taken by other")
+    print("processes does not lower it. Engine: its send phase at its highest sustained rate; Locust: test")
+    print("start to stop; wrk: the whole process):")
+    _table(results, "/cpu")
+    print(f"  engine / Locust per round {_ratios(results, 'engine/cpu', 'locust/cpu')}")
+    print(f"  engine / wrk per round    {_ratios(results, 'engine/cpu', 'wrk/cpu')}")
 
 
 if __name__ == "__main__":

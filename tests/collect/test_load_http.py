@@ -119,5 +119,5 @@ def test_a_reply_that_is_not_http_is_an_error_with_its_name(raw_server: str, tmp
 
 def test_a_server_that_never_answers_times_out_at_the_plan_timeout(raw_server: str, tmp_path: Path) -> None:
     plan = LoadPlan(raw_server, "/hang", rate=40, duration_s=0.25, timeout_s=0.5)
-    with pytest.raises(Exception, match="none of 10 requests.*TimeoutError"):
+    with pytest.raises(Exception, match=r"none of 10 requests.*TimeoutError"):
         run_open_loop(plan, max_rps=1000, out_dir=tmp_path)

@@ -54,6 +54,7 @@ PROGRESS_EVERY_S = 1.0
 SPIN_MAX_RATE = 500.0
 SPIN_NS = 1_500_000
 HEAD_LIMIT = 65536
+WARM_MIN, WARM_FOR_S = 4, 0.02
 NO_BODY_STATUS = (204, 304)
 # A worker whose master went away quits after this long instead of Locust's 60 s.
 runners.MASTER_HEARTBEAT_TIMEOUT = 10
@@ -348,7 +349,9 @@ class Share:
         self.timeout_ns = int(plan["timeout_s"] * 1e9)
         per_process = plan["rate"] / shares
         self.spin_ns = SPIN_NS if per_process <= SPIN_MAX_RATE else 0
-        self.warm = min(int(plan["max_connections"]), 4 + int(per_process / 500))
+        # enough open connections for 20 ms of sends: a burst after the process was descheduled for a
+        # moment reuses them instead of opening connections just when time is short
+        self.warm = min(int(plan["max_connections"]), WARM_MIN + int(per_process * WARM_FOR_S))
 
     def due(self, slot: int) -> int:
         return self.t0 + round((self.share + slot * self.shares) * self.step)
