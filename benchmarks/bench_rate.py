@@ -62,8 +62,9 @@ def locust_rate(base_url: str, seconds: float) -> tuple[float, float]:
     return float(row["Requests/s"]), int(row["Request Count"]) / float(row["cpu_s"])
 
 
-def sustains(base_url: str, rate: float, seconds: float) -> bool:
-    samples = run_open_loop(LoadPlan(base_url, PATH, rate=rate, duration_s=seconds), max_rps=rate)
+def sustains(base_url: str, rate: float, seconds: float, workers: int = 1) -> bool:
+    plan = LoadPlan(base_url, PATH, rate=rate, duration_s=seconds, workers=workers)
+    samples = run_open_loop(plan, max_rps=rate)
     if samples.generator_cpu_s:
         ENGINE_PER_CPU_S[rate] = samples.sent / samples.generator_cpu_s
     kept = min(samples.achieved_rate, samples.completion_rate) >= 0.98 * rate
@@ -75,18 +76,20 @@ def sustains(base_url: str, rate: float, seconds: float) -> bool:
     return ok
 
 
-def engine_rate(base_url: str, seconds: float, start: float, ceiling: float) -> tuple[float, bool]:
+def engine_rate(
+    base_url: str, seconds: float, start: float, ceiling: float, workers: int = 1
+) -> tuple[float, bool]:
     """(highest sustained rate, whether it sits at `ceiling`): grow from `start` until a rate fails,
     then bisect between the last sustained and the first failed rate."""
     low, high = 500.0, start
-    while sustains(base_url, high, seconds):
+    while sustains(base_url, high, seconds, workers):
         low = high
         if high >= ceiling:
             return low, True
         high = min(ceiling, high * GROWTH)
     while (high - low) / low > PRECISION:
         mid = (low + high) / 2
-        low, high = (mid, high) if sustains(base_url, mid, seconds) else (low, mid)
+        low, high = (mid, high) if sustains(base_url, mid, seconds, workers) else (low, mid)
     return low, False
 
 

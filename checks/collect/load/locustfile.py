@@ -1,18 +1,19 @@
 """The Locust side of the open-loop engine. Runs ONLY inside `locust -f` processes (locust monkey-patches
 gevent on import); the claimcheck process never imports this module.
 
-Self-contained on purpose: it imports only the standard library, gevent, msgpack and locust, because a
-worker on another host (ssh, pod) gets this file from the master (`locust -f - --worker`) and has no
-claimcheck installed. The plan reaches the workers in the master's start message.
+Self-contained on purpose: it imports only the standard library, gevent (and its greenlet), msgpack and
+locust, because a worker on another host (ssh, pod) gets this file from the master (`locust -f -
+--worker`) and has no claimcheck installed. The plan reaches the workers in the master's start message.
 
 Each worker sends its share of one schedule: request i at t0 + i/rate, i = share, share + shares, ...
-(the sum over all workers is the plan's rate). Every request runs in its own greenlet spawned at its
-scheduled time, so a stalling server never delays the generator (no coordinated omission); the sends due
-within the same wake-up of the event loop (about a millisecond) are spawned together. Latency is measured
-from the SCHEDULED time, in integer ns, into preallocated arrays; the arrays travel once, at the end, to
-the master (or straight to the evidence directory when there is no master). Requests go over a pool of
-keep-alive connections opened before t0, each request pre-encoded once, with a minimal HTTP/1.1 reader
-(Content-Length, chunked, read-to-close; no redirects followed).
+(the sum over all workers is the plan's rate). Every request is handed at its scheduled time to a
+greenlet of its own (a parked sender, reused), so a stalling server never delays the generator (no
+coordinated omission); the sends due within the same wake-up of the event loop (about a millisecond)
+are handed out together. Latency is measured from the SCHEDULED time, in integer ns, into preallocated
+arrays; the arrays travel once, at the end, to the master (or straight to the evidence directory when
+there is no master). Requests go over a pool of keep-alive connections opened before t0, the request
+encoded once, read by a minimal HTTP/1.1 reader (Content-Length, chunked, read-to-close; redirects are
+measured, not followed).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ import gevent.ssl
 import msgpack
 from gevent.event import Event
 from gevent.lock import Semaphore
+from greenlet import getcurrent
+from greenlet import greenlet as RawGreenlet
 from locust import User, constant, events, runners, task
 from locust.env import Environment
 from locust.runners import LocalRunner, MasterRunner, WorkerRunner
@@ -343,6 +346,7 @@ class Share:
         self.error = bytearray(self.n)
         self.errors: dict[str, int] = {"": 0}
         self.dispatched = self.finished = 0
+        self.parked: list[RawGreenlet] = []  # senders waiting for their next request
         self.idle = Event()
         self.cpu_s = 0.0
         self.pool = Pool(Target(plan), int(plan["max_connections"]))
@@ -380,12 +384,15 @@ class Share:
             gc.enable()
 
     def _dispatch(self) -> None:
-        spawn, send, clock, n, spin = gevent.spawn_raw, self.send, time.monotonic_ns, self.n, self.spin_ns
+        clock, n, spin = time.monotonic_ns, self.n, self.spin_ns
+        hub = gevent.get_hub()
+        later, parked = hub.loop.run_callback, self.parked
         slot, due = 0, self.due(0)
         while True:
             now = clock()
             while due <= now:  # every send already due goes out in this wake-up
-                spawn(send, slot, due)
+                sender = parked.pop() if parked else RawGreenlet(self._sender, hub)
+                later(sender.switch, slot, due)
                 slot += 1
                 if slot == n:
                     self.dispatched = n
@@ -401,6 +408,15 @@ class Share:
                 gevent.idle()  # the last stretch at a low rate: yield until the loop has nothing else
             else:
                 gevent.sleep(0)  # never idle() here: under load the loop is never idle
+
+    def _sender(self, slot: int, due: int) -> None:
+        """A greenlet that sends request after request: each waits parked for the dispatcher to hand it
+        the next one (a new greenlet per request would cost a fresh Python frame stack, an mmap, each)."""
+        me, park, parked, send = getcurrent(), gevent.get_hub().switch, self.parked, self.send
+        while True:
+            send(slot, due)
+            parked.append(me)
+            slot, due = park()
 
     def send(self, slot: int, due: int) -> None:
         self.sent[slot] = time.monotonic_ns() - self.t0
