@@ -21,11 +21,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 from checks.collect.load import LoadPlan, run_open_loop
 from checks.collect.load.rows import RunInfo
 from checks.collect.load.samples import LOST_NOT_SENT, LOST_UNKNOWN, histogram_of, read_log
-from checks.targets import LoadMaster, NetnsLoadWorker, SshLoadWorker
+from checks.targets import LoadMaster, NetnsLoadWorker, PodLoadWorkers, SshLoadWorker
 from tests.collect.test_load_engine import NGINX
 from tests.drills.servers import free_port
 
@@ -241,3 +242,33 @@ def test_workers_on_an_ssh_host_fetch_their_code_from_the_master(
     assert labels == [f"ssh {ssh_host}#0", f"ssh {ssh_host}#1"]
     left = {Path(f"/proc/{pid}/comm").read_text().strip() for pid in _pids_in(hosts.names[2])}
     assert left == {"sshd"}  # the workers on that host are gone
+
+
+def test_a_pod_worker_running_the_manifests_command_dials_the_master_on_its_own(
+    hosts: Hosts, tmp_path: Path
+) -> None:
+    """No cluster here: the Deployment's own command runs in a namespace, as the pod would run it."""
+    manifest = Path(__file__).resolve().parents[2] / "deploy" / "kubernetes" / "load-worker.yaml"
+    deployment = next(d for d in yaml.safe_load_all(manifest.read_text()) if d and d["kind"] == "Deployment")
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    port = free_port()
+    env = {**os.environ, "MASTER_HOST": hosts.host_addr, "MASTER_PORT": str(port), "TMPDIR": str(tmp_path)}
+    env["CLAIMCHECK_LOAD_WORKER_LABEL"] = "claimcheck-load-worker-7d9f-abcde"
+    pod = subprocess.Popen(
+        ["ip", "netns", "exec", hosts.names[2], *container["command"], *container["args"]],
+        env=env,
+        process_group=0,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        worker = PodLoadWorkers(kind="pod", replicas=1)
+        plan = LoadPlan(hosts.base_url, "/index.html", rate=100, duration_s=1)
+        master = LoadMaster(bind_host=hosts.host_addr, port=port)
+        samples = run_open_loop(plan, max_rps=100, out_dir=tmp_path, hosts=(worker,), master=master)
+    finally:
+        os.killpg(pod.pid, signal.SIGKILL)
+        pod.wait()
+    assert samples.complete and samples.status_counts == {200: 100}
+    labels = [w["label"] for w in RunInfo.read(Path(samples.log_path).parent).workers]
+    assert labels == ["claimcheck-load-worker-7d9f-abcde"]
