@@ -8,7 +8,7 @@ rate_N / (N x rate_1), and the requests per CPU-second summed over the workers (
 a worker costs nothing per request: on N cores of their own, N workers would give N times the rate).
 One worker is one process with no master (`load_workers: 1`); more are a master with N worker processes.
 
-    python benchmarks/bench_workers.py [--seconds 5] [--rounds 1] [--cpus 1] [--workers 1,2,4]
+    python benchmarks/bench_workers.py [--seconds 5] [--rounds 3] [--cpus 1] [--workers 1,2,4]
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ CEILING = 200_000.0
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--cpus", default="1")
     parser.add_argument("--workers", default="1,2,4")
     args = parser.parse_args()

@@ -66,12 +66,6 @@ def register_remote(run: int, remote: Remote) -> None:
         _REMOTE[id(remote)] = (run, remote)
 
 
-def running(run: int) -> list[subprocess.Popen[bytes]]:
-    """The local processes of `run` that have not been reaped."""
-    with _LOCK:
-        return [p for r, p in _LOCAL.values() if r == run]
-
-
 def child_pids(run: int | None = None) -> list[int]:
     """Pids of the local load processes (of `run`, or of every run) not yet reaped."""
     with _LOCK:

@@ -11,13 +11,15 @@ here is stopped by `stop_load_children` (children.py) on every way out of `run_o
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from checks.collect.load.children import new_run, running, spawn, stop_load_children
+from checks.collect.load.children import new_run, spawn, stop_load_children
 from checks.collect.load.plan import (
     OUT_DIR_ENV,
     PLAN_ENV,
@@ -66,10 +68,12 @@ def run_open_loop(
         out = Path(tempfile.mkdtemp(prefix="load-", dir=out_dir))
         run = new_run()
         try:
-            _start(run, plan, out, hosts, master or LoadMaster())
-            _wait(run, plan, out)
+            lead = _start(run, plan, out, hosts, master or LoadMaster())
+            _wait(lead, plan, out)
         finally:
             stop_load_children(run)
+            for tmp in out.glob("worker-tmp-*"):  # the locustfile copies netns workers fetched
+                shutil.rmtree(tmp, ignore_errors=True)
         return _collect(plan, out)
 
 
@@ -102,11 +106,13 @@ def _free_port(host: str) -> int:
         return int(sock.getsockname()[1])
 
 
-def _start(run: int, plan: LoadPlan, out: Path, hosts: tuple[LoadWorker, ...], master: LoadMaster) -> None:
+def _start(
+    run: int, plan: LoadPlan, out: Path, hosts: tuple[LoadWorker, ...], master: LoadMaster
+) -> subprocess.Popen[bytes]:
+    """Start the run's processes; returns the one that writes run.json (the master, or the lone process)."""
     env = {**os.environ, PLAN_ENV: plan.to_env(), OUT_DIR_ENV: str(out)}
     if plan.workers == 1 and not hosts:
-        spawn(run, _locust_command(plan), env, out / "locust.out", REPO_ROOT)
-        return
+        return spawn(run, _locust_command(plan), env, out / "locust.out", REPO_ROOT)
     port = master.port or _free_port(master.bind_host)
     master_args = ["--master", "--master-bind-host", master.bind_host, "--master-bind-port", str(port)]
     expect = [
@@ -116,20 +122,22 @@ def _start(run: int, plan: LoadPlan, out: Path, hosts: tuple[LoadWorker, ...], m
         str(int(STARTUP_ALLOWANCE_S)),
     ]
     command = [*_locust_command(plan), *master_args, *expect]
-    spawn(run, command, env, out / "locust-master.out", REPO_ROOT)
+    lead = spawn(run, command, env, out / "locust-master.out", REPO_ROOT)
     worker_env = {k: v for k, v in os.environ.items() if k != PLAN_ENV}  # the plan comes from the master
     if hosts:
         start_hosts(run, hosts, MasterAddress(master.dial_host, port), worker_env, out)
     else:
         local = "127.0.0.1" if master.bind_host in ("0.0.0.0", "::") else master.dial_host
         start_local_workers(run, plan.workers, MasterAddress(local, port), LOCUSTFILE, worker_env, out)
+    return lead
 
 
-def _wait(run: int, plan: LoadPlan, out: Path) -> None:
-    """Until run.json appears (the master's last act), every local process ended, or the deadline."""
+def _wait(lead: subprocess.Popen[bytes], plan: LoadPlan, out: Path) -> None:
+    """Until run.json appears (the master's last act), the master (or lone process) ended, or the
+    deadline."""
     deadline = time.monotonic() + STARTUP_ALLOWANCE_S + plan.duration_s + plan.timeout_s + 15
     while time.monotonic() < deadline:
-        if (out / "run.json").exists() or all(p.poll() is not None for p in running(run)):
+        if (out / "run.json").exists() or lead.poll() is not None:
             return
         time.sleep(0.05)
     raise LoadGeneratorError(plan.base_url, f"load processes still running after the deadline; see {out}")

@@ -57,6 +57,7 @@ PROGRESS_EVERY_S = 1.0
 SPIN_MAX_RATE = 500.0
 SPIN_NS = 1_500_000
 HEAD_LIMIT = 65536
+MAX_ERROR_KINDS, OTHER_ERRORS = 255, "other errors (more than 254 kinds in this run)"
 WARM_MIN, WARM_FOR_S = 4, 0.02
 NO_BODY_STATUS = (204, 304)
 # A worker whose master went away quits after this long instead of Locust's 60 s.
@@ -433,9 +434,12 @@ class Share:
             self.idle.set()
 
     def _code(self, name: str) -> int:
+        """The error's index in `errors` (one byte: past 254 kinds, they share the last one)."""
         code = self.errors.get(name)
         if code is None:
-            code = self.errors[name] = min(len(self.errors), 255)
+            if len(self.errors) >= MAX_ERROR_KINDS:
+                return self._code(OTHER_ERRORS)
+            code = self.errors[name] = len(self.errors)
         return code
 
     def rows(self, label: str) -> dict[str, Any]:
@@ -499,6 +503,7 @@ class Coordinator:
     def _rows(self, msg: Any, **_: Any) -> None:
         share = msg.data["share"]
         (self.out / f"worker-{share}.rows").write_bytes(msgpack.packb(msg.data))
+        self.progress[share] = {"share": share, "dispatched": msg.data["n"]}
         self.done[share] = time.time()
 
     def _watch(self) -> None:
@@ -535,8 +540,8 @@ class Coordinator:
             "label": self.labels.get(client, client),
             "state": "done" if share in self.done else "lost",
             "why": self.lost.get(share, ""),
-            "dispatched": seen.get("dispatched", 0),
-            "finished": seen.get("finished", 0),
+            "dispatched": seen.get("dispatched", 0),  # as of its last report (all of it when done)
+            "finished": seen.get("finished"),  # a lost worker's last report; None when done
         }
 
 
