@@ -29,6 +29,10 @@ class Params(BaseModel):
     hard_coded: bool = Field(
         default=False, description="the document presents literals in code as collected measurements"
     )
+    config_document: str | None = Field(
+        default=None,
+        description="another document of the system whose configuration the document says applies",
+    )
 
     def get(self, key: str, default: Any = None) -> Any:
         """Transitional dict-style read for the declared analyzers; new code reads attributes."""
@@ -53,6 +57,78 @@ class Params(BaseModel):
 P = TypeVar("P", bound=Params)
 
 
+class SumInputs(Params):
+    """Inputs of the arithmetic analyzer: the parts of a stated total."""
+
+    parts: tuple[float, ...] | None = Field(default=None, description="the parts of a stated total")
+    parts_unit: str | None = Field(default=None, description="unit of the parts")
+    total: float | None = Field(default=None, description="what the shares of one whole add up to (e.g. 100)")
+    parts_low: tuple[float, ...] | None = Field(default=None, description="low ends of ranged parts")
+    parts_high: tuple[float, ...] | None = Field(default=None, description="high ends of ranged parts")
+    ranges: tuple[tuple[float, float], ...] | None = Field(default=None, description="ranges that must tile")
+    clients: int | None = Field(default=None, description="number of clients (per-client totals)")
+    per_client: float | None = Field(default=None, description="a per-client figure")
+
+
+class LoadTestInputs(Params):
+    """Inputs of the method analyzer: the load a document's own test reached."""
+
+    tested_load_users: int | None = Field(default=None, ge=0, description="the largest load a test reached")
+    equivalent_users: int | None = Field(default=None, ge=0, description="users a figure is said to equal")
+    baseline: str | None = Field(default=None, description="what a multiple is relative to")
+
+
+class QueueingInputs(Params):
+    """Inputs of the response-time law (N = X (R + Z)): a benchmark's concurrency and throughput."""
+
+    concurrency: int | None = Field(default=None, ge=0, description="clients a benchmark ran with")
+    throughput: float | None = Field(default=None, ge=0, description="the throughput it reported")
+    throughput_unit: str | None = Field(
+        default=None, description="unit of throughput (ops/s, transactions/s)"
+    )
+    think_time_s: float | None = Field(default=None, ge=0, description="think time between requests")
+
+
+class ServingInputs(Params):
+    """Inputs of the physics analyzer: where requests are actually served."""
+
+    write_region: str | None = Field(default=None, description="where writes go (a primary region)")
+    served_from: str | None = Field(default=None, description="where every request is served (a DNS primary)")
+    user_regions: tuple[str, ...] | None = Field(
+        default=None, description="regions whose users the claim covers"
+    )
+
+
+class ResidencyInputs(Params):
+    """Inputs of the residency analyzer."""
+
+    jurisdiction: str | None = Field(
+        default=None, description="where data must stay: a country code, EU, EEA, a law (GDPR), or `regional`"
+    )
+    stores_data: bool | None = Field(default=None, description="the component stores personal data")
+    replicated: bool | None = Field(default=None, description="the data is replicated to every listed region")
+
+
+class BudgetInputs(Params):
+    """Inputs of the error-budget analyzer: incidents the document reports."""
+
+    incidents: int | None = Field(default=None, ge=0, description="incidents reported in the window")
+    incident_duration: float | None = Field(default=None, ge=0, description="duration of each incident")
+    incident_duration_unit: str | None = Field(default=None, description="unit of incident_duration")
+    incident_window: str | None = Field(default=None, description="the window the incidents fell in (30d)")
+
+
+class AlertInputs(Params):
+    """Inputs of the alert-threshold analyzer."""
+
+    rule: str | None = Field(default=None, description="the alert rule the claim is about")
+    rules: tuple[str, ...] | None = Field(default=None, description="the alert rules the claim is about")
+    watches: tuple[str, ...] | None = Field(
+        default=None, description="result metrics an alert threshold watches"
+    )
+    alert_when: str | None = Field(default=None, description="the comparator the alert fires on")
+
+
 class ScalingParams(Params):
     """autoscaling.bounds, autoscaling.time_to_scale."""
 
@@ -75,29 +151,22 @@ class CachePolicyParams(Params):
     expect: str | None = Field(default=None, description="the Cache-Control directive expected (no-store)")
 
 
-class QueryLatencyParams(Params):
+class QueryLatencyParams(QueueingInputs):
     """db.query_latency."""
 
     threshold: float | None = Field(default=None, description="'X% of queries under <threshold>'")
     threshold_unit: str | None = Field(default=None, description="unit of threshold")
 
 
-class DocumentParams(Params):
+class DocumentParams(SumInputs, ServingInputs):
     """declared.document: the numbers a stated total or restated value is checked with."""
 
-    parts: tuple[float, ...] | None = Field(default=None, description="the parts of a stated total")
-    parts_unit: str | None = Field(default=None, description="unit of the parts")
-    parts_low: tuple[float, ...] | None = Field(default=None, description="low ends of ranged parts")
-    parts_high: tuple[float, ...] | None = Field(default=None, description="high ends of ranged parts")
-    ranges: tuple[tuple[float, float], ...] | None = Field(default=None, description="ranges that must tile")
     regions: int | None = Field(default=None, description="a stated number of regions")
     global_: tuple[float, ...] | None = Field(default=None, alias="global", description="global figures")
     achieved: float | None = Field(default=None, description="a stated achieved value")
     target: float | None = Field(default=None, description="a stated target value")
     target_comparator: str | None = Field(default=None, description="comparator of the stated target")
     unit: str | None = Field(default=None, description="unit of achieved/target")
-    clients: int | None = Field(default=None, description="number of clients (per-client totals)")
-    per_client: float | None = Field(default=None, description="a per-client figure")
     cross_reference: str | None = Field(default=None, description="another document the claim restates")
 
 
@@ -118,7 +187,7 @@ class RolloutParams(Params):
     route: str | None = Field(default=None, description="the route probed during the rollout")
 
 
-class ExternalParams(Params):
+class ExternalParams(SumInputs, LoadTestInputs, QueueingInputs, ServingInputs, BudgetInputs):
     """external.component."""
 
     cpu_range: tuple[float, float] | None = Field(default=None, description="a stated CPU range (%)")
@@ -128,7 +197,7 @@ class ExternalParams(Params):
     timezone: str | None = Field(default=None, description="a stated time zone")
 
 
-class GeoParams(Params):
+class GeoParams(ServingInputs):
     """geo.latency."""
 
     vantage_city: str | None = Field(default=None, description="the city the latency is seen from")
@@ -136,12 +205,8 @@ class GeoParams(Params):
     route: str | None = Field(default=None, description="a route hint (e.g. a static asset)")
 
 
-class ConcurrencyParams(Params):
+class ConcurrencyParams(LoadTestInputs, QueueingInputs):
     """http.concurrency."""
-
-    tested_load_users: int | None = Field(default=None, ge=0, description="users the document says it tested")
-    equivalent_users: int | None = Field(default=None, ge=0, description="users a figure is said to equal")
-    baseline: str | None = Field(default=None, description="what a multiple is relative to")
 
 
 class RateLimitParams(Params):
@@ -152,13 +217,13 @@ class RateLimitParams(Params):
     period_s: float | None = Field(default=None, gt=0, description="the limit's period")
 
 
-class RouteParams(Params):
+class RouteParams(LoadTestInputs, QueueingInputs, BudgetInputs):
     """http.throughput, http.latency and other checks that may name a route."""
 
     route: str | None = Field(default=None, description="a route hint")
 
 
-class InventoryParams(Params):
+class InventoryParams(SumInputs, ResidencyInputs, ServingInputs):
     """inventory.components."""
 
     primary_region: str | None = Field(default=None, description="the stated primary region")
@@ -170,28 +235,25 @@ class InventoryParams(Params):
     analytics_replica: str | None = Field(default=None, description="the analytics replica zone")
 
 
-class AlertingParams(Params):
+class AlertingParams(AlertInputs):
     """monitoring.alerting."""
 
-    rules: tuple[str, ...] | None = Field(default=None, description="the alert rules the claim is about")
     scrape_interval_s: float | None = Field(default=None, gt=0, description="the stated scrape interval")
     evaluation_interval_s: float | None = Field(
         default=None, gt=0, description="the stated evaluation interval"
     )
 
 
-class MonitoringConfigParams(Params):
+class MonitoringConfigParams(AlertInputs):
     """monitoring.config."""
 
     timezone: str | None = Field(default=None, description="a stated time zone")
-    rule: str | None = Field(default=None, description="the alert rule the claim is about")
     expr: str | None = Field(default=None, description="the rule's PromQL expression as stated")
 
 
-class ResidencyParams(Params):
+class ResidencyParams(ResidencyInputs, ServingInputs):
     """residency.regions."""
 
-    jurisdiction: str | None = Field(default=None, description="where the data must stay (AR, BR, EU...)")
     serving_region: str | None = Field(default=None, description="the region that stores/serves it")
     allowed_regions: tuple[str, ...] | None = Field(default=None, description="regions the data may be in")
 

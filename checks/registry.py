@@ -77,7 +77,7 @@ CHECKS: dict[str, Check] = _checks(
         b.QueryBinding,
     ),
     Check("db.replication_lag", "Streaming replication lag between primary and replica."),
-    Check("cache.latency", "Cache (Redis) operation latency.", binding=b.CacheKeyBinding),
+    Check("cache.latency", "Cache (Redis) operation latency.", p.QueueingInputs, binding=b.CacheKeyBinding),
     Check(
         "cache.policy",
         "Cache-Control/Age per route class (no-store for special-category data).",
@@ -93,7 +93,11 @@ CHECKS: dict[str, Check] = _checks(
         "Time-to-live of a class of cache keys (sessions, rate-limit counters, franchise data).",
         binding=b.CacheKeyBinding,
     ),
-    Check("availability.ratio", "Availability over the claim's window from Prometheus history and probes."),
+    Check(
+        "availability.ratio",
+        "Availability over the claim's window from Prometheus history and probes.",
+        p.BudgetInputs,
+    ),
     # isolation
     Check("isolation.database", "Tenant data isolation in PostgreSQL (forced RLS, tenant roles, schemas)."),
     Check("isolation.api", "Tenant isolation at the API (IDOR, spoofed tenant headers, tampered JWTs)."),

@@ -38,7 +38,14 @@ def test_params_are_typed_by_the_claims_check() -> None:
 def test_an_unknown_params_key_names_the_file_entry_and_key(tmp_path: Path) -> None:
     path = tmp_path / "ledger.yaml"
     path.write_text(
-        yaml.safe_dump({"system": "BarberPro", "claims": [_entry(params={"vantage_citty": "Córdoba"})]}),
+        yaml.safe_dump(
+            {
+                "system": "BarberPro",
+                "id_prefix": "BP",
+                "documents": ["doc.txt"],
+                "claims": [_entry(params={"vantage_citty": "Córdoba"})],
+            }
+        ),
         encoding="utf-8",
     )
     with pytest.raises(ConfigError) as caught:

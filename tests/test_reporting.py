@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -131,13 +132,19 @@ def test_allure_results_keep_verdict_semantics_and_labels(tmp_path: Path) -> Non
         next(lb["value"] for lb in r["labels"] if lb["name"] == "verdict"): r["status"] for r in results
     }
     assert status == {"PROVEN": "passed", "DISPROVEN": "failed", "ERROR": "broken", "INCONCLUSIVE": "skipped"}
-    assert all(
-        r["name"].startswith(next(lb["value"] for lb in r["labels"] if lb["name"] == "claim_id") + ": ")
+    assert all(  # "L0088 <claim id>: <statement>": the line first, so the tree sorts in document order
+        re.match(
+            r"L\d{4} " + next(lb["value"] for lb in r["labels"] if lb["name"] == "claim_id") + ": ", r["name"]
+        )
         for r in results
     )
-    assert all("> " in r.get("description", "") for r in results)  # the quoted sentence(s)
+    ledger = default_ledger()
+    for r in results:  # every cited block quoted in full, with its line numbers
+        claim = ledger[next(lb["value"] for lb in r["labels"] if lb["name"] == "claim_id")]
+        assert all(f"{s.line} | " in r["description"] and s.quote in r["description"] for s in claim.sources)
     labels = {lb["name"] for lb in results[0]["labels"]}
     assert {"epic", "feature", "story", "severity", "tag", "claim_id", "verdict", "source"} <= labels
+    assert {"parentSuite", "suite", "evidence_level", "target"} <= labels
     assert (tmp_path / "allure" / "categories.json").is_file()
     assert (tmp_path / "allure" / "environment.properties").read_text().startswith("target=t")
 
