@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checks.collect.load.children import new_run, spawn, stop_load_children
 from checks.collect.load.plan import (
@@ -32,7 +33,9 @@ from checks.collect.load.rows import RunInfo, WorkerRows, merged_rows, read_work
 from checks.collect.load.samples import LatencySamples, histogram_of_ns, merge_histograms, summarize
 from checks.collect.load.workers import MasterAddress, start_hosts, start_local_workers
 from checks.errors import TargetUnreachable
-from checks.targets import LoadMaster, LoadWorker, PodLoadWorkers
+
+if TYPE_CHECKING:  # checks.targets (pydantic and the policy's scipy) stays out of a lone engine run
+    from checks.targets import LoadMaster, LoadWorker
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -68,7 +71,7 @@ def run_open_loop(
         out = Path(tempfile.mkdtemp(prefix="load-", dir=out_dir))
         run = new_run()
         try:
-            lead = _start(run, plan, out, hosts, master or LoadMaster())
+            lead = _start(run, plan, out, hosts, master)
             _wait(lead, plan, out)
         finally:
             stop_load_children(run)
@@ -78,7 +81,7 @@ def run_open_loop(
 
 
 def _count(hosts: tuple[LoadWorker, ...]) -> int:
-    return sum(h.replicas if isinstance(h, PodLoadWorkers) else h.processes for h in hosts)
+    return sum(h.replicas if h.kind == "pod" else h.processes for h in hosts)
 
 
 def _locust_command(plan: LoadPlan) -> list[str]:
@@ -107,14 +110,15 @@ def _free_port(host: str) -> int:
 
 
 def _start(
-    run: int, plan: LoadPlan, out: Path, hosts: tuple[LoadWorker, ...], master: LoadMaster
+    run: int, plan: LoadPlan, out: Path, hosts: tuple[LoadWorker, ...], master: LoadMaster | None
 ) -> subprocess.Popen[bytes]:
     """Start the run's processes; returns the one that writes run.json (the master, or the lone process)."""
     env = {**os.environ, PLAN_ENV: plan.to_env(), OUT_DIR_ENV: str(out)}
     if plan.workers == 1 and not hosts:
         return spawn(run, _locust_command(plan), env, out / "locust.out", REPO_ROOT)
-    port = master.port or _free_port(master.bind_host)
-    master_args = ["--master", "--master-bind-host", master.bind_host, "--master-bind-port", str(port)]
+    bind = master.bind_host if master else "127.0.0.1"
+    port = (master.port if master else 0) or _free_port(bind)
+    master_args = ["--master", "--master-bind-host", bind, "--master-bind-port", str(port)]
     expect = [
         "--expect-workers",
         str(plan.workers),
@@ -124,10 +128,11 @@ def _start(
     command = [*_locust_command(plan), *master_args, *expect]
     lead = spawn(run, command, env, out / "locust-master.out", REPO_ROOT)
     worker_env = {k: v for k, v in os.environ.items() if k != PLAN_ENV}  # the plan comes from the master
+    dial = master.dial_host if master else bind
     if hosts:
-        start_hosts(run, hosts, MasterAddress(master.dial_host, port), worker_env, out)
+        start_hosts(run, hosts, MasterAddress(dial, port), worker_env, out)
     else:
-        local = "127.0.0.1" if master.bind_host in ("0.0.0.0", "::") else master.dial_host
+        local = "127.0.0.1" if bind in ("0.0.0.0", "::") else dial
         start_local_workers(run, plan.workers, MasterAddress(local, port), LOCUSTFILE, worker_env, out)
     return lead
 

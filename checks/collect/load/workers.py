@@ -15,11 +15,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checks.collect.load.children import Remote, register_remote, spawn
 from checks.collect.load.plan import LoadGeneratorError
-from checks.targets import LoadWorker, NetnsLoadWorker, PodLoadWorkers, SshLoadWorker
+
+if TYPE_CHECKING:  # checks.targets (pydantic and the policy's scipy) stays out of a lone engine run
+    from checks.targets import LoadWorker, NetnsLoadWorker, SshLoadWorker
 
 LABEL_ENV = "CLAIMCHECK_LOAD_WORKER_LABEL"
 SSH_TIMEOUT_S = 10
@@ -65,11 +67,11 @@ def start_hosts(
     """Start the workers of every host (pods start themselves); their labels, in start order."""
     labels: list[str] = []
     for n, host in enumerate(hosts):
-        if isinstance(host, NetnsLoadWorker):
+        if host.kind == "netns":
             labels += _start_netns(run, n, host, master, env, out)
-        elif isinstance(host, SshLoadWorker):
+        elif host.kind == "ssh":
             labels += _start_ssh(run, host, master)
-        elif isinstance(host, PodLoadWorkers):
+        else:
             labels += [f"pod of {host.namespace}/{host.deployment}"] * host.replicas
     return labels
 
