@@ -1,7 +1,8 @@
 """What an open-loop run should do, and the governor that refuses runs above a target's allowed rate.
 
-Pure data; no locust import. The plan travels to the load processes through the environment
-(never a file) because its headers may carry an API key.
+No locust import. The plan travels to the load processes through the environment (never a file) because
+its headers may carry an API key. The governor counts the whole process: `reserved_rate` holds a run's
+rate (all its workers together) while it sends, and refuses one that would take the sum past max_rps.
 """
 
 from __future__ import annotations
