@@ -75,6 +75,13 @@ def load_run_unfit(run: LoadRun, claim_id: str, policy: SufficiencyPolicy) -> Ve
         return error(claim_id, f"no load run was made for this claim at {run.url}")
     if refused := refused_by(Counter(run.samples.status_counts), run.origin.identity, run.samples.url):
         return error(claim_id, refused, evidence=run_evidence(run.samples))
+    if not run.samples.complete:
+        lost = ", ".join(run.samples.lost_workers)
+        why = (
+            f"not judged: load worker(s) lost mid-run ({lost}); {run.samples.not_sent_share:.1%} of the "
+            f"scheduled load was not sent and {run.samples.lost_share:.1%} has no evidence"
+        )
+        return inconclusive(claim_id, EvidenceLevel.OBSERVED, why, evidence=run_evidence(run.samples))
     return None
 
 
@@ -101,6 +108,8 @@ def run_evidence(samples: LatencySamples) -> dict[str, object]:
         "status_counts": dict(samples.status_counts),
         "generator_lateness_us": dict(samples.lateness_us),
         "workers": samples.workers,
+        "lost_workers": list(samples.lost_workers),
+        "not_sent_share": round(samples.not_sent_share, 5),
         "raw_log": samples.log_path,
         "url": samples.url,
     }

@@ -19,6 +19,12 @@ class LatencySamples:
     generator really kept; `completion_rate` is successful responses per second from the first scheduled
     send to the last response. `lateness_us` are percentiles of (actual send - scheduled send).
     `started_at` is the unix time the first request was scheduled for.
+
+    A run whose worker was lost is incomplete (`complete` is False): `lost_workers` names them,
+    `lost_not_sent` counts their requests not sent (as of their last progress report, about a second
+    before they were lost) and `lost_unknown` the ones they sent whose outcome was lost with them. Neither
+    counts as an error of the target; such a run cannot establish a latency claim.
+    `generator_cpu_s` is the CPU the load processes spent sending (all workers), when they reported it.
     """
 
     url: str
@@ -38,6 +44,10 @@ class LatencySamples:
     log_path: str
     workers: int = 1
     started_at: float = 0.0
+    lost_workers: tuple[str, ...] = ()
+    lost_not_sent: int = 0
+    lost_unknown: int = 0
+    generator_cpu_s: float | None = None
 
     @property
     def n(self) -> int:
@@ -49,7 +59,22 @@ class LatencySamples:
 
     @property
     def successes(self) -> int:
-        return self.scheduled - self.errors
+        return self.scheduled - self.errors - self.lost_not_sent - self.lost_unknown
+
+    @property
+    def complete(self) -> bool:
+        """Every worker delivered its share's evidence."""
+        return not self.lost_workers
+
+    @property
+    def not_sent_share(self) -> float:
+        """The share of the scheduled load that lost workers did not send."""
+        return self.lost_not_sent / self.scheduled if self.scheduled else 0.0
+
+    @property
+    def lost_share(self) -> float:
+        """The share of the scheduled load with no evidence: not sent, or sent and lost with a worker."""
+        return (self.lost_not_sent + self.lost_unknown) / self.scheduled if self.scheduled else 0.0
 
     @property
     def ended_at(self) -> float:

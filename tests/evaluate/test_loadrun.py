@@ -63,3 +63,16 @@ def test_over_the_governor_nothing_is_read_and_the_verdict_is_inconclusive() -> 
     verdict = load_run_unfit(load_run(None, offered=1050, max_rps=600), "BP-T-01", POLICY)
     assert verdict is not None and verdict.outcome is Outcome.INCONCLUSIVE
     assert "needs 1,050 req/s" in verdict.reason
+
+
+def test_a_run_that_lost_a_worker_is_not_judged_and_says_what_was_not_sent() -> None:
+    from dataclasses import replace
+
+    lost = replace(samples(exp_ms(400, 5)), lost_workers=("worker 1 (b): gone",), lost_not_sent=100)
+    verdict = load_run_unfit(load_run(lost), "BP-T-01", POLICY)
+    assert verdict is not None and verdict.outcome is Outcome.INCONCLUSIVE
+    assert (
+        "worker 1 (b): gone" in verdict.reason
+        and "25.0% of the scheduled load was not sent" in verdict.reason
+    )
+    assert load_run_unfit(load_run(samples(exp_ms(400, 5))), "BP-T-01", POLICY) is None
