@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,37 @@ def run_suites(args: argparse.Namespace) -> int:
 
         console.print(f"report: {generate_html(reports / 'allure-results', reports / 'allure-report')}")
     return exit_code(verdicts)
+
+
+def judge_claims(
+    targets_file: Path,
+    target: str,
+    claims: Sequence[str],
+    reports: Path,
+    profile: str = "nightly",
+) -> dict[str, Any]:
+    """Judge exactly `claims` on `target` through the suites, as `claimcheck run --claim ...` does, into
+    `reports` (no sandbox start, no HTML); returns that run's verdicts.json. Interruption re-raises
+    KeyboardInterrupt; a run that could not start raises ClaimcheckError."""
+    args = argparse.Namespace(
+        target=target,
+        targets_file=str(targets_file),
+        profile=profile,
+        claim=list(claims),
+        category=[],
+        markexpr=None,
+        dry_run=False,
+        reports_dir=str(reports),
+    )
+    _, name, _ = validate_inputs(args)
+    (reports / "verdicts.json").unlink(missing_ok=True)
+    code = pytest.main(_pytest_args(args, name, project_root()))
+    if code == pytest.ExitCode.INTERRUPTED:
+        raise KeyboardInterrupt
+    verdicts = _read_verdicts(reports / "verdicts.json")
+    if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR) or verdicts is None:
+        raise ClaimcheckError(f"the suites could not run (pytest exit {int(code)})")
+    return verdicts
 
 
 def _read_verdicts(path: Path) -> dict[str, Any] | None:

@@ -7,7 +7,7 @@ from claims live in the ledger. Defaults are listed in sandbox/README.md.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -119,3 +119,24 @@ def alternative_ports(offset: int) -> Ports:
     """Every default port shifted by `offset` (used by tests that must not collide with a running sandbox)."""
     base = Ports()
     return Ports(**{name: getattr(base, name) + offset for name in base.__dataclass_fields__})
+
+
+def config_to_dict(cfg: SandboxConfig) -> dict[str, object]:
+    """A JSON-able description of `cfg` (for a process that must act on the same sandbox)."""
+    data = asdict(cfg)
+    data["run_dir"] = str(cfg.run_dir)
+    return data
+
+
+def config_from_dict(data: dict[str, object]) -> SandboxConfig:
+    """The SandboxConfig that `config_to_dict` described."""
+    raw = dict(data)
+    fields: dict[str, object] = {
+        **raw,
+        "run_dir": Path(str(raw["run_dir"])),
+        "ports": Ports(**raw["ports"]),  # type: ignore[arg-type]
+        "tenants": tuple(TenantDef(**t) for t in raw["tenants"]),  # type: ignore[attr-defined]
+        "cities": tuple(CityDef(**c) for c in raw["cities"]),  # type: ignore[attr-defined]
+        "rate_limits_per_hour": tuple(tuple(p) for p in raw["rate_limits_per_hour"]),  # type: ignore[attr-defined]
+    }
+    return SandboxConfig(**fields)  # type: ignore[arg-type]

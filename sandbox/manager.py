@@ -7,6 +7,7 @@ namespaces and iptables chains of this configuration.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from sandbox.components.prometheus import Prometheus
 from sandbox.components.redis import RedisPrimary, RedisReplica, RedisSentinel
 from sandbox.components.vantage_services import NetDelay, TenantService
 from sandbox.config import SandboxConfig
+from sandbox.defects import store
 from sandbox.errors import SandboxError
 
 RUN_SUBDIRS = (
@@ -53,8 +55,8 @@ class UpReport:
 
     @property
     def all_healthy(self) -> bool:
-        """Every component is healthy or was skipped with a recorded reason."""
-        return all(s.healthy or s.skipped for s in self.statuses)
+        """Every component is healthy, skipped with a recorded reason, or held by a planted defect."""
+        return all(s.ok for s in self.statuses)
 
 
 def components(cfg: SandboxConfig) -> list[Component]:
@@ -74,8 +76,11 @@ def context(cfg: SandboxConfig) -> RunContext:
     return RunContext(cfg, secrets_env.load_or_create(cfg))
 
 
-def _bring_up(ctx: RunContext, comp: Component) -> str:
-    """'healthy', 'started' or 'skipped'; Skipped reasons are recorded for `status`."""
+def _bring_up(ctx: RunContext, comp: Component, held: dict[str, str]) -> str:
+    """'healthy', 'started', 'skipped' or 'held'; Skipped reasons are recorded for `status`. A component a
+    planted defect holds is left as it is: `up` must not quietly undo a defect a user is watching."""
+    if comp.name in held:
+        return "held"
     record = skip_record(ctx.cfg, comp.name)
     record.unlink(missing_ok=True)
     before = comp.status(ctx)
@@ -95,10 +100,11 @@ def up(cfg: SandboxConfig, progress: Callable[[str], None] | None = None) -> UpR
     """Start every component that is not healthy; raise SandboxError on the first that cannot start."""
     began = time.monotonic()
     ctx = context(cfg)
-    outcome: dict[str, list[str]] = {"healthy": [], "started": [], "skipped": []}
+    outcome: dict[str, list[str]] = {"healthy": [], "started": [], "skipped": [], "held": []}
+    held = store.held_components(cfg)
     for comp in components(cfg):
         t0 = time.monotonic()
-        result = _bring_up(ctx, comp)
+        result = _bring_up(ctx, comp, held)
         outcome[result].append(comp.name)
         if progress:
             progress(f"{comp.name}: {result} ({time.monotonic() - t0:.1f} s)")
@@ -110,9 +116,16 @@ def up(cfg: SandboxConfig, progress: Callable[[str], None] | None = None) -> UpR
 
 
 def status(cfg: SandboxConfig) -> list[ComponentStatus]:
-    """Probe every component without changing anything."""
+    """Probe every component without changing anything; a component a planted defect holds says so."""
     ctx = RunContext(cfg, secrets_env.parse_env_file(cfg.path("secrets.env")))
-    return [comp.status(ctx) for comp in components(cfg)]
+    held = store.held_components(cfg)
+    return [_held(comp.status(ctx), held.get(comp.name)) for comp in components(cfg)]
+
+
+def _held(row: ComponentStatus, defect: str | None) -> ComponentStatus:
+    if defect is None:
+        return row
+    return dataclasses.replace(row, held_by=defect, detail=f"defect {defect} planted; {row.detail}")
 
 
 def down(cfg: SandboxConfig, progress: Callable[[str], None] | None = None) -> float:
@@ -122,6 +135,15 @@ def down(cfg: SandboxConfig, progress: Callable[[str], None] | None = None) -> f
         return 0.0
     ctx = RunContext(cfg, secrets_env.parse_env_file(cfg.path("secrets.env")))
     errors: list[str] = []
+    if store.planted(cfg):
+        # some defects live in data that outlives the processes (PostgreSQL catalogs): undo them while
+        # everything still runs
+        from sandbox.defects.lifecycle import unplant_all
+
+        try:
+            unplant_all(cfg, progress or (lambda line: None))
+        except SandboxError as exc:
+            errors.append(str(exc))
     for comp in reversed(components(cfg)):
         try:
             comp.stop(ctx)

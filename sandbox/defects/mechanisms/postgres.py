@@ -1,0 +1,153 @@
+"""Defects in the primary's catalog: row level security, privileges and role settings, changed with SQL as
+the superuser and read back from the catalog. The undo sets exactly what `save` read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg import sql
+
+from sandbox.defects.live import Live
+from sandbox.defects.mechanism import Mechanism, Saved, mechanism
+from sandbox.errors import SandboxError
+
+
+def _exec(live: Live, statement: sql.Composable) -> None:
+    live.sql(statement)  # type: ignore[arg-type]
+
+
+@mechanism("postgres.rls_disabled")
+class RlsDisabled(Mechanism):
+    """Row level security switched off on one shared tenant table."""
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+
+    def flags(self, live: Live) -> tuple[bool, bool]:
+        rows = live.sql(
+            "SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = %s::regclass",
+            (f"public.{self.table}",),
+        )
+        return bool(rows[0][0]), bool(rows[0][1])
+
+    def save(self, live: Live) -> Saved:
+        enabled, forced = self.flags(live)
+        return {"enabled": enabled, "forced": forced}
+
+    def apply(self, live: Live, saved: Saved) -> None:
+        table = sql.Identifier("public", self.table)
+        _exec(live, sql.SQL("ALTER TABLE {} NO FORCE ROW LEVEL SECURITY").format(table))
+        _exec(live, sql.SQL("ALTER TABLE {} DISABLE ROW LEVEL SECURITY").format(table))
+
+    def restore(self, live: Live, saved: Saved) -> None:
+        table = sql.Identifier("public", self.table)
+        enable = "ENABLE" if saved["enabled"] else "DISABLE"
+        force = "FORCE" if saved["forced"] else "NO FORCE"
+        _exec(live, sql.SQL(f"ALTER TABLE {{}} {enable} ROW LEVEL SECURITY").format(table))
+        _exec(live, sql.SQL(f"ALTER TABLE {{}} {force} ROW LEVEL SECURITY").format(table))
+
+    def present(self, live: Live) -> bool:
+        return not all(self.flags(live))
+
+
+@mechanism("postgres.schema_granted")
+class SchemaGranted(Mechanism):
+    """One tenant's role granted read access to another tenant's own schema."""
+
+    def __init__(self, grantee: str, schema: str) -> None:
+        self.grantee, self.schema = grantee, schema
+
+    def _privileges(self, live: Live) -> tuple[bool, list[str]]:
+        usage = live.sql("SELECT has_schema_privilege(%s, %s, 'USAGE')", (self.grantee, self.schema))
+        readable = live.sql(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = %s AND c.relkind = 'r' AND has_table_privilege(%s, c.oid, 'SELECT')"
+            " ORDER BY 1",
+            (self.schema, self.grantee),
+        )
+        return bool(usage[0][0]), [r[0] for r in readable]
+
+    def save(self, live: Live) -> Saved:
+        usage, tables = self._privileges(live)
+        if usage or tables:
+            raise SandboxError("defects", f"{self.grantee} already reaches schema {self.schema}: {tables}")
+        return {}
+
+    def apply(self, live: Live, saved: Saved) -> None:
+        schema, role = sql.Identifier(self.schema), sql.Identifier(self.grantee)
+        _exec(live, sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(schema, role))
+        _exec(live, sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(schema, role))
+
+    def restore(self, live: Live, saved: Saved) -> None:
+        schema, role = sql.Identifier(self.schema), sql.Identifier(self.grantee)
+        _exec(live, sql.SQL("REVOKE SELECT ON ALL TABLES IN SCHEMA {} FROM {}").format(schema, role))
+        _exec(live, sql.SQL("REVOKE USAGE ON SCHEMA {} FROM {}").format(schema, role))
+
+    def present(self, live: Live) -> bool:
+        usage, tables = self._privileges(live)
+        return usage and bool(tables)
+
+
+@mechanism("postgres.role_bypassrls")
+class RoleBypassesRls(Mechanism):
+    """A login role given BYPASSRLS: row level security no longer applies to anything it runs."""
+
+    def __init__(self, role: str) -> None:
+        self.role = role
+
+    def bypasses(self, live: Live) -> bool:
+        return bool(live.sql("SELECT rolbypassrls FROM pg_roles WHERE rolname = %s", (self.role,))[0][0])
+
+    def save(self, live: Live) -> Saved:
+        return {"bypassrls": self.bypasses(live)}
+
+    def apply(self, live: Live, saved: Saved) -> None:
+        _exec(live, sql.SQL("ALTER ROLE {} BYPASSRLS").format(sql.Identifier(self.role)))
+
+    def restore(self, live: Live, saved: Saved) -> None:
+        attr = "BYPASSRLS" if saved["bypassrls"] else "NOBYPASSRLS"
+        _exec(live, sql.SQL(f"ALTER ROLE {{}} {attr}").format(sql.Identifier(self.role)))
+
+    def present(self, live: Live) -> bool:
+        return self.bypasses(live)
+
+
+@mechanism("postgres.role_settings")
+class RoleSettings(Mechanism):
+    """Per-role settings (`ALTER ROLE ... IN DATABASE ... SET`), taking effect on the role's new sessions."""
+
+    def __init__(self, role: str, settings: dict[str, Any]) -> None:
+        self.role, self.settings = role, {k: str(v) for k, v in settings.items()}
+
+    def current(self, live: Live) -> dict[str, str]:
+        rows = live.sql(
+            "SELECT unnest(s.setconfig) FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole"
+            " JOIN pg_database d ON d.oid = s.setdatabase WHERE r.rolname = %s AND d.datname = %s",
+            (self.role, live.cfg.database),
+        )
+        pairs = (str(r[0]).split("=", 1) for r in rows)
+        return {k: v for k, v in pairs if k in self.settings}
+
+    def save(self, live: Live) -> Saved:
+        return {"settings": self.current(live)}
+
+    def _set(self, live: Live, name: str, value: str | None) -> None:
+        role, db = sql.Identifier(self.role), sql.Identifier(live.cfg.database)
+        if value is None:
+            _exec(
+                live, sql.SQL("ALTER ROLE {} IN DATABASE {} RESET {}").format(role, db, sql.Identifier(name))
+            )
+        else:
+            statement = sql.SQL("ALTER ROLE {} IN DATABASE {} SET {} = {}")
+            _exec(live, statement.format(role, db, sql.Identifier(name), sql.Literal(value)))
+
+    def apply(self, live: Live, saved: Saved) -> None:
+        for name, value in self.settings.items():
+            self._set(live, name, value)
+
+    def restore(self, live: Live, saved: Saved) -> None:
+        for name in self.settings:
+            self._set(live, name, saved["settings"].get(name))
+
+    def present(self, live: Live) -> bool:
+        return self.current(live) == self.settings

@@ -1,0 +1,81 @@
+"""Defects in the monitoring server: a shorter retention (a restart with another flag) and a slower scrape
+of the app (its job's interval changed, then a config reload). Read back from Prometheus's own API."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import urllib.request
+from typing import Any, ClassVar
+
+import yaml
+
+from sandbox import procs
+from sandbox.components.prometheus import APP_JOB, RETENTION, Prometheus, render_config
+from sandbox.defects.live import Live, wait_for
+from sandbox.defects.mechanism import Mechanism, Saved, mechanism
+
+
+def _api(live: Live, path: str, method: str = "GET") -> Any:
+    url = f"http://127.0.0.1:{live.cfg.ports.prometheus}{path}"
+    with urllib.request.urlopen(urllib.request.Request(url, method=method), timeout=5) as resp:
+        body = resp.read()
+    return json.loads(body) if body.strip().startswith(b"{") else body
+
+
+def _ready(live: Live) -> bool:
+    return bool(Prometheus().check(live.ctx))
+
+
+@mechanism("prometheus.retention")
+class Retention(Mechanism):
+    """Prometheus restarted with a shorter `--storage.tsdb.retention.time`."""
+
+    touches: ClassVar[tuple[str, ...]] = ("prometheus",)
+    plant_timeout_s: ClassVar[float] = 40.0
+
+    def __init__(self, retention: str) -> None:
+        self.retention = retention
+
+    def apply(self, live: Live, saved: Saved) -> None:
+        prom = Prometheus()
+        spec = prom.spec(live.ctx)
+        flag = f"--storage.tsdb.retention.time={RETENTION}"
+        argv = [f"--storage.tsdb.retention.time={self.retention}" if a == flag else a for a in spec.argv]
+        prom.stop(live.ctx)
+        procs.spawn(dataclasses.replace(spec, argv=argv), prom.pidfile(live.ctx))
+        wait_for("prometheus is back", lambda: _ready(live), 40)
+
+    def restore(self, live: Live, saved: Saved) -> None:
+        Prometheus().start(live.ctx)
+
+    def present(self, live: Live) -> bool:
+        flags = _api(live, "/api/v1/status/flags")["data"]
+        return bool(flags["storage.tsdb.retention.time"] == self.retention)
+
+
+@mechanism("prometheus.scrape_interval")
+class ScrapeInterval(Mechanism):
+    """The app's scrape job given its own, slower interval (then `POST /-/reload`)."""
+
+    touches: ClassVar[tuple[str, ...]] = ("prometheus",)
+
+    def __init__(self, interval: str) -> None:
+        self.interval = interval
+
+    def apply(self, live: Live, saved: Saved) -> None:
+        conf = Prometheus().conf(live.ctx)
+        text = conf.read_text()
+        marker = f"  - job_name: {APP_JOB}\n"
+        conf.write_text(text.replace(marker, marker + f"    scrape_interval: {self.interval}\n", 1))
+        _api(live, "/-/reload", method="POST")
+
+    def restore(self, live: Live, saved: Saved) -> None:
+        prom = Prometheus()
+        prom.conf(live.ctx).write_text(render_config(live.ctx, live.cfg.path("prometheus", "rules.yml")))
+        _api(live, "/-/reload", method="POST")
+
+    def present(self, live: Live) -> bool:
+        loaded = yaml.safe_load(_api(live, "/api/v1/status/config")["data"]["yaml"])
+        job = next(j for j in loaded["scrape_configs"] if j["job_name"] == APP_JOB)
+        return bool(job.get("scrape_interval") == self.interval)
