@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any
 
 import jwt
 
@@ -41,7 +41,8 @@ def write_overrides(live: Live, port: int, overrides: dict[str, Any]) -> None:
 class Override(Mechanism):
     """Set `values` among the overrides of every app instance; the undo writes back what each had."""
 
-    values: ClassVar[dict[str, Any]] = {}
+    def __init__(self, **values: Any) -> None:
+        self.values = values
 
     def save(self, live: Live) -> Saved:
         return {str(port): read_overrides(live, port) for port in live.app_ports()}
@@ -71,13 +72,13 @@ class ApiDelay(Override):
     """Every /api/ request waits `ms` milliseconds inside the app before it is handled."""
 
     def __init__(self, ms: float) -> None:
-        self.values = {"api_delay_ms": float(ms)}
+        super().__init__(api_delay_ms=float(ms))
 
     def behaves(self, live: Live, port: int) -> bool:
         key = live.api_key(live.cfg.load_test_tenant)
         started = time.monotonic()
         live.app(port, "/api/v1/providers", headers={"X-API-Key": key})
-        return (time.monotonic() - started) * 1000 >= self.values["api_delay_ms"]
+        return (time.monotonic() - started) * 1000 >= float(self.values["api_delay_ms"])
 
 
 @mechanism("app.session_ttl")
@@ -85,19 +86,22 @@ class SessionTtl(Override):
     """Login sessions live `seconds` instead of the configured lifetime."""
 
     def __init__(self, seconds: int) -> None:
-        self.values = {"session_ttl_seconds": int(seconds)}
+        super().__init__(session_ttl_seconds=int(seconds))
 
     def behaves(self, live: Live, port: int) -> bool:
         key = live.api_key(live.cfg.load_test_tenant)
         answer = live.app(port, "/api/v1/sessions", method="POST", headers={"X-API-Key": key}, body=b"{}")
-        return answer.status == 201 and answer.json().get("expires_in") == self.values["session_ttl_seconds"]
+        return answer.status == 201 and bool(
+            answer.json().get("expires_in") == self.values["session_ttl_seconds"]
+        )
 
 
 @mechanism("app.webhooks_unverified")
 class WebhooksUnverified(Override):
     """Incoming webhooks are accepted without checking their signature."""
 
-    values: ClassVar[dict[str, Any]] = {"verify_webhooks": False}
+    def __init__(self) -> None:
+        super().__init__(verify_webhooks=False)
 
     def behaves(self, live: Live, port: int) -> bool:
         body = b'{"type": "claimcheck.defect-probe"}'
@@ -112,7 +116,8 @@ class WebhooksUnverified(Override):
 class ExpiredJwtAccepted(Override):
     """Expired JWTs are accepted (expiry not verified)."""
 
-    values: ClassVar[dict[str, Any]] = {"verify_jwt_expiry": False}
+    def __init__(self) -> None:
+        super().__init__(verify_jwt_expiry=False)
 
     def behaves(self, live: Live, port: int) -> bool:
         tenant = live.cfg.load_test_tenant
@@ -126,7 +131,8 @@ class ExpiredJwtAccepted(Override):
 class TenantFromHeader(Override):
     """X-Tenant-ID chooses the tenant a request acts for, whatever its credential says."""
 
-    values: ClassVar[dict[str, Any]] = {"tenant_from_header": True}
+    def __init__(self) -> None:
+        super().__init__(tenant_from_header=True)
 
     def behaves(self, live: Live, port: int) -> bool:
         own, other = live.cfg.tenants[0].slug, live.cfg.tenants[1].slug
@@ -140,7 +146,7 @@ class PsychologyCached(Override):
     """Therapy session reads (clinical notes included) are cached in Redis for `seconds`."""
 
     def __init__(self, seconds: int) -> None:
-        self.values = {"cache_psychology_seconds": int(seconds)}
+        super().__init__(cache_psychology_seconds=int(seconds))
 
     def behaves(self, live: Live, port: int) -> bool:
         return _all_set(self.values)(live, port)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from typing import ClassVar
 
+from sandbox import procs
 from sandbox.components import netns
 from sandbox.components.netns import NetNamespaces
 from sandbox.defects.live import Live
@@ -26,7 +27,7 @@ class IsolationFlushed(Mechanism):
         return {"rules": netns.chain_rules("filter", self.chain(live))}
 
     def apply(self, live: Live, saved: Saved) -> None:
-        netns.procs.run(["iptables", "-t", "filter", "-F", self.chain(live)])
+        procs.run(["iptables", "-t", "filter", "-F", self.chain(live)])
 
     def restore(self, live: Live, saved: Saved) -> None:
         netns.install_chain("filter", self.chain(live), ("FORWARD",), netns.isolation_rules(live.cfg))
