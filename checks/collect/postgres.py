@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,11 +74,13 @@ class ReplicationSample:
     lag_bytes: int
     lag_s: float
     receive_lsn: str | None = None  # visible to any role: WAL this replica has received from its primary
+    primary_senders: int | None = None  # rows of the primary's pg_stat_replication (visible to any role)
 
     @property
     def streaming(self) -> bool | None:
-        """True/False when the replica says so; None when its status is hidden and nothing else tells."""
-        if not self.in_recovery:
+        """True/False when the replica (or the primary) says so; None when the replica's status is hidden
+        and nothing else tells. A primary with no walsender streams to nobody, whatever the replica says."""
+        if self.primary_senders == 0 or not self.in_recovery:
             return False
         if self.receiver_status is not None:
             return self.receiver_status == "streaming"
@@ -88,11 +90,14 @@ class ReplicationSample:
 
 @dataclass(frozen=True)
 class ReplicationLag:
-    """Repeated samples of replication lag."""
+    """Repeated samples of replication lag. When the replica could not be reached, `samples` is empty,
+    `replica_error` says why and `primary_senders` holds what the primary showed meanwhile."""
 
     primary: str
     replica: str
     samples: tuple[ReplicationSample, ...]
+    replica_error: str | None = None
+    primary_senders: tuple[int, ...] = ()
 
     @property
     def lags_s(self) -> list[float]:
@@ -106,29 +111,46 @@ _REPLICA_SQL = (
 )
 
 
+_PRIMARY_SQL = "SELECT pg_current_wal_lsn()::text, (SELECT count(*) FROM pg_stat_replication)"
+
+
 def _sample(
     primary: psycopg.Connection[Any], replica: psycopg.Connection[Any], names: tuple[str, str]
 ) -> ReplicationSample:
-    (current,) = fetch_one(primary, "SELECT pg_current_wal_lsn()::text", names[0])
+    current, senders = fetch_one(primary, _PRIMARY_SQL, names[0])
     in_recovery, status, replay, received, since_replay = fetch_one(replica, _REPLICA_SQL, names[1])
     if not in_recovery or replay is None:
-        return ReplicationSample(bool(in_recovery), status, -1, float("inf"), received)
+        return ReplicationSample(bool(in_recovery), status, -1, float("inf"), received, int(senders))
     (lag_bytes,) = fetch_one(primary, f"SELECT pg_wal_lsn_diff('{current}', '{replay}')::bigint", names[0])
     # Caught up: no lag, however long since the last transaction; behind: the time since the last replay.
     lag_s = 0.0 if int(lag_bytes) <= 0 else float(since_replay)
-    return ReplicationSample(True, status, max(0, int(lag_bytes)), lag_s, received)
+    return ReplicationSample(True, status, max(0, int(lag_bytes)), lag_s, received, int(senders))
+
+
+def _primary_only(
+    primary: psycopg.Connection[Any], names: tuple[str, str], error: str, count: int, interval_s: float
+) -> ReplicationLag:
+    """The replica did not answer: what the primary's pg_stat_replication shows is still evidence."""
+    senders = []
+    for _ in range(count):
+        senders.append(int(fetch_one(primary, _PRIMARY_SQL, names[0])[1]))
+        time.sleep(interval_s)
+    return ReplicationLag(names[0], names[1], (), error, tuple(senders))
 
 
 def collect_replication_lag(
     primary: PgNode, replica: PgNode, count: int, interval_s: float
 ) -> ReplicationLag:
-    """Sample the replica's lag behind the primary `count` times (read-only)."""
+    """Sample the replica's lag behind the primary `count` times (read-only). A replica that cannot be
+    reached is recorded (with the primary's walsender counts), not raised: the primary still shows whether
+    anything streams from it. An unreachable primary raises."""
     names = (endpoint(primary), endpoint(replica))
     samples = []
-    with (
-        connect(primary, "postgres.primary.password_env") as p,
-        connect(replica, "postgres.replica.password_env") as r,
-    ):
+    with connect(primary, "postgres.primary.password_env") as p, ExitStack() as stack:
+        try:
+            r = stack.enter_context(connect(replica, "postgres.replica.password_env"))
+        except TargetUnreachable as exc:
+            return _primary_only(p, names, str(exc), count, interval_s)
         for _ in range(count):
             samples.append(_sample(p, r, names))
             time.sleep(interval_s)

@@ -1,7 +1,8 @@
 """Tenant isolation verdicts from the probes of checks/collect/isolation (database, API, network).
 
-Each evaluator first checks the allowed side (own rows, own resources, own service): when it failed, the
-refusals prove nothing and the verdict is ERROR. Then any crossing is a finding (DISPROVEN); none is PROVEN.
+Each evaluator checks the allowed side (own rows, own resources, own service): when it failed, the refusals
+prove nothing and the verdict is ERROR. Any crossing is a finding (DISPROVEN); none is PROVEN. At the API a
+leak (a response carrying another tenant's data) is looked for first: it disproves whatever else failed.
 """
 
 from __future__ import annotations
@@ -159,6 +160,7 @@ def _api_row(p: HttpProbe) -> dict[str, object]:
         "credential": p.credential,
         "status": p.status,
         "foreign_canaries": list(p.foreign_canaries),
+        "foreign_ids": list(p.foreign_ids),
     }
 
 
@@ -171,52 +173,77 @@ def _unmeasured(probes: Iterable[HttpProbe]) -> list[str]:
     ]
 
 
+def _leaks(probes: Iterable[HttpProbe]) -> list[str]:
+    """Responses that carried another tenant's data: its canary, or the id of its resource asked for."""
+    out = []
+    for p in probes:
+        if p.foreign_canaries:
+            out.append(f"{p.actor} got {'/'.join(p.foreign_canaries)}'s canary from {p.path} ({p.kind})")
+        elif p.foreign_ids:
+            out.append(
+                f"{p.actor} got {p.other_tenant}'s resource {p.foreign_ids[0]} from {p.path} ({p.kind})"
+            )
+    return out
+
+
 def tenants_isolated_at_api(ev: ApiIsolation, claim: Claim) -> Verdict:
-    """PROVEN when each tenant's own requests succeed and every cross-tenant/tampered one is refused, with no
-    other tenant's canary in any body. A numeric bound (percent of probes refused) is reported as measured."""
+    """DISPROVEN by a leak: any response carrying another tenant's data (its canary, or the resource of its
+    that was asked for by id), whatever the allowed side did. Otherwise PROVEN when each tenant's own
+    requests succeed and every cross-tenant/tampered one is refused; a status alone (a cross-tenant request
+    answered 2xx without another tenant's data) is INCONCLUSIVE, never a leak. A numeric bound (percent of
+    probes refused) is reported as measured."""
     allowed = [p for p in ev.probes if p.expect == "allow"]
     attempts = [p for p in ev.probes if p.expect == "refuse"]
     evidence = {"base_url": ev.base_url, "notes": list(ev.notes), "probes": [_api_row(p) for p in ev.probes]}
+    kw = {"bound": claim.bound_text(), "evidence": evidence}
+    refused_pct = 100.0 * sum(p.status in REFUSED for p in attempts) / len(attempts) if attempts else 0.0
+    if leaks := _leaks(ev.probes):
+        return disproven(
+            claim.id,
+            OBSERVED,
+            f"{len(leaks)} leak(s) of another tenant's data: {_listed(leaks)}",
+            measured=round(refused_pct, 2),
+            **kw,
+        )
     failed_allowed = [
         f"{p.actor} {p.kind} {p.path} -> {p.status}" for p in allowed if not 200 <= p.status < 300
     ]
-    kw = {"bound": claim.bound_text(), "evidence": evidence}
     if not allowed or failed_allowed:
         return error(
             claim.id,
             f"allowed side failed, refusals prove nothing: {_listed(failed_allowed) or 'none'}",
             **kw,
         )
-    accepted = [
-        f"{p.actor} {p.kind} ({p.credential}) {p.path} -> {p.status}"
-        for p in attempts
-        if 200 <= p.status < 300
+    accepted = [p for p in attempts if 200 <= p.status < 300]
+    crossed = [
+        f"{p.actor} {p.kind} ({p.credential}) {p.path} -> {p.status}" for p in accepted if p.other_tenant
     ]
-    leaks = [
-        f"{p.actor} got {'/'.join(p.foreign_canaries)}'s canary from {p.path}"
-        for p in ev.probes
-        if p.foreign_canaries
-    ]
-    refused_pct = 100.0 * sum(p.status in REFUSED for p in attempts) / len(attempts) if attempts else 0.0
-    if accepted or leaks:
-        return disproven(
+    if crossed:
+        return inconclusive(
             claim.id,
             OBSERVED,
-            f"{len(accepted)} of {len(attempts)} cross-tenant/tampered requests "
-            f"accepted, {len(leaks)} canary leak(s): {_listed(accepted + leaks)}",
+            f"{len(crossed)} of {len(attempts)} cross-tenant requests were answered 2xx without carrying "
+            f"another tenant's data (no canary, not the resource asked for): {_listed(crossed)}; a status "
+            "alone is not a leak, but these were not refused",
             measured=round(refused_pct, 2),
             **kw,
         )
     if unmeasured := _unmeasured(attempts):
         return error(claim.id, f"{len(unmeasured)} probes got no usable answer: {_listed(unmeasured)}", **kw)
     kinds = sorted({p.kind for p in attempts})
+    own_only = [f"{p.kind} ({p.credential})" for p in accepted]
+    accepted_note = (
+        f"; accepted without crossing tenants (authentication, not isolation): {_listed(own_only)}"
+        if own_only
+        else ""
+    )
     notes = f"; {' '.join(ev.notes)}" if ev.notes else ""
     return proven(
         claim.id,
         OBSERVED,
-        f"all {len(attempts)} cross-tenant/tampered requests refused "
-        f"({', '.join(kinds)}) while {len(allowed)} own requests succeeded; no other tenant's canary in "
-        f"any response{notes}",
+        f"all {len(attempts) - len(own_only)} cross-tenant/tampered requests refused "
+        f"({', '.join(kinds)}) while {len(allowed)} own requests succeeded; no other tenant's data in "
+        f"any response{accepted_note}{notes}",
         measured=round(refused_pct, 2),
         **kw,
     )

@@ -70,16 +70,7 @@ def burst_as_claimed(probe: RateLimitProbe, claim: Claim) -> Verdict:
         "statuses": list(probe.statuses),
     }
     if probe.first_refusal is None:
-        return Verdict(
-            claim.id,
-            Outcome.INCONCLUSIVE,
-            EvidenceLevel.OBSERVED,
-            f"{probe.identity}: no 429 within {probe.sent} requests in {probe.elapsed_s:.2f} s; a limit "
-            "above that is not ruled out, nor is the absence of one",
-            None,
-            claim.bound_text(),
-            evidence,
-        )
+        return _never_refused(probe, claim, evidence)
     if probe.other_status == 429 and probe.other_status_before == 429:
         return Verdict(
             claim.id,
@@ -112,6 +103,36 @@ def burst_as_claimed(probe: RateLimitProbe, claim: Claim) -> Verdict:
             claim.id, Outcome.PROVEN, EvidenceLevel.OBSERVED, said, allowed, "a per-client limit", evidence
         )
     return _steady_rate_verdict(probe, claim, said, evidence)
+
+
+def _never_refused(probe: RateLimitProbe, claim: Claim, evidence: dict[str, Any]) -> Verdict:
+    """No 429 at all. A ceiling claim (<=, <, ==) is still contradicted when more requests were accepted
+    within one claimed window than it allows: some window then held at least accepted * window / elapsed."""
+    window = WINDOW_S.get(claim.unit or "")
+    ceiling = claim.comparator in ("<=", "<", "==") and isinstance(claim.bound, int | float)
+    said = f"{probe.identity}: no 429 within {probe.sent} requests in {probe.elapsed_s:.2f} s"
+    if ceiling and window is not None and probe.accepted:
+        in_window = probe.accepted * min(1.0, window / max(probe.elapsed_s, 1e-9))
+        if not _compare(claim.comparator or "==", in_window, float(claim.bound)):  # type: ignore[arg-type]
+            return Verdict(
+                claim.id,
+                Outcome.DISPROVEN,
+                EvidenceLevel.OBSERVED,
+                f"{said}: {probe.accepted} accepted, so one {window:g} s window let through "
+                f"{in_window:.0f}, more than the claimed {claim.bound_text()} (tolerance {TOLERANCE:.0%})",
+                in_window,
+                claim.bound,
+                evidence,
+            )
+    return Verdict(
+        claim.id,
+        Outcome.INCONCLUSIVE,
+        EvidenceLevel.OBSERVED,
+        f"{said}; a limit above that is not ruled out, nor is the absence of one",
+        None,
+        claim.bound_text(),
+        evidence,
+    )
 
 
 def _steady_rate_verdict(probe: RateLimitProbe, claim: Claim, said: str, evidence: dict[str, Any]) -> Verdict:

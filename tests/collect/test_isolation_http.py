@@ -76,6 +76,10 @@ def test_api_isolation(server: tuple[bool, HttpEndpoint, Path]) -> None:
     verdict = tenants_isolated_at_api(evidence, CLAIM)
     assert verdict.outcome == (Outcome.DISPROVEN if leaky else Outcome.PROVEN), verdict.reason
     assert any(p.foreign_canaries for p in evidence.probes) == leaky
+    # an item asked for by id is a leak by what the answer carries: the other tenant's resource id
+    assert any(p.foreign_ids for p in evidence.probes if p.kind == "idor") == leaky
+    forged = [p for p in evidence.probes if p.kind in ("jwt-alg-none", "jwt-wrong-key")]
+    assert forged and all(p.other_tenant and p.other_tenant in p.credential for p in forged)
 
 
 def test_api_isolation_unreachable() -> None:

@@ -83,6 +83,24 @@ def test_replication_samples_see_a_streaming_replica(primary: PgNode, replica: P
         assert sample.lag_bytes >= 0 and 0 <= sample.lag_s < 5
 
 
+def test_samples_carry_the_primarys_walsender_count(primary: PgNode, replica: PgNode) -> None:
+    lag = collect_replication_lag(primary, replica, count=2, interval_s=0.05)
+    assert [s.primary_senders for s in lag.samples] == [1, 1] and lag.replica_error is None
+
+
+def test_an_unreachable_replica_is_recorded_with_the_primarys_view(primary: PgNode) -> None:
+    closed = PgNode(host="127.0.0.1", port=servers.free_port(), dbname="barberpro", user="postgres")
+    lag = collect_replication_lag(primary, closed, count=2, interval_s=0.05)
+    assert lag.samples == () and lag.primary_senders == (1, 1)
+    assert lag.replica_error is not None and f":{closed.port}" in lag.replica_error
+
+
+def test_an_unreachable_primary_still_raises(replica: PgNode) -> None:
+    closed = PgNode(host="127.0.0.1", port=servers.free_port(), dbname="barberpro", user="postgres")
+    with pytest.raises(TargetUnreachable):
+        collect_replication_lag(closed, replica, count=1, interval_s=0)
+
+
 def test_a_primary_sampled_as_replica_is_not_in_recovery(primary: PgNode) -> None:
     (sample,) = collect_replication_lag(primary, primary, count=1, interval_s=0).samples
     assert not sample.in_recovery and sample.lag_bytes == -1 and sample.lag_s == float("inf")

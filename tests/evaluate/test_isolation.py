@@ -132,12 +132,17 @@ def http(kind: str, expect: str, status: int, **kw: object) -> HttpProbe:
     return HttpProbe("a", kind, expect, "GET", "/r/1", "own API key", status, **kw)  # type: ignore[arg-type]
 
 
+def cross(kind: str, status: int, **kw: object) -> HttpProbe:
+    """A cross-tenant probe by tenant a against tenant b's data."""
+    return http(kind, "refuse", status, other_tenant="b", **kw)
+
+
 API_GOOD = [
     http("own-list", "allow", 200),
     http("own-item", "allow", 200),
-    http("idor", "refuse", 404),
-    http("spoofed-header", "refuse", 403),
-    http("jwt-alg-none", "refuse", 401),
+    cross("idor", 404),
+    cross("spoofed-header", 403),
+    cross("jwt-alg-none", 401),
 ]
 
 
@@ -156,8 +161,29 @@ def test_api_error_when_own_request_fails() -> None:
 
 
 def test_api_disproven_when_a_foreign_resource_is_served() -> None:
-    verdict = tenants_isolated_at_api(api([*API_GOOD, http("idor", "refuse", 200)]), claim())
+    served = cross("idor", 200, foreign_ids=("b-1",))
+    verdict = tenants_isolated_at_api(api([*API_GOOD, served]), claim())
     assert verdict.outcome == Outcome.DISPROVEN and verdict.measured == 75.0
+    assert "b's resource b-1" in verdict.reason
+
+
+def test_api_a_2xx_without_the_other_tenants_data_is_not_a_leak() -> None:
+    """Issue 10: isolation DISPROVEN 'with 0 leaks' from status codes alone."""
+    verdict = tenants_isolated_at_api(api([*API_GOOD, cross("spoofed-header", 200)]), claim())
+    assert verdict.outcome == Outcome.INCONCLUSIVE and "a status alone is not a leak" in verdict.reason
+
+
+def test_api_a_leak_is_disproven_even_when_the_allowed_side_failed() -> None:
+    """Issue 10: a real cross-tenant leak came out ERROR because the allowed side was judged first."""
+    probes = [http("own-list", "allow", 500), cross("idor", 200, foreign_canaries=("b",))]
+    verdict = tenants_isolated_at_api(api(probes), claim())
+    assert verdict.outcome == Outcome.DISPROVEN and "leak" in verdict.reason
+
+
+def test_api_an_accepted_own_expired_token_is_noted_but_is_not_a_crossing() -> None:
+    expired = http("jwt-expired", "refuse", 200)
+    verdict = tenants_isolated_at_api(api([*API_GOOD, expired]), claim())
+    assert verdict.outcome == Outcome.PROVEN and "authentication, not isolation" in verdict.reason
 
 
 def test_api_disproven_by_a_canary_leak_even_in_an_allowed_response() -> None:
@@ -174,7 +200,8 @@ def test_api_rate_limited_or_failed_probe_is_not_a_refusal(status: int) -> None:
 
 def test_api_percent_bound_disproven_by_one_accepted_probe() -> None:
     pct = claim(metric="access_control_accuracy", comparator=">=", bound=99.8, unit="%")
-    probes = [*API_GOOD, *[http("idor", "refuse", 404)] * 600, http("idor", "refuse", 200)]
+    leak = cross("idor", 200, foreign_canaries=("b",))
+    probes = [*API_GOOD, *[cross("idor", 404)] * 600, leak]
     assert tenants_isolated_at_api(api(probes), pct).outcome == Outcome.DISPROVEN
 
 

@@ -63,9 +63,40 @@ def test_no_advertised_policy_leaves_an_hourly_claim_inconclusive() -> None:
     assert policy_as_claimed({}, PER_HOUR, "sur").outcome == Outcome.INCONCLUSIVE
 
 
-def test_no_refusal_within_the_burst_is_inconclusive() -> None:
-    verdict = burst_as_claimed(probe(first_refusal=None, statuses=(200,) * 130), PER_MINUTE)
+def test_no_refusal_within_the_burst_is_inconclusive_for_a_presence_claim() -> None:
+    verdict = burst_as_claimed(probe(first_refusal=None, statuses=(200,) * 130), PRESENT)
     assert verdict.outcome == Outcome.INCONCLUSIVE
+
+
+def test_more_accepted_than_a_ceiling_allows_in_one_window_is_disproven_without_any_429() -> None:
+    """Issue 10: 150 requests accepted in 0.33 s against '<= 100 requests/min' came out INCONCLUSIVE."""
+    never = probe(first_refusal=None, sent=150, statuses=(200,) * 150, elapsed_s=0.33)
+    verdict = burst_as_claimed(never, PER_MINUTE)
+    assert verdict.outcome == Outcome.DISPROVEN and verdict.measured == 150
+    assert "no 429 within 150 requests" in verdict.reason and "more than the claimed" in verdict.reason
+
+
+def test_fewer_accepted_than_the_ceiling_without_a_429_is_inconclusive() -> None:
+    short = probe(first_refusal=None, sent=90, statuses=(200,) * 90, elapsed_s=0.2)
+    assert burst_as_claimed(short, PER_MINUTE).outcome == Outcome.INCONCLUSIVE
+
+
+def test_a_burst_spread_over_more_than_the_window_is_judged_per_window() -> None:
+    slow = probe(first_refusal=None, sent=150, statuses=(200,) * 150, elapsed_s=120.0)
+    assert burst_as_claimed(slow, PER_MINUTE).outcome == Outcome.INCONCLUSIVE  # 75 per minute
+    fast = probe(first_refusal=None, sent=300, statuses=(200,) * 300, elapsed_s=120.0)
+    assert burst_as_claimed(fast, PER_MINUTE).outcome == Outcome.DISPROVEN  # 150 per minute
+
+
+def test_refused_answers_are_not_counted_as_accepted() -> None:
+    refused = probe(first_refusal=None, sent=150, statuses=(401,) * 150, elapsed_s=0.33)
+    assert burst_as_claimed(refused, PER_MINUTE).outcome == Outcome.INCONCLUSIVE
+
+
+def test_a_floor_claim_is_not_disproven_by_many_accepted_requests() -> None:
+    floor = PER_MINUTE.model_copy(update={"comparator": ">="})
+    never = probe(first_refusal=None, sent=150, statuses=(200,) * 150, elapsed_s=0.33)
+    assert burst_as_claimed(never, floor).outcome == Outcome.INCONCLUSIVE
 
 
 def test_a_refusal_with_the_other_client_served_proves_a_per_client_limit_exists() -> None:

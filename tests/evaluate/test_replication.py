@@ -106,3 +106,49 @@ def test_a_hidden_status_without_received_wal_is_inconclusive_never_disproven() 
 def test_a_hidden_status_far_behind_the_primary_is_not_taken_as_streaming() -> None:
     verdict = replication_lag_within(lag(hidden(30.0, lag_bytes=64 * 2**20)), BASE)
     assert verdict.outcome == Outcome.INCONCLUSIVE
+
+
+# -- the primary's view (a stopped replica, a refused stream) and lag for "streaming" claims -------------
+
+
+def unreachable(*senders: int) -> ReplicationLag:
+    return ReplicationLag(
+        "postgresql://p@127.0.0.1:5/db", "postgresql://p@127.0.0.1:6/db", (), "connection refused", senders
+    )
+
+
+def test_a_stopped_replica_with_no_walsender_on_the_primary_is_disproven_not_an_error() -> None:
+    verdict = replication_lag_within(unreachable(0, 0, 0), PRESENT)
+    assert verdict.outcome == Outcome.DISPROVEN
+    assert "streams to no replica" in verdict.reason and "connection refused" in verdict.reason
+
+
+def test_an_unreachable_replica_while_the_primary_still_streams_is_an_error() -> None:
+    verdict = replication_lag_within(unreachable(1, 1, 1), BASE)
+    assert verdict.outcome == Outcome.ERROR and "1 walsender" in verdict.reason
+
+
+def test_a_hidden_status_close_to_the_primary_with_no_walsender_is_disproven() -> None:
+    """The false PROVEN of issue 10: a replica in recovery, 0 bytes behind, status hidden from the role, while
+    the primary streams to nobody (its replication connection refused)."""
+    refused = ReplicationSample(True, None, 0, 21.0, "0/3000060", primary_senders=0)
+    verdict = replication_lag_within(lag(refused, refused), PRESENT)
+    assert verdict.outcome == Outcome.DISPROVEN and "streams to no replica" in verdict.reason
+
+
+def test_a_hidden_status_close_to_the_primary_with_a_walsender_still_counts_as_streaming() -> None:
+    seen = ReplicationSample(True, None, 0, 0.0, "0/3000060", primary_senders=1)
+    assert replication_lag_within(lag(seen, seen), PRESENT).outcome == Outcome.PROVEN
+
+
+WITH_RPO = PRESENT.model_copy(update={"params": {"max_lag_s": 30}})
+
+
+def test_streaming_with_a_lag_beyond_the_claims_allowance_is_disproven() -> None:
+    verdict = replication_lag_within(streaming(0.0, 31.0), WITH_RPO)
+    assert verdict.outcome == Outcome.DISPROVEN and "beyond the 30 s" in verdict.reason
+
+
+def test_streaming_with_a_lag_within_the_claims_allowance_is_proven() -> None:
+    verdict = replication_lag_within(streaming(0.0, 29.0), WITH_RPO)
+    assert verdict.outcome == Outcome.PROVEN and "within the 30 s allowed" in verdict.reason

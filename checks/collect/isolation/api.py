@@ -1,5 +1,7 @@
 """API isolation probes: with tenant A's credentials, ask for tenant B's resources by id, spoof the tenant
-header, and present tampered JWTs. Every response body is scanned for other tenants' canary strings.
+header, and present tampered JWTs (forged ones name tenant B). Every response body is scanned for other
+tenants' canary strings, and an answer to a request for B's resource by id for that resource's id: what a
+response carries, not its status, shows a leak.
 
 The allowed side is probed first and kept in the evidence: each tenant lists and fetches its own resources
 with its own key (their ids are what the other tenants then ask for), and a valid JWT is accepted.
@@ -35,7 +37,8 @@ class HttpProbe:
     status: int
     foreign_canaries: tuple[str, ...] = ()
     own_canaries: int = 0
-    other_tenant: str | None = None
+    other_tenant: str | None = None  # set on cross-tenant probes: the tenant whose data must not come back
+    foreign_ids: tuple[str, ...] = ()  # the other tenant's resource ids a successful answer carried
 
 
 @dataclass(frozen=True)
@@ -73,11 +76,14 @@ class _Prober:
         headers: dict[str, str],
         credential: str,
         other: str | None = None,
+        foreign_id: str | None = None,
     ) -> Reply:
         reply = send(self.session, self.http, "GET", path, headers)
         foreign, own = canaries_in(reply.text, actor, self.slugs)
+        served = 200 <= reply.status < 300 and foreign_id is not None and foreign_id in reply.text
+        ids = (foreign_id,) if served and foreign_id else ()
         self.probes.append(
-            HttpProbe(actor, kind, expect, "GET", path, credential, reply.status, foreign, own, other)
+            HttpProbe(actor, kind, expect, "GET", path, credential, reply.status, foreign, own, other, ids)
         )
         return reply
 
@@ -125,6 +131,7 @@ def _cross_tenant(
                 _key_headers(a),
                 f"own API key, {b.slug}'s {res.name} id",
                 b.slug,
+                ids[res.name],
             )
     spoofed = {**_key_headers(a), header: b.slug}
     prober.probe(
@@ -141,10 +148,15 @@ def _cross_tenant(
 def _bad_tokens(
     tenant: str, other: str, key: str | None, names: tokens.TokenClaims, now: float
 ) -> list[tuple[str, str, str]]:
-    """(kind, description, token) of every tampered JWT presented as `tenant`."""
+    """(kind, description, token) of every tampered JWT presented as `tenant`. The forged ones (no
+    signature, a random key) name `other`: accepted, they answer with the other tenant's data."""
     bad = [
-        ("jwt-alg-none", "JWT alg none", tokens.unsigned_token(tenant, now, names)),
-        ("jwt-wrong-key", "JWT signed with a random key", tokens.wrong_key_token(tenant, now, names)),
+        ("jwt-alg-none", f"JWT alg none naming {other}", tokens.unsigned_token(other, now, names)),
+        (
+            "jwt-wrong-key",
+            f"JWT signed with a random key naming {other}",
+            tokens.wrong_key_token(other, now, names),
+        ),
     ]
     if key is not None:
         valid = tokens.valid_token(key, tenant, now, names)
@@ -175,7 +187,7 @@ def _jwt_probes(
                 tenant.slug, "jwt-valid", "allow", path, {"Authorization": f"Bearer {token}"}, "valid JWT"
             )
         for kind, credential, token in _bad_tokens(tenant.slug, other, key, names, now):
-            foreign = other if kind == "jwt-foreign-claims" else None
+            foreign = None if kind == "jwt-expired" else other
             headers = {"Authorization": f"Bearer {token}"}
             prober.probe(tenant.slug, kind, "refuse", path, headers, credential, foreign)
 
