@@ -64,18 +64,33 @@ class KeyTtls:
     address: str
     pattern: str
     ttls_s: tuple[int, ...]  # -1: no expiry
+    # True: only keys that appeared while the probe created one (their TTL is the configured lifetime, read
+    # at once), not older keys of the class, whose remaining TTL says nothing about today's setting
+    created: bool = False
 
 
-def collect_key_ttls(node: RedisNode, pattern: str, limit: int = 200) -> KeyTtls:
-    """TTL of up to `limit` keys matching `pattern` (SCAN, never KEYS)."""
+def collect_key_names(node: RedisNode, pattern: str) -> frozenset[bytes]:
+    """Every key matching `pattern` (SCAN, never KEYS): the snapshot before the probe creates one."""
+    client = _client(node)
+    with _failures_named(node):
+        return frozenset(client.scan_iter(match=pattern, count=1000))
+
+
+def collect_key_ttls(
+    node: RedisNode, pattern: str, limit: int = 200, *, besides: frozenset[bytes] | None = None
+) -> KeyTtls:
+    """TTL of up to `limit` keys matching `pattern` (SCAN, never KEYS). With `besides` (a snapshot taken
+    before the probe created a key), only the keys that were not in it: the ones just created."""
     client = _client(node)
     ttls: list[int] = []
     with _failures_named(node):
         for key in client.scan_iter(match=pattern, count=500):
+            if besides is not None and key in besides:
+                continue
             ttls.append(int(client.ttl(key)))
             if len(ttls) >= limit:
                 break
-    return KeyTtls(address(node), pattern, tuple(ttls))
+    return KeyTtls(address(node), pattern, tuple(ttls), created=besides is not None)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from checks.collect.cache import collect_command_timings, collect_hit_counters, collect_key_ttls
+from checks.collect.cache import (
+    collect_command_timings,
+    collect_hit_counters,
+    collect_key_names,
+    collect_key_ttls,
+)
 from checks.collect.http import post
 from checks.evaluate.cache_ttl import hit_ratio_within, ttl_as_claimed
 from checks.evaluate.timings import timings_within
@@ -40,12 +45,16 @@ def test_cache_key_lifetime_as_claimed(claim: Claim, judge: Judge, target: Targe
             f"no binding names the key pattern of '{claim.scope.component}' on this target "
             f"(bindings.{claim.id}.key_pattern)"
         )
-    if bound.get("prime_path"):
-        # One ordinary request as the test identity creates a fresh key of the class (e.g. a login session).
-        http = judge.need(target.http, "an HTTP endpoint to create a fresh key")
-        tenant = judge.need(first_tenant(target), "a test tenant identity")
-        post(http, str(bound["prime_path"]), tenant_headers(tenant))
-    judge(ttl_as_claimed(collect_key_ttls(redis.primary, str(pattern)), claim))
+    if not bound.get("prime_path"):
+        judge(ttl_as_claimed(collect_key_ttls(redis.primary, str(pattern)), claim))
+        return
+    # One ordinary request as the test identity creates a fresh key of the class (e.g. a login session);
+    # its TTL, read at once, is the lifetime configured today (an older key's remaining TTL is not).
+    http = judge.need(target.http, "an HTTP endpoint to create a fresh key")
+    tenant = judge.need(first_tenant(target), "a test tenant identity")
+    before = collect_key_names(redis.primary, str(pattern))
+    post(http, str(bound["prime_path"]), tenant_headers(tenant))
+    judge(ttl_as_claimed(collect_key_ttls(redis.primary, str(pattern), besides=before), claim))
 
 
 @pytest.mark.parametrize("claim", claim_params("cache.hit_ratio"))
