@@ -54,7 +54,8 @@ class TenantDef:
 
 @dataclass(frozen=True)
 class CityDef:
-    """A vantage point: a namespace whose traffic to the host is delayed by `one_way_delay_ms` each way."""
+    """A vantage point: a namespace whose round trip to the host gains 2 x `one_way_delay_ms` (applied to the
+    packets on their way in to the host: see sandbox/netdelay.py)."""
 
     netns: str
     city: str
@@ -68,7 +69,7 @@ DEFAULT_TENANTS: tuple[TenantDef, ...] = (
     TenantDef("acme-enterprise", "Acme Enterprise", "enterprise", "barbershop", "cc-t-acme"),
 )
 
-# Contract: "RTT added = 2 x value", i.e. the value is added once in each direction.
+# Contract: "RTT added = 2 x value" (the whole round trip is added on the way in to the host).
 DEFAULT_CITIES: tuple[CityDef, ...] = (
     CityDef("cc-city-bue", "Buenos Aires", 20),
     CityDef("cc-city-cor", "Córdoba", 36),

@@ -56,6 +56,9 @@ def unplant(cfg: SandboxConfig, name: str, say: Say = _quiet) -> None:
     live, mech = Live.of(cfg), lookup(name).mechanism()
     mech.restore(live, record.saved)
     wait_for(f"{name} reads back as undone", lambda: not mech.present(live), mech.undo_timeout_s)
+    left = mech.residue(live)
+    if left:
+        raise SandboxError("defects", f"{name} undone but left behind: {'; '.join(left[:5])}")
     unhealthy = [
         f"{s.name}: {s.detail}"
         for s in manager.status(cfg)

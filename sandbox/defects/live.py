@@ -118,6 +118,14 @@ class Live:
 
         return redis.Redis(host="127.0.0.1", port=self.cfg.ports.redis_primary, socket_timeout=5)
 
+    def delete_keys(self, pattern: str) -> int:
+        """Delete every key matching `pattern` on the Redis primary (SCAN); returns how many."""
+        client = self.redis()
+        keys = list(client.scan_iter(match=pattern, count=500))
+        if keys:
+            client.delete(*keys)
+        return len(keys)
+
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:

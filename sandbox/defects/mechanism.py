@@ -42,6 +42,11 @@ class Mechanism(ABC):
     def present(self, live: Live) -> bool:
         """Read back from the live sandbox whether the defect is in force."""
 
+    def residue(self, live: Live) -> list[str]:
+        """What the defect left behind after its undo (data it let into a cache, a file it wrote): must be
+        empty for the sandbox to count as restored."""
+        return []
+
 
 def mechanism(name: str) -> Callable[[M], M]:
     """Register a mechanism class under `name` (the `how:` of catalog.yaml)."""

@@ -148,5 +148,13 @@ class PsychologyCached(Override):
     def __init__(self, seconds: int) -> None:
         super().__init__(cache_psychology_seconds=int(seconds))
 
+    def restore(self, live: Live, saved: Saved) -> None:
+        super().restore(live, saved)
+        live.delete_keys("cache:*:psychology_session:*")  # the clinical records it cached
+
+    def residue(self, live: Live) -> list[str]:
+        keys = live.redis().scan_iter(match="cache:*:psychology_session:*", count=500)
+        return [f"{k.decode()} (a cached clinical record)" for k in keys]
+
     def behaves(self, live: Live, port: int) -> bool:
         return _all_set(self.values)(live, port)

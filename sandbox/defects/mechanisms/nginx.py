@@ -168,6 +168,9 @@ class BodiesLogged(ConfEdit):
         super().restore(live, saved)
         self.log(live).unlink(missing_ok=True)
 
+    def residue(self, live: Live) -> list[str]:
+        return [f"{self.log(live)} (request bodies)"] if self.log(live).exists() else []
+
     def present(self, live: Live) -> bool:
         marker = "cc-defect-marker-" + secrets.token_hex(6)
         body = f'{{"clinical_notes": "{marker}"}}'.encode()

@@ -107,9 +107,28 @@ class RoleBypassesRls(Mechanism):
     def restore(self, live: Live, saved: Saved) -> None:
         attr = "BYPASSRLS" if saved["bypassrls"] else "NOBYPASSRLS"
         _exec(live, sql.SQL(f"ALTER ROLE {{}} {attr}").format(sql.Identifier(self.role)))
+        # what the app cached meanwhile (per tenant) may hold other tenants' rows: it goes too
+        live.delete_keys("cache:*")
 
     def present(self, live: Live) -> bool:
         return self.bypasses(live)
+
+    def residue(self, live: Live) -> list[str]:
+        return foreign_cache_entries(live)
+
+
+def foreign_cache_entries(live: Live) -> list[str]:
+    """App cache entries (`cache:<tenant>:...`) holding another tenant's canary."""
+    client, slugs, found = live.redis(), [t.slug for t in live.cfg.tenants], []
+    for key in client.scan_iter(match="cache:*", count=500):
+        owner = key.decode(errors="replace").split(":")[1]
+        value = client.get(key) or b""
+        found += [
+            f"{key.decode()} holds {s}'s data"
+            for s in slugs
+            if s != owner and f"CANARY-{s}-".encode() in value
+        ]
+    return found
 
 
 @mechanism("postgres.role_settings")

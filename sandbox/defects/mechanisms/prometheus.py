@@ -74,6 +74,8 @@ class ScrapeInterval(Mechanism):
         prom = Prometheus()
         prom.conf(live.ctx).write_text(render_config(live.ctx, live.cfg.path("prometheus", "rules.yml")))
         _api(live, "/-/reload", method="POST")
+        # a reload rebuilds the app's scrape pool: healthy again after its first scrape
+        wait_for("prometheus scraped the app again", lambda: _ready(live), 40)
 
     def present(self, live: Live) -> bool:
         loaded = yaml.safe_load(_api(live, "/api/v1/status/config")["data"]["yaml"])
