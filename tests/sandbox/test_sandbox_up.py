@@ -341,7 +341,7 @@ def test_city_namespace_sees_the_added_round_trip(sandbox: Sandbox) -> None:
     tenant = next(v for v in netns.vantages(sandbox.cfg) if v.kind == "tenant")
     delayed = float(_ns_connect_ms(city.netns, city.host_addr, sandbox.cfg.ports.https))
     direct = float(_ns_connect_ms(tenant.netns, tenant.host_addr, sandbox.cfg.ports.https))
-    # a TCP connect is one round trip: the delay is added once in each direction
+    # a TCP connect is one round trip: it gains twice the configured one-way delay
     assert 2 * city.delay_ms <= delayed < 2 * city.delay_ms + 40
     assert direct < city.delay_ms
 

@@ -103,18 +103,41 @@ class RoleBypassesRls(Mechanism):
 
     def apply(self, live: Live, saved: Saved) -> None:
         _exec(live, sql.SQL("ALTER ROLE {} BYPASSRLS").format(sql.Identifier(self.role)))
+        self.reconnect(live)
 
     def restore(self, live: Live, saved: Saved) -> None:
         attr = "BYPASSRLS" if saved["bypassrls"] else "NOBYPASSRLS"
         _exec(live, sql.SQL(f"ALTER ROLE {{}} {attr}").format(sql.Identifier(self.role)))
+        # A session keeps the plans it prepared while the role bypassed RLS (a role attribute change does
+        # not invalidate cached plans): the app's sessions must go, or it goes on leaking after the undo.
+        self.reconnect(live)
         # what the app cached meanwhile (per tenant) may hold other tenants' rows: it goes too
         live.delete_keys("cache:*")
+
+    def reconnect(self, live: Live) -> None:
+        """End the role's sessions; the app's pools open new ones (planned under the role as it is now)."""
+        live.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (self.role,))
 
     def present(self, live: Live) -> bool:
         return self.bypasses(live)
 
     def residue(self, live: Live) -> list[str]:
-        return foreign_cache_entries(live)
+        return foreign_cache_entries(live) + app_leaks(live)
+
+
+def app_leaks(live: Live) -> list[str]:
+    """Whether an app instance answers a tenant's booking list with another tenant's canary."""
+    tenant = live.cfg.tenants[0].slug
+    others = [t.slug for t in live.cfg.tenants[1:]]
+    found = []
+    for port in live.app_ports():
+        body = live.app(port, "/api/v1/bookings", headers={"X-API-Key": live.api_key(tenant)}).body
+        found += [
+            f"app :{port} serves {o}'s bookings to {tenant}"
+            for o in others
+            if f"CANARY-{o}-".encode() in body
+        ]
+    return found
 
 
 def foreign_cache_entries(live: Live) -> list[str]:
