@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -220,11 +223,26 @@ def _coverage(ledger: Ledger) -> int:
     return 1 if uncovered or problems else 0
 
 
+def delegate(module_argv: list[str]) -> int:
+    """`python -m <module_argv>` with this interpreter, waited for; its exit code. The library does not
+    import the sandbox (the sandbox uses the library): the CLI hands sandbox commands to its own entry
+    point. Ctrl-C reaches the child with the terminal's signal; SIGTERM is passed on; either way the child
+    is waited for, so its undo (a planted defect, a drill) finishes first."""
+    child = subprocess.Popen([sys.executable, "-m", *module_argv], cwd=project_root())
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: child.send_signal(signal.SIGTERM))
+    try:
+        while True:
+            try:
+                return child.wait()
+            except KeyboardInterrupt:
+                continue  # the child got the same SIGINT: let it clean up and exit
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def sandbox_command(action: str) -> int:
     """`claimcheck sandbox up|down|status`: the local reference target (see sandbox/)."""
-    from sandbox.__main__ import main as sandbox_main
-
-    code = sandbox_main([action])
+    code = delegate(["sandbox", action])
     if action == "up" and code != 0:
         raise ClaimcheckError("the sandbox did not come up healthy (see the table above)")
     return code

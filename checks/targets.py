@@ -114,6 +114,9 @@ class VantagePoint(_Strict):
     ssh_identity_file: str | None = None
     pod: str | None = None
     namespace: str | None = None
+    # True: the vantage point's path is emulated (e.g. a namespace with a configured delay), not a real
+    # network path; its measurements are reported but cannot prove a latency claim
+    emulated: bool = False
 
 
 class LoadProfile(_Strict):
@@ -150,6 +153,9 @@ class Target(_Strict):
     manifests: str | None = None
     profiles: dict[str, LoadProfile] = Field(default_factory=dict)
     bindings: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # Evidence sources whose values this target's own provisioning set from the documents (e.g. `aws`,
+    # `prometheus.flags`, `nginx.cache_control`) -> why: reading them back cannot fail, so they decide nothing
+    constructed: dict[str, str] = Field(default_factory=dict)
 
 
 class TargetsFile(_Strict):

@@ -70,12 +70,15 @@ def cmd_unplant(args: argparse.Namespace) -> int:
 
 
 def cmd_selftest(args: argparse.Namespace) -> int:
+    from sandbox import manager
     from sandbox.defects import selftest
     from sandbox.targetfile import TARGETS_FILE, local_entry
 
     cfg = _config(args)
     catalog = load_catalog()
     defects = [lookup(n) for n in args.defect] if args.defect else list(catalog.defects)
+    if not manager.up(cfg, progress=None).all_healthy:  # idempotent: a warm sandbox returns at once
+        raise SandboxError("selftest", "the sandbox did not come up healthy (`claimcheck sandbox status`)")
     entry = local_entry(Path(args.targets_file or TARGETS_FILE), args.target)
     plan = selftest.prepare(cfg, entry, Path(args.reports_dir) if args.reports_dir else None)
     began = time.monotonic()

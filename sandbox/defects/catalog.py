@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sandbox.defects import mechanisms  # noqa: F401  (registers every mechanism)
 from sandbox.defects.mechanism import MECHANISMS, Mechanism
@@ -50,6 +50,13 @@ class Flip(_Strict):
     # the sandbox set from the documents (targets.yaml `constructed`): NOT_APPLICABLE "sandbox fidelity"
     # once constructed evidence is kept from deciding, DISPROVEN until then.
     expect: Literal["DISPROVEN", "fidelity"] = "DISPROVEN"
+    source: str | None = None  # fidelity: the key of targets.yaml `constructed` the evidence comes from
+
+    @model_validator(mode="after")
+    def _fidelity_names_its_source(self) -> Flip:
+        if (self.expect == "fidelity") != (self.source is not None):
+            raise ValueError("`source` (a targets.yaml `constructed` key) goes with expect: fidelity, only")
+        return self
 
     @field_validator("reason")
     @classmethod

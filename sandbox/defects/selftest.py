@@ -88,7 +88,7 @@ def judge_flip(flip: Flip, before: Judged, after: Judged) -> tuple[bool, str]:
     if not flip.matches(after.reason):
         return False, f"DISPROVEN, but the reason does not match /{flip.reason}/"
     if flip.expect == "fidelity":
-        return True, "DISPROVEN by constructed evidence (targets.yaml `constructed`; no fidelity gate yet)"
+        return True, f"DISPROVEN by constructed evidence ({flip.source}; no fidelity gate in force yet)"
     return True, "DISPROVEN for the expected reason"
 
 

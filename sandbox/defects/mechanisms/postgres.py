@@ -3,8 +3,6 @@ the superuser and read back from the catalog. The undo sets exactly what `save` 
 
 from __future__ import annotations
 
-from typing import Any
-
 from psycopg import sql
 
 from sandbox.defects.live import Live
@@ -152,44 +150,3 @@ def foreign_cache_entries(live: Live) -> list[str]:
             if s != owner and f"CANARY-{s}-".encode() in value
         ]
     return found
-
-
-@mechanism("postgres.role_settings")
-class RoleSettings(Mechanism):
-    """Per-role settings (`ALTER ROLE ... IN DATABASE ... SET`), taking effect on the role's new sessions."""
-
-    def __init__(self, role: str, settings: dict[str, Any]) -> None:
-        self.role, self.settings = role, {k: str(v) for k, v in settings.items()}
-
-    def current(self, live: Live) -> dict[str, str]:
-        rows = live.sql(
-            "SELECT unnest(s.setconfig) FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole"
-            " JOIN pg_database d ON d.oid = s.setdatabase WHERE r.rolname = %s AND d.datname = %s",
-            (self.role, live.cfg.database),
-        )
-        pairs = (str(r[0]).split("=", 1) for r in rows)
-        return {k: v for k, v in pairs if k in self.settings}
-
-    def save(self, live: Live) -> Saved:
-        return {"settings": self.current(live)}
-
-    def _set(self, live: Live, name: str, value: str | None) -> None:
-        role, db = sql.Identifier(self.role), sql.Identifier(live.cfg.database)
-        if value is None:
-            _exec(
-                live, sql.SQL("ALTER ROLE {} IN DATABASE {} RESET {}").format(role, db, sql.Identifier(name))
-            )
-        else:
-            statement = sql.SQL("ALTER ROLE {} IN DATABASE {} SET {} = {}")
-            _exec(live, statement.format(role, db, sql.Identifier(name), sql.Literal(value)))
-
-    def apply(self, live: Live, saved: Saved) -> None:
-        for name, value in self.settings.items():
-            self._set(live, name, value)
-
-    def restore(self, live: Live, saved: Saved) -> None:
-        for name in self.settings:
-            self._set(live, name, saved["settings"].get(name))
-
-    def present(self, live: Live) -> bool:
-        return self.current(live) == self.settings
