@@ -31,7 +31,7 @@ from sandbox.targetfile import write_targets_file
 
 Say = Callable[[str], None]
 # Enough to decide the latency claims a defect breaks, short enough for CI (targets.yaml keeps the real ones).
-SELFTEST_PROFILE = {"latency_seconds": 4, "latency_rps": 100, "probe_count": 60, "drills": False}
+SELFTEST_PROFILE = {"latency_seconds": 6, "latency_rps": 100, "probe_count": 60, "drills": False}
 FIDELITY = "sandbox fidelity"
 
 
@@ -206,6 +206,8 @@ def table(results: Sequence[DefectOutcome]) -> str:
             rows.append((result.name, "-", "-", "-", "-", "FAIL", result.error[:160]))
         for c in result.claims:
             flag = "ok" if c.ok else "FAIL"
-            rows.append((result.name, c.claim, c.role, c.before.verdict, c.after.verdict, flag, c.note))
+            # a failed row says what the verdict did say, so the table alone tells why
+            note = c.note if c.ok else f"{c.note}; reason: {c.after.reason[:300]}"
+            rows.append((result.name, c.claim, c.role, c.before.verdict, c.after.verdict, flag, note))
     widths = [max(len(r[i]) for r in rows) for i in range(6)]
     return "\n".join("  ".join([*(r[i].ljust(widths[i]) for i in range(6)), r[6]]) for r in rows)

@@ -207,6 +207,12 @@ def _prom(sbx: Sandbox, path: str) -> Any:
         return json.loads(resp.read())
 
 
+def test_prometheus_has_scraped_both_app_instances_when_up_returns(sandbox: Sandbox) -> None:
+    """Readiness includes the first successful scrape: no waiting for the `up` series after `up`."""
+    result = _prom(sandbox, "/api/v1/query?query=up%7Bjob%3D%22claimcheck-app%22%7D")["data"]["result"]
+    assert len(result) == 2
+
+
 def test_prometheus_scrapes_both_app_instances(sandbox: Sandbox) -> None:
     def both_up() -> list[Any] | None:
         result = _prom(sandbox, "/api/v1/query?query=up%7Bjob%3D%22claimcheck-app%22%7D")["data"]["result"]

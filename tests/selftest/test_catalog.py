@@ -181,3 +181,11 @@ def test_app_overrides_are_typed_and_closed() -> None:
         overrides_from({"nope": 1})
     with pytest.raises(ValueError, match="verify_webhooks must be a bool"):
         overrides_from({"verify_webhooks": 0})
+
+
+def test_the_readme_lists_every_defect_and_the_claims_it_flips() -> None:
+    text = (Path(__file__).resolve().parents[2] / "sandbox" / "defects" / "README.md").read_text()
+    for defect in CATALOG.defects:
+        row = next((line for line in text.splitlines() if line.startswith(f"| `{defect.name}` |")), "")
+        assert row, f"{defect.name} is not in sandbox/defects/README.md"
+        assert all(f"**{f.claim}**" in row for f in defect.breaks), defect.name
