@@ -168,15 +168,22 @@ def run_defect(plan: Plan, defect: Defect, baseline: dict[str, Judged], say: Say
     """Plant, judge, undo (always, verified)."""
     began = time.monotonic()
     settle(plan.cfg)
+    planted_at = judged_at = time.monotonic()
     try:
         lifecycle.plant(plan.cfg, defect, say)
+        planted_at = time.monotonic()
         after = judge(plan, defect.claims, defect.name)
+        judged_at = time.monotonic()
     except Exception as exc:  # a defect that cannot be planted or judged is a failed row, not a crash
         return DefectOutcome(defect.name, (), time.monotonic() - began, f"{type(exc).__name__}: {exc}")
     finally:
         if store.read(plan.cfg, defect.name) is not None:
             with signals_held():
                 lifecycle.unplant(plan.cfg, defect.name, say)
+    say(
+        f"{defect.name}: plant {planted_at - began:.1f} s, judge {judged_at - planted_at:.1f} s, "
+        f"undo {time.monotonic() - judged_at:.1f} s"
+    )
     claims = tuple(judge_defect(defect, baseline, after))
     return DefectOutcome(defect.name, claims, time.monotonic() - began)
 
@@ -189,7 +196,9 @@ def run_selftest(plan: Plan, defects: Sequence[Defect], say: Say) -> list[Defect
     union = list(dict.fromkeys(c for d in defects for c in d.claims))
     settle(plan.cfg)
     say(f"baseline: {len(union)} claims on the sandbox as built")
+    began = time.monotonic()
     baseline = judge(plan, union, "baseline")
+    say(f"baseline judged in {time.monotonic() - began:.1f} s")
     results = []
     for defect in defects:
         result = run_defect(plan, defect, baseline, say)

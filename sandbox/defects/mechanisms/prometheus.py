@@ -1,17 +1,21 @@
-"""Defects in the monitoring server: a shorter retention (a restart with another flag) and a slower scrape
-of the app (its job's interval changed, then a config reload). Read back from Prometheus's own API."""
+"""Defects in the monitoring server: a shorter retention (a restart with another flag), a slower scrape of
+the app (its job's interval changed) and slower alerts (every rule's `for:`), the last two by a config
+reload. Read back from Prometheus's own API."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import re
+import shutil
 import urllib.request
+from pathlib import Path
 from typing import Any, ClassVar
 
 import yaml
 
 from sandbox import procs
-from sandbox.components.prometheus import APP_JOB, RETENTION, Prometheus, render_config
+from sandbox.components.prometheus import APP_JOB, RETENTION, TEMPLATES, Prometheus, render_config
 from sandbox.defects.live import Live, wait_for
 from sandbox.defects.mechanism import Mechanism, Saved, mechanism
 
@@ -81,3 +85,35 @@ class ScrapeInterval(Mechanism):
         loaded = yaml.safe_load(_api(live, "/api/v1/status/config")["data"]["yaml"])
         job = next(j for j in loaded["scrape_configs"] if j["job_name"] == APP_JOB)
         return bool(job.get("scrape_interval") == self.interval)
+
+
+@mechanism("prometheus.alerts_wait")
+class AlertsWait(Mechanism):
+    """Every alerting rule made to hold its condition for `duration` before firing (then `POST /-/reload`)."""
+
+    touches: ClassVar[tuple[str, ...]] = ("prometheus",)
+
+    def __init__(self, duration: str) -> None:
+        self.duration = duration
+
+    def rules_file(self, live: Live) -> Path:
+        return live.cfg.path("prometheus", "rules.yml")
+
+    def apply(self, live: Live, saved: Saved) -> None:
+        path = self.rules_file(live)
+        path.write_text(re.sub(r"(?m)^(\s+for:) \S+$", rf"\1 {self.duration}", path.read_text()))
+        _api(live, "/-/reload", method="POST")
+
+    def restore(self, live: Live, saved: Saved) -> None:
+        shutil.copyfile(TEMPLATES / "prometheus-rules.yml", self.rules_file(live))
+        _api(live, "/-/reload", method="POST")
+
+    def present(self, live: Live) -> bool:
+        groups = _api(live, "/api/v1/rules")["data"]["groups"]
+        durations = [r.get("duration") for g in groups for r in g["rules"] if r.get("type") == "alerting"]
+        return bool(durations) and all(d == _seconds(self.duration) for d in durations)
+
+
+def _seconds(duration: str) -> int:
+    units = {"s": 1, "m": 60, "h": 3600}
+    return int(duration[:-1]) * units[duration[-1]]
