@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -16,10 +17,14 @@ import pytest
 from rich.console import Console
 from rich.table import Table
 
-from checks.coverage import coverage, quote_problems
 from checks.errors import ClaimcheckError, ConfigError
+from checks.exitcodes import EXIT_DISPROVEN, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
 from checks.ledger import Ledger, default_ledger, project_root
+from checks.project import package_dir
+from checks.registry import validate_target_bindings
+from checks.selection import Selection
 from checks.targets import Target, select_target
+from fixtures import PLUGINS
 
 console = Console(stderr=False)
 
@@ -30,12 +35,19 @@ def _targets_file(args: argparse.Namespace) -> Path:
 
 def validate_inputs(args: argparse.Namespace) -> tuple[Ledger, str, Target]:
     """Ledger and target, validated before anything touches a target (ConfigError otherwise)."""
+    baseline = getattr(args, "baseline", None)
+    if baseline and not Path(baseline).is_file():
+        raise ConfigError("command line", f"no such baseline file: {baseline}", key="--baseline")
     ledger = default_ledger()
     name, target = select_target(_targets_file(args), args.target)
-    unknown = [c for c in args.claim if c not in ledger]
-    if unknown:
-        raise ConfigError("command line", f"unknown claim id(s): {', '.join(unknown)}", key="--claim")
+    validate_target_bindings(str(_targets_file(args)), name, target, ledger)
+    run_selection(args).validate(ledger)
     return ledger, name, target
+
+
+def run_selection(args: argparse.Namespace) -> Selection:
+    """The claims `run` was asked for (--claim, --category, --system, --document)."""
+    return Selection.of(args.claim, args.category, getattr(args, "system", []), getattr(args, "document", []))
 
 
 def reports_dir(args: argparse.Namespace) -> Path:
@@ -43,16 +55,29 @@ def reports_dir(args: argparse.Namespace) -> Path:
     return Path(args.reports_dir) if getattr(args, "reports_dir", None) else project_root() / "reports"
 
 
+def suites_dir() -> Path:
+    """The suites shipped with the package (the checkout's suites/ when run from it)."""
+    return package_dir("suites")
+
+
 def _pytest_args(args: argparse.Namespace, name: str, root: Path) -> list[str]:
     reports = reports_dir(args)
+    suites = suites_dir()
+    plugins = [a for p in PLUGINS for a in ("-p", p)]
     argv = [
-        str(root / "suites"),
+        str(suites),
+        *plugins,
+        "--noconftest",
         "-p",
         "no:locust",
         "-p",
         "no:cacheprovider",
+        "-p",
+        "no:benchmark",  # a machine's pytest-benchmark would write .benchmarks/ into the user's project
         "--rootdir",
-        str(root),
+        str(suites.parent),
+        "-c",
+        str(suites / "claimcheck.ini"),
         "--target",
         name,
         "--targets-file",
@@ -67,10 +92,20 @@ def _pytest_args(args: argparse.Namespace, name: str, root: Path) -> list[str]:
         "-p",
         "no:terminal",
     ]
+    if not args.no_html:
+        argv.append("--report-html")
+    if getattr(args, "single_file", False):
+        argv.append("--report-single-file")
+    if getattr(args, "sarif_inconclusive", False):
+        argv.append("--sarif-inconclusive")
     for claim_id in args.claim:
         argv += ["--claim", claim_id]
     for category in args.category:
         argv += ["--category", category]
+    for system in getattr(args, "system", []):
+        argv += ["--system", system]
+    for document in getattr(args, "document", []):
+        argv += ["--document", Path(document).name]
     if args.markexpr:
         argv += ["-m", args.markexpr]
     if args.dry_run:
@@ -100,14 +135,32 @@ def run_suites(args: argparse.Namespace) -> int:
     verdicts = _read_verdicts(reports / "verdicts.json")
     if verdicts is None:
         raise ConfigError(
-            str(root / "suites"), f"the suites produced no verdicts.json (pytest exit {int(code)})"
+            str(suites_dir()), f"the suites produced no verdicts.json (pytest exit {int(code)})"
         )
     summarise(verdicts)
-    if not args.no_html:
-        from checks.report.html import generate_html
-
-        console.print(f"report: {generate_html(reports / 'allure-results', reports / 'allure-report')}")
+    index = reports / "allure-report" / "index.html"
+    if not args.no_html and index.is_file():
+        console.print(f"report: {index} (open it with `claimcheck report --serve`)")
+    console.print(f"documents: {reports / 'documents' / 'index.html'}; bundle: {reports / 'MANIFEST.sha256'}")
+    if getattr(args, "baseline", None):
+        return baseline_exit_code(verdicts, Path(args.baseline))
     return exit_code(verdicts)
+
+
+def baseline_exit_code(verdicts: dict[str, Any], baseline: Path) -> int:
+    """`run --baseline FILE`: 1 only when a claim regressed against the baseline run (130 if interrupted)."""
+    from checks.report.diff import regressions
+    from checks.report.records import load
+
+    if verdicts["run"].get("interrupted"):
+        return EXIT_INTERRUPTED
+    found = regressions(load(baseline), verdicts)
+    for change in found:
+        console.print(
+            f"REGRESSION {change.claim_id}: {change.old} -> {change.new}: {change.detail}", markup=False
+        )
+    console.print(f"{len(found)} regressions against the baseline {baseline}")
+    return EXIT_DISPROVEN if found else EXIT_OK
 
 
 def judge_claims(
@@ -128,6 +181,7 @@ def judge_claims(
         category=[],
         markexpr=None,
         dry_run=False,
+        no_html=True,
         reports_dir=str(reports),
     )
     _, name, _ = validate_inputs(args)
@@ -149,8 +203,6 @@ def _read_verdicts(path: Path) -> dict[str, Any] | None:
 
 def exit_code(verdicts: dict[str, Any]) -> int:
     """1 DISPROVEN > 3 ERROR > 0; 130 when the run did not finish."""
-    from checks.cli import EXIT_DISPROVEN, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
-
     if verdicts["run"].get("interrupted"):
         return EXIT_INTERRUPTED
     outcomes = {c["verdict"] for c in verdicts["claims"]}
@@ -186,49 +238,17 @@ def summarise(verdicts: dict[str, Any]) -> None:
     console.print(table)
 
 
-def claims_command(args: argparse.Namespace) -> int:
-    """`claimcheck claims list|coverage`."""
-    ledger = default_ledger()
-    if args.action == "list":
-        for claim in ledger:
-            if (args.category in (None, claim.category)) and (args.system in (None, claim.system)):
-                console.print(
-                    f"{claim.id:<18} {claim.category:<12} {claim.check:<26} {claim.bound_text():<16} "
-                    f"{', '.join(claim.cites)}",
-                    highlight=False,
-                    soft_wrap=True,
-                )
-        return 0
-    return _coverage(ledger)
-
-
-def _coverage(ledger: Ledger) -> int:
-    rows = coverage(ledger)
-    problems = quote_problems(ledger)
-    for row in rows:
-        mark = ",".join(row.claim_ids) if row.covered else "UNCOVERED"
-        console.print(
-            f"{row.where.file}:{row.where.line:<5} {mark:<32} {row.where.text.strip()[:80]}",
-            highlight=False,
-            soft_wrap=True,
-            markup=False,
-        )
-    for p in problems:
-        console.print(f"QUOTE {p.claim_id} {p.cite}: {p.quote!r} not found on that line", markup=False)
-    uncovered = sum(1 for r in rows if not r.covered)
-    console.print(
-        f"{len(rows)} checkable lines, {uncovered} uncovered, {len(problems)} quote problems, "
-        f"{len(ledger)} ledger entries ({sum(c.is_waived for c in ledger)} waivers)"
-    )
-    return 1 if uncovered or problems else 0
-
-
 def delegate(module_argv: list[str]) -> int:
-    """`python -m <module_argv>` with this interpreter, waited for; its exit code. The library does not
-    import the sandbox (the sandbox uses the library): the CLI hands sandbox commands to its own entry
-    point. Ctrl-C reaches the child with the terminal's signal; SIGTERM is passed on; either way the child
-    is waited for, so its undo (a planted defect, a drill) finishes first."""
-    child = subprocess.Popen([sys.executable, "-m", *module_argv], cwd=project_root())
+    """`python -m <module_argv>` with this interpreter and this code (the package's own directory first on
+    the path), waited for; its exit code. The library imports nothing of the sandbox: the CLI hands sandbox
+    commands to the sandbox's entry point. Ctrl-C reaches the child with the terminal's signal, SIGTERM is
+    passed on, and either way the child is waited for, so its undo (a planted defect) finishes first."""
+    code_root = str(Path(__file__).resolve().parent.parent)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(p for p in (code_root, os.environ.get("PYTHONPATH")) if p),
+    }
+    child = subprocess.Popen([sys.executable, "-m", *module_argv], cwd=project_root(), env=env)
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: child.send_signal(signal.SIGTERM))
     try:
         while True:
@@ -241,7 +261,8 @@ def delegate(module_argv: list[str]) -> int:
 
 
 def sandbox_command(action: str) -> int:
-    """`claimcheck sandbox up|down|status`: the local reference target (see sandbox/)."""
+    """`claimcheck sandbox up|down|status`: the local reference target (see sandbox/), run as its own command
+    (`python -m sandbox`): the library imports nothing of it."""
     code = delegate(["sandbox", action])
     if action == "up" and code != 0:
         raise ClaimcheckError("the sandbox did not come up healthy (see the table above)")

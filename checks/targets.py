@@ -13,6 +13,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from checks.errors import ConfigError
+from checks.sufficiency import SufficiencyPolicy
+from checks.verdicts import Provenance
 
 
 class _Strict(BaseModel):
@@ -99,6 +101,8 @@ class Kubernetes(_Strict):
     context: str | None = None
     kubeconfig_env: str | None = None
     host: str | None = None  # direct API URL (e.g. a replay server); otherwise kubeconfig/context
+    # claimcheck runs in a pod of this cluster (deploy/kubernetes/): its service account's token and CA
+    in_cluster: bool = False
     tenant_namespace_selector: str = "claimcheck.io/tenant"
     app_namespace: str | None = None
     probes_allowed: bool = False
@@ -112,10 +116,12 @@ class VantagePoint(_Strict):
     gateway_url: str | None = None  # how the gateway is addressed from inside this vantage point
     ssh_host: str | None = None  # user@host[:port], reached through testinfra's ssh backend
     ssh_identity_file: str | None = None
-    pod: str | None = None
+    pod: str | None = None  # kind pod: the pod the probe runs in, through the exec API
     namespace: str | None = None
-    # True: the vantage point's path is emulated (e.g. a namespace with a configured delay), not a real
-    # network path; its measurements are reported but cannot prove a latency claim
+    container: str | None = None  # the pod's container (needed when it has more than one)
+    kubernetes: Kubernetes | None = None  # the pod's cluster, when not the target's own `kubernetes`
+    # True when the path from this vantage point is emulated (a delay claimcheck configured, not a real
+    # network): its measurements are shown but never decide a claim.
     emulated: bool = False
 
 
@@ -130,6 +136,8 @@ class LoadProfile(_Strict):
     think_time_s: float = Field(default=5.0, ge=0)
     # >1: a Locust master with this many local worker processes
     load_workers: int = Field(default=1, ge=1)
+    # when evidence suffices to decide (confidence, minimum samples and durations): checks/sufficiency.py
+    policy: SufficiencyPolicy = Field(default_factory=SufficiencyPolicy)
 
 
 class Target(_Strict):
@@ -153,9 +161,21 @@ class Target(_Strict):
     manifests: str | None = None
     profiles: dict[str, LoadProfile] = Field(default_factory=dict)
     bindings: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    # Evidence sources whose values this target's own provisioning set from the documents (e.g. `aws`,
-    # `prometheus.flags`, `nginx.cache_control`) -> why: reading them back cannot fail, so they decide nothing
+    # Evidence sources whose values claimcheck itself set up from the documents (a sandbox's provisioned
+    # cloud resources, say), each with the reason: evidence from them is `constructed` and decides nothing.
     constructed: dict[str, str] = Field(default_factory=dict)
+
+    def provenance_of(self, source: str) -> Provenance:
+        """`constructed` when this target declares `source` (or its family, `aws` for `aws.rds`) as set up
+        by claimcheck from the documents; `independent` otherwise."""
+        family = source.split(".", 1)[0]
+        if source in self.constructed or family in self.constructed:
+            return Provenance.CONSTRUCTED
+        return Provenance.INDEPENDENT
+
+    def constructed_reason(self, source: str) -> str | None:
+        """Why evidence from `source` is constructed on this target, or None."""
+        return self.constructed.get(source) or self.constructed.get(source.split(".", 1)[0])
 
 
 class TargetsFile(_Strict):

@@ -7,24 +7,16 @@ namespaces and iptables chains of this configuration.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sandbox import secrets_env
-from sandbox.components.app import AppInstance
+from sandbox import drills_binding, secrets_env
 from sandbox.components.base import Component, ComponentStatus, RunContext, Skipped, skip_record
-from sandbox.components.moto import Moto
-from sandbox.components.netns import NetNamespaces
-from sandbox.components.nginx import Nginx
-from sandbox.components.postgres import PgPrimary, PgReplica
-from sandbox.components.prometheus import Prometheus
-from sandbox.components.redis import RedisPrimary, RedisReplica, RedisSentinel
-from sandbox.components.vantage_services import NetDelay, TenantService
 from sandbox.config import SandboxConfig
 from sandbox.defects import store
 from sandbox.errors import SandboxError
+from sandbox.inventory import components, status
 
 RUN_SUBDIRS = (
     "pg-primary",
@@ -57,14 +49,6 @@ class UpReport:
     def all_healthy(self) -> bool:
         """Every component is healthy, skipped with a recorded reason, or held by a planted defect."""
         return all(s.ok for s in self.statuses)
-
-
-def components(cfg: SandboxConfig) -> list[Component]:
-    """Every component, in start order (namespaces before nginx, which listens on their veths)."""
-    found: list[Component] = [NetNamespaces(), NetDelay(), *(TenantService(t) for t in cfg.tenants)]
-    found += [PgPrimary(), PgReplica(), RedisPrimary(), RedisReplica(), RedisSentinel(), Moto()]
-    found += [AppInstance("a"), AppInstance("b"), Nginx(), Prometheus()]
-    return found
 
 
 def context(cfg: SandboxConfig) -> RunContext:
@@ -108,6 +92,7 @@ def up(cfg: SandboxConfig, progress: Callable[[str], None] | None = None) -> UpR
         outcome[result].append(comp.name)
         if progress:
             progress(f"{comp.name}: {result} ({time.monotonic() - t0:.1f} s)")
+    drills_binding.write(ctx)  # what the drills need to act on these processes (bindings.drills.generated)
     final = tuple(status(cfg))
     skipped = tuple((s.name, s.detail) for s in final if s.skipped)
     return UpReport(
@@ -115,30 +100,16 @@ def up(cfg: SandboxConfig, progress: Callable[[str], None] | None = None) -> UpR
     )
 
 
-def status(cfg: SandboxConfig) -> list[ComponentStatus]:
-    """Probe every component without changing anything; a component a planted defect holds says so."""
-    ctx = RunContext(cfg, secrets_env.parse_env_file(cfg.path("secrets.env")))
-    held = store.held_components(cfg)
-    return [_held(comp.status(ctx), held.get(comp.name)) for comp in components(cfg)]
-
-
-def _held(row: ComponentStatus, defect: str | None) -> ComponentStatus:
-    if defect is None:
-        return row
-    return dataclasses.replace(row, held_by=defect, detail=f"defect {defect} planted; {row.detail}")
-
-
 def down(cfg: SandboxConfig, progress: Callable[[str], None] | None = None) -> float:
-    """Stop everything this run dir started, in reverse order; returns the seconds it took."""
+    """Stop everything this run dir started, in reverse order; returns the seconds it took. Planted defects
+    are undone first: some live in data that outlives the processes (PostgreSQL catalogs)."""
     began = time.monotonic()
     if not cfg.run_dir.exists():
         return 0.0
     ctx = RunContext(cfg, secrets_env.parse_env_file(cfg.path("secrets.env")))
     errors: list[str] = []
     if store.planted(cfg):
-        # some defects live in data that outlives the processes (PostgreSQL catalogs): undo them while
-        # everything still runs
-        from sandbox.defects.lifecycle import unplant_all
+        from sandbox.defects.lifecycle import unplant_all  # the defects use the manager's components
 
         try:
             unplant_all(cfg, progress or (lambda line: None))

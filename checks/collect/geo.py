@@ -10,10 +10,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from checks.collect.geo_pod import run_probe_in_pod
 from checks.collect.http import verify_option
 from checks.errors import CollectionError, TargetUnreachable
 from checks.ledger import project_root
-from checks.targets import HttpEndpoint, VantagePoint
+from checks.targets import HttpEndpoint, Kubernetes, VantagePoint
 
 PROBE = Path(__file__).with_name("geo_probe.py")
 PROBE_ENV = "CLAIMCHECK_PROBE_CA_PEM"
@@ -97,9 +98,16 @@ def _command(vantage: VantagePoint, args: list[str]) -> list[str]:
 
 
 def collect_vantage_latency(
-    vantage: VantagePoint, http: HttpEndpoint, path: str, count: int, header: tuple[str, str] = ("", "")
+    vantage: VantagePoint,
+    http: HttpEndpoint,
+    path: str,
+    count: int,
+    header: tuple[str, str] = ("", ""),
+    *,
+    kube: Kubernetes | None = None,
 ) -> VantageLatency:
-    """Run the probe `count` times from `vantage` against the gateway as addressed from there."""
+    """Run the probe `count` times from `vantage` against the gateway as addressed from there (a pod
+    vantage point through the exec API of `kube`, the target's cluster, unless it names its own)."""
     base = vantage.gateway_url or http.base_url
     url = base.rstrip("/") + path
     ca = verify_option(http)
@@ -107,6 +115,8 @@ def collect_vantage_latency(
     if vantage.kind == "ssh":
         ca_pem = Path(ca).read_text(encoding="utf-8") if isinstance(ca, str) else ""
         body = json.loads(_run_over_ssh(vantage, args, ca_pem, timeout_s=30 + count))
+    elif vantage.kind == "pod":
+        body = json.loads(run_probe_in_pod(vantage, kube, args, timeout_s=30 + count))
     else:
         body = json.loads(_run_locally(vantage, args, url, count))
     samples = body["samples"]

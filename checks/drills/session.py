@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from checks.drills.catalog import DRILLS
+from checks.drills.harness import planned, run_drill
 from checks.drills.topology import DrillEnv, drill_env
-from checks.evaluate.dr_scope import DrillCapabilities
+from checks.evidence.drills import DrillCapabilities
 from checks.targets import Target
 
 
@@ -21,7 +22,7 @@ class DryRun:
 
 @dataclass(frozen=True)
 class NotRun:
-    """A drill that could not even start (no topology, a refusal, a configuration error)."""
+    """A drill that could not even start (the target lacks its part, or an earlier run left state behind)."""
 
     drill: str
     reason: str
@@ -44,16 +45,7 @@ class DrillSession:
 
     def capabilities(self) -> DrillCapabilities:
         """What this target lets drills exercise."""
-        env = self.env
-        if env is None:
-            return DrillCapabilities()
-        return DrillCapabilities(
-            postgres=env.postgres is not None,
-            promotion=env.postgres.settings.promotion if env.postgres else None,
-            redis=env.redis is not None,
-            rollout=env.rollout is not None,
-            backup=env.postgres is not None and env.backup is not None,
-        )
+        return DrillCapabilities() if self.env is None else self.env.capabilities()
 
     def result(self, drill: str) -> Any:
         """The drill's evidence (run on first use), a DryRun, or NotRun. DrillInterrupted propagates."""
@@ -61,14 +53,12 @@ class DrillSession:
             self._results[drill] = self._run(drill)
         return self._results[drill]
 
-    def _run(self, drill: str) -> Any:
+    def _run(self, name: str) -> Any:
         env = self.env
         if env is None:
-            return NotRun(drill, f"target {self.target_name} has no drills binding")
-        plan, run = DRILLS[drill]
+            return NotRun(name, f"target {self.target_name} has no drills binding")
         try:
-            if self.dry_run:
-                return DryRun(drill, tuple(plan(env, self.run_id)))
-            return run(env, self.run_id)
+            drill = DRILLS[name](env, self.run_id)
+            return DryRun(name, tuple(planned(drill))) if self.dry_run else run_drill(drill)
         except Exception as exc:
-            return NotRun(drill, f"{type(exc).__name__}: {exc}")
+            return NotRun(name, f"{type(exc).__name__}: {exc}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sandbox import manager
+from sandbox import inventory
 from sandbox.config import SandboxConfig
 from sandbox.defects import store
 from sandbox.defects.catalog import Defect, lookup
@@ -61,7 +61,7 @@ def unplant(cfg: SandboxConfig, name: str, say: Say = _quiet) -> None:
         raise SandboxError("defects", f"{name} undone but left behind: {'; '.join(left[:5])}")
     unhealthy = [
         f"{s.name}: {s.detail}"
-        for s in manager.status(cfg)
+        for s in inventory.status(cfg)
         if s.name in record.touches and not (s.healthy or s.skipped)
     ]
     if unhealthy:

@@ -38,7 +38,9 @@ def vantage_latency(target: Target) -> Callable[[VantagePoint, str], VantageLate
     def get(vantage: VantagePoint, path: str) -> VantageLatency:
         if (vantage.name, path) not in cache:
             assert target.http is not None
-            cache[(vantage.name, path)] = collect_vantage_latency(vantage, target.http, path, SAMPLES)
+            cache[(vantage.name, path)] = collect_vantage_latency(
+                vantage, target.http, path, SAMPLES, kube=target.kubernetes
+            )
         return cache[(vantage.name, path)]
 
     return get
@@ -48,7 +50,6 @@ def vantage_latency(target: Target) -> Callable[[VantagePoint, str], VantageLate
 def test_latency_from_city_within_bound(
     claim: Claim, judge: Judge, target: Target, vantage_latency: Callable[[VantagePoint, str], VantageLatency]
 ) -> None:
-    judge.settle_declared()
     judge.need(target.http, "an HTTP endpoint")
     city = claim.scope.vantage or claim.params.get("vantage_city") or claim.scope.regions
     vantage = judge.need(vantage_for(target, claim), f"a vantage point in {city}")

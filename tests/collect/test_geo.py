@@ -74,9 +74,9 @@ def test_a_closed_port_is_unreachable() -> None:
         collect_vantage_latency(LOCAL, closed, "/ok", 1)
 
 
-def test_a_vantage_kind_without_a_runner_is_a_collection_error() -> None:
+def test_a_pod_vantage_point_without_a_cluster_is_a_collection_error() -> None:
     vantage = VantagePoint(name="remote", kind="pod", pod="probe-0")
-    with pytest.raises(CollectionError, match="has no probe runner"):
+    with pytest.raises(CollectionError, match="needs pod, namespace and a `kubernetes` section"):
         collect_vantage_latency(vantage, HttpEndpoint(base_url="https://127.0.0.1:1"), "/ok", 1)
 
 

@@ -7,6 +7,7 @@ import pytest
 from checks.collect.postgres import ReplicationLag, ReplicationSample
 from checks.evaluate.replication import replication_lag_within
 from checks.ledger import Claim
+from checks.params import ReplicationParams
 from checks.verdicts import EvidenceLevel, Outcome
 
 BASE = Claim(
@@ -141,7 +142,7 @@ def test_a_hidden_status_close_to_the_primary_with_a_walsender_still_counts_as_s
     assert replication_lag_within(lag(seen, seen), PRESENT).outcome == Outcome.PROVEN
 
 
-WITH_RPO = PRESENT.model_copy(update={"params": {"max_lag_s": 30}})
+WITH_RPO = PRESENT.model_copy(update={"params": ReplicationParams(max_lag_s=30)})
 
 
 def test_streaming_with_a_lag_beyond_the_claims_allowance_is_disproven() -> None:
