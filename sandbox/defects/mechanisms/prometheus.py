@@ -1,6 +1,5 @@
-"""Defects in the monitoring server: a shorter retention (a restart with another flag), a slower scrape of
-the app (its job's interval changed) and slower alerts (every rule's `for:`), the last two by a config
-reload. Read back from Prometheus's own API."""
+"""Defects in the monitoring server: a shorter retention (a restart with another flag) and slower alerts
+(every rule's `for:`, then a config reload). Read back from Prometheus's own API."""
 
 from __future__ import annotations
 
@@ -12,10 +11,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any, ClassVar
 
-import yaml
-
 from sandbox import procs
-from sandbox.components.prometheus import APP_JOB, RETENTION, TEMPLATES, Prometheus, render_config
+from sandbox.components.prometheus import RETENTION, TEMPLATES, Prometheus
 from sandbox.defects.live import Live, wait_for
 from sandbox.defects.mechanism import Mechanism, Saved, mechanism
 
@@ -56,35 +53,6 @@ class Retention(Mechanism):
     def present(self, live: Live) -> bool:
         flags = _api(live, "/api/v1/status/flags")["data"]
         return bool(flags["storage.tsdb.retention.time"] == self.retention)
-
-
-@mechanism("prometheus.scrape_interval")
-class ScrapeInterval(Mechanism):
-    """The app's scrape job given its own, slower interval (then `POST /-/reload`)."""
-
-    touches: ClassVar[tuple[str, ...]] = ("prometheus",)
-
-    def __init__(self, interval: str) -> None:
-        self.interval = interval
-
-    def apply(self, live: Live, saved: Saved) -> None:
-        conf = Prometheus().conf(live.ctx)
-        text = conf.read_text()
-        marker = f"  - job_name: {APP_JOB}\n"
-        conf.write_text(text.replace(marker, marker + f"    scrape_interval: {self.interval}\n", 1))
-        _api(live, "/-/reload", method="POST")
-
-    def restore(self, live: Live, saved: Saved) -> None:
-        prom = Prometheus()
-        prom.conf(live.ctx).write_text(render_config(live.ctx, live.cfg.path("prometheus", "rules.yml")))
-        _api(live, "/-/reload", method="POST")
-        # a reload rebuilds the app's scrape pool: healthy again after its first scrape
-        wait_for("prometheus scraped the app again", lambda: _ready(live), 40)
-
-    def present(self, live: Live) -> bool:
-        loaded = yaml.safe_load(_api(live, "/api/v1/status/config")["data"]["yaml"])
-        job = next(j for j in loaded["scrape_configs"] if j["job_name"] == APP_JOB)
-        return bool(job.get("scrape_interval") == self.interval)
 
 
 @mechanism("prometheus.alerts_wait")
