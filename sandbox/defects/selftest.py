@@ -75,21 +75,34 @@ class DefectOutcome:
 
 
 def judge_flip(flip: Flip, before: Judged, after: Judged) -> tuple[bool, str]:
-    """Whether a broken claim flipped as the catalog says, and a note saying how."""
-    gated = before.verdict == "NOT_APPLICABLE" and FIDELITY in before.reason
-    if flip.expect == "fidelity" and gated:
-        shown = after.verdict == "NOT_APPLICABLE" and FIDELITY in after.reason
-        moved = after.measured != before.measured
-        return shown and moved, "constructed evidence kept from deciding; the planted value is shown"
+    """Whether a broken claim flipped as the catalog says, and a note saying how.
+
+    A fidelity flip reads a value the sandbox set from the documents: the check must still find the planted
+    value against the claim ("would have been DISPROVEN", for the expected reason), and the verdict stays
+    NOT_APPLICABLE "sandbox fidelity" because constructed evidence decides nothing."""
+    if flip.expect == "fidelity":
+        return _judge_fidelity(flip, after)
     if before.verdict == "DISPROVEN":
         return False, "already DISPROVEN before planting: the flip would show nothing"
     if after.verdict != "DISPROVEN":
         return False, f"expected DISPROVEN, got {after.verdict}"
     if not flip.matches(after.reason):
         return False, f"DISPROVEN, but the reason does not match /{flip.reason}/"
-    if flip.expect == "fidelity":
-        return True, f"DISPROVEN by constructed evidence ({flip.source}; no fidelity gate in force yet)"
     return True, "DISPROVEN for the expected reason"
+
+
+def _judge_fidelity(flip: Flip, after: Judged) -> tuple[bool, str]:
+    gated = after.verdict == "NOT_APPLICABLE" and FIDELITY in after.reason
+    if not gated:
+        return False, f"expected NOT_APPLICABLE '{FIDELITY}' ({flip.source}), got {after.verdict}"
+    if "would have been DISPROVEN" not in after.reason:
+        return (
+            False,
+            "constructed evidence gated, but the check did not find the planted value against the claim",
+        )
+    if not flip.matches(after.reason):
+        return False, f"gated, but the reason does not match /{flip.reason}/"
+    return True, "the check disproves the planted value; constructed evidence kept from deciding"
 
 
 def judge_defect(defect: Defect, before: dict[str, Judged], after: dict[str, Judged]) -> list[ClaimOutcome]:

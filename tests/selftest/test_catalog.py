@@ -112,17 +112,17 @@ def test_a_claim_already_disproven_before_planting_shows_nothing() -> None:
     assert not ok and "already DISPROVEN" in note
 
 
-def test_a_fidelity_flip_without_a_gate_must_still_disprove() -> None:
-    assert judge_flip(FIDELITY, judged("PROVEN"), judged("DISPROVEN", "retention 10d"))[0]
-    assert not judge_flip(FIDELITY, judged("PROVEN"), judged("PROVEN", "retention 30d"))[0]
+def test_a_fidelity_flip_is_gated_and_still_shows_the_check_found_the_planted_value() -> None:
+    gate = "sandbox fidelity: retention set from 003:92. The check found: "
+    found = gate + "retention 10d (which would have been DISPROVEN)"
+    held = gate + "retention 30d (which would have been PROVEN)"
+    assert judge_flip(FIDELITY, judged("PROVEN"), judged("NOT_APPLICABLE", found, "10d"))[0]
+    assert not judge_flip(FIDELITY, judged("PROVEN"), judged("NOT_APPLICABLE", held, "30d"))[0]
 
 
-def test_a_gated_fidelity_flip_must_show_the_planted_value() -> None:
-    before = judged("NOT_APPLICABLE", "sandbox fidelity: retention set from 003:92", "30d")
-    moved = judged("NOT_APPLICABLE", "sandbox fidelity: retention set from 003:92", "10d")
-    same = judged("NOT_APPLICABLE", "sandbox fidelity: retention set from 003:92", "30d")
-    assert judge_flip(FIDELITY, before, moved)[0]
-    assert not judge_flip(FIDELITY, before, same)[0]
+def test_a_fidelity_flip_that_is_not_gated_does_not_count() -> None:
+    ok, note = judge_flip(FIDELITY, judged("PROVEN"), judged("DISPROVEN", "retention 10d"))
+    assert not ok and "sandbox fidelity" in note
 
 
 # -- the pieces the catalog stands on -------------------------------------------------------------------
