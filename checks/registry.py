@@ -226,7 +226,7 @@ def binding_as(target: Target, claim: Claim, model: type[B]) -> B | None:
             f"{claim.check} takes {declared.__name__ if declared else 'no'} binding, not {model.__name__}"
         )
     raw = target.bindings.get(claim.id)
-    return None if raw is None else model.model_validate(raw)
+    return None if raw is None else declared.model_validate(raw)
 
 
 def is_bound(target: Target, claim: Claim) -> bool:

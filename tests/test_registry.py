@@ -103,3 +103,13 @@ def test_schema_md_carries_the_current_registry() -> None:
     assert BEGIN in text and END in text, "claims/SCHEMA.md lacks the generated registry section"
     embedded = text.split(BEGIN, 1)[1].split(END, 1)[0].strip()
     assert embedded == schema_markdown().strip(), "stale: run `python -m checks.registry --write-schema`"
+
+
+def test_a_binding_read_as_the_base_model_keeps_its_checks_own_keys() -> None:
+    from checks.bindings import ClaimBinding, RateLimitBinding
+
+    ledger = default_ledger()
+    claim = next(c for c in ledger if c.check == "http.rate_limit")
+    target = _target({claim.id: {"tenant": "acme-enterprise"}})
+    bound = binding_as(target, claim, ClaimBinding)
+    assert isinstance(bound, RateLimitBinding) and bound.tenant == "acme-enterprise"
