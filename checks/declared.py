@@ -37,14 +37,23 @@ def contradictions_in_manifests(claims: list[Claim], manifests: Sequence[ConfigB
     """
     from checks.evaluate.declared.engine import declared_verdicts
 
-    unlinked = [c.model_copy(update={"params": {k: v for k, v in c.params.items() if k != "config_block"}})
-                for c in claims if not c.is_waived]
+    unlinked = [
+        c.model_copy(update={"params": {k: v for k, v in c.params.items() if k != "config_block"}})
+        for c in claims
+        if not c.is_waived
+    ]
     names = {b.file for b in manifests}
     found: dict[str, Verdict] = {}
     for claim_id, verdicts in declared_verdicts(unlinked, manifests).items():
-        against = [v for v in verdicts if v.outcome == Outcome.DISPROVEN
-                   and any(c.split(":")[0] in names for c in v.cites)]
+        against = [
+            v
+            for v in verdicts
+            if v.outcome == Outcome.DISPROVEN and any(c.split(":")[0] in names for c in v.cites)
+        ]
         if against:
-            found[claim_id] = replace(against[0], level=EvidenceLevel.CONFIGURED,
-                                      reason=f"the target's manifests: {against[0].reason}")
+            found[claim_id] = replace(
+                against[0],
+                level=EvidenceLevel.CONFIGURED,
+                reason=f"the target's manifests: {against[0].reason}",
+            )
     return found

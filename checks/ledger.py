@@ -9,11 +9,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from checks.catalog import CHECKS
 from checks.errors import ConfigError
+from checks.yamlfile import load_yaml, read_text
 
 SYSTEMS = ("BarberPro", "BookedBarber V2")
 CATEGORIES = (
@@ -211,10 +211,7 @@ def _format_validation(file: Path, raw: dict[str, Any], exc: ValidationError) ->
 
 def load_ledger_file(path: Path) -> LedgerFile:
     """Parse and validate one ledger file; a problem raises ConfigError naming file, entry, key and value."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(str(path), f"not valid YAML: {exc}") from exc
+    raw = load_yaml(path)
     if not isinstance(raw, dict):
         raise ConfigError(str(path), "expected a mapping with 'system' and 'claims'")
     try:
@@ -246,7 +243,38 @@ def load_ledger(claims_dir: Path) -> Ledger:
                 )
             seen[claim.id] = path
             claims.append(claim)
-    return Ledger(claims, files, claims_dir / "documents")
+    documents = claims_dir / "documents"
+    verify_quotes(claims, seen, documents)
+    return Ledger(claims, files, documents)
+
+
+def verify_quotes(claims: Iterable[Claim], files: dict[str, Path], documents: Path) -> None:
+    """Every source names a document that exists, a line inside it, and a quote found verbatim on that line
+    (a block cites line..end_line and its quote is on the first line). ConfigError names the first that
+    does not, with its ledger file, entry and key."""
+    lines: dict[str, list[str] | None] = {}
+    for claim in claims:
+        for index, source in enumerate(claim.sources):
+            if source.file not in lines:
+                path = documents / source.file
+                lines[source.file] = read_text(path).splitlines() if path.is_file() else None
+            problem = _source_problem(source, lines[source.file])
+            if problem is not None:
+                key, message = problem
+                raise ConfigError(
+                    str(files[claim.id]), message, entry=claim.id, key=f"sources[{index}].{key}"
+                )
+
+
+def _source_problem(source: Source, lines: list[str] | None) -> tuple[str, str] | None:
+    if lines is None:
+        return "file", f"no document {source.file!r} in claims/documents"
+    last = source.end_line or source.line
+    if last > len(lines):
+        return "line", f"line {last} is past the end of {source.file} ({len(lines)} lines)"
+    if source.quote not in lines[source.line - 1]:
+        return "quote", f"quote {source.quote!r} is not on {source.file}:{source.line}"
+    return None
 
 
 def project_root() -> Path:

@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
-from checks.errors import AccessDenied, CollectionError, TargetUnreachable
+from checks.collect.clients import redis_address, redis_client, redis_failures
 from checks.targets import RedisNode, secret
 
 
 def _client(node: RedisNode) -> redis.Redis:
     password = secret(node.password_env, key="redis.password_env") if node.password_env else None
-    # No retries: one refused connection is an answer, and a collector must fail fast and say so.
-    return redis.Redis(
-        host=node.host, port=node.port, password=password, socket_timeout=5, retry=Retry(NoBackoff(), 0)
-    )
+    client: redis.Redis = redis_client(node, password)
+    return client
 
 
 def address(node: RedisNode) -> str:
-    return f"redis://{node.host}:{node.port}"
+    return redis_address(node)
 
 
 @dataclass(frozen=True)
@@ -34,24 +28,11 @@ class CommandTimings:
     latencies_ms: tuple[float, ...]
 
 
-@contextmanager
-def _failures_named(node: RedisNode) -> Iterator[None]:
-    """Turn redis-py failures into collection errors naming the server (a wrong password is AccessDenied)."""
-    try:
-        yield
-    except redis.AuthenticationError as exc:
-        raise AccessDenied(address(node), str(exc)) from exc
-    except redis.ConnectionError as exc:
-        raise TargetUnreachable(address(node), str(exc)) from exc
-    except redis.RedisError as exc:
-        raise CollectionError(address(node), str(exc)) from exc
-
-
 def collect_command_timings(node: RedisNode, count: int) -> CommandTimings:
     """Round-trip time of `count` PINGs (touches no key, so hit/miss counters stay the application's own)."""
     client = _client(node)
     timings = []
-    with _failures_named(node):
+    with redis_failures(node):
         for _ in range(count):
             started = time.perf_counter()
             client.ping()
@@ -70,7 +51,7 @@ def collect_key_ttls(node: RedisNode, pattern: str, limit: int = 200) -> KeyTtls
     """TTL of up to `limit` keys matching `pattern` (SCAN, never KEYS)."""
     client = _client(node)
     ttls: list[int] = []
-    with _failures_named(node):
+    with redis_failures(node):
         for key in client.scan_iter(match=pattern, count=500):
             ttls.append(int(client.ttl(key)))
             if len(ttls) >= limit:
@@ -87,7 +68,7 @@ class HitCounters:
 
 def collect_hit_counters(node: RedisNode) -> HitCounters:
     """keyspace_hits / keyspace_misses since the server started (INFO stats)."""
-    with _failures_named(node):
+    with redis_failures(node):
         stats = _client(node).info("stats")
     return HitCounters(
         address(node), int(stats.get("keyspace_hits", 0)), int(stats.get("keyspace_misses", 0))

@@ -19,10 +19,11 @@ from typing import Any
 import redis
 import requests
 
+from checks.collect.clients import redis_address, redis_client, redis_failures
 from checks.collect.isolation.bindings import SpecialCategoryBinding
 from checks.collect.isolation.web import ids_in, send, session_for
-from checks.collect.prometheus import query
-from checks.errors import CollectionError, TargetUnreachable
+from checks.collect.prometheus import api_data, query
+from checks.errors import CollectionError
 from checks.ledger import project_root
 from checks.targets import HttpEndpoint, Prometheus, RedisNode, Target, Tenant, secret
 
@@ -115,22 +116,19 @@ def _batches(client: redis.Redis, limit: int) -> Iterator[list[bytes]]:
 
 def search_redis(node: RedisNode, canary: str, max_keys: int) -> PlaceSearch:
     """SCAN every key; the canary in a key name or in any value (string, hash, list, set, zset, stream)."""
-    name, needle = f"redis://{node.host}:{node.port}", canary.encode()
+    name, needle = redis_address(node), canary.encode()
     password = secret(node.password_env, key="redis.primary.password_env") if node.password_env else None
-    client = redis.Redis(host=node.host, port=node.port, password=password, socket_timeout=10)
+    client = redis_client(node, password)
     found, scanned = [], 0
     try:
-        for keys in _batches(client, max_keys + 1):
-            scanned += len(keys)
-            found += [
-                k.decode(errors="replace")
-                for k, v in zip(keys, _redis_values(client, keys), strict=True)
-                if needle in k or needle in repr(v).encode()
-            ]
-    except redis.ConnectionError as exc:
-        raise TargetUnreachable(name, str(exc)) from exc
-    except redis.RedisError as exc:
-        raise CollectionError(name, str(exc)) from exc
+        with redis_failures(node):
+            for keys in _batches(client, max_keys + 1):
+                scanned += len(keys)
+                found += [
+                    k.decode(errors="replace")
+                    for k, v in zip(keys, _redis_values(client, keys), strict=True)
+                    if needle in k or needle in repr(v).encode()
+                ]
     finally:
         client.close()
     full = scanned <= max_keys
@@ -157,19 +155,7 @@ def search_logs(patterns: tuple[str, ...], canary: str) -> list[PlaceSearch]:
 
 
 def _prom_get(prom: Prometheus, path: str) -> list[str]:
-    url = prom.url.rstrip("/") + path
-    headers = {}
-    if prom.bearer_token_env:
-        headers["Authorization"] = "Bearer " + secret(
-            prom.bearer_token_env, key="prometheus.bearer_token_env"
-        )
-    try:
-        body = requests.get(url, headers=headers, timeout=15).json()
-    except (requests.RequestException, ValueError) as exc:
-        raise TargetUnreachable(url, f"no usable answer: {exc}") from exc
-    if body.get("status") != "success":
-        raise CollectionError(url, f"query failed: {body.get('error')}")
-    return [str(v) for v in body["data"]]
+    return [str(v) for v in api_data(prom, path)]
 
 
 def wait_for_scrape(prom: Prometheus, since: float, timeout_s: float) -> bool:

@@ -11,13 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import redis
-
 from checks.collect import postgres, prometheus
 from checks.collect.aws import collect_db_instances
+from checks.collect.clients import redis_address, redis_client, redis_failures
 from checks.collect.cloud import AwsClients
-from checks.errors import CollectionError, TargetUnreachable
-from checks.targets import Target
+from checks.errors import CollectionError
+from checks.targets import Target, secret
 
 
 @dataclass(frozen=True)
@@ -49,11 +48,10 @@ def _pg_replicas(target: Target, b: dict[str, Any]) -> InventoryValue:
 
 def _redis_data_nodes(target: Target, b: dict[str, Any]) -> InventoryValue:
     node = _need(target.redis, "a redis section").primary
-    address = f"redis://{node.host}:{node.port}"
-    try:
-        info = redis.Redis(host=node.host, port=node.port, socket_timeout=5).info("replication")
-    except redis.RedisError as exc:
-        raise TargetUnreachable(address, str(exc)) from exc
+    address = redis_address(node)
+    password = secret(node.password_env, key="redis.primary.password_env") if node.password_env else None
+    with redis_failures(node):
+        info = redis_client(node, password).info("replication")
     count = 1 + int(info.get("connected_slaves", 0))
     return InventoryValue(
         "redis_data_nodes",

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import requests
 
+from checks.collect.clients import Answer, fetch, http_session
 from checks.collect.http import verify_option
-from checks.errors import CollectionError, TargetUnreachable
 from checks.targets import HttpEndpoint
 
 HEADERS = ("ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "ratelimit-policy", "retry-after")
@@ -39,15 +39,34 @@ class RateLimitProbe:
         return sum(1 for s in self.statuses if 200 <= s < 300)
 
 
-def _limit_headers(response: requests.Response) -> dict[str, str]:
-    return {k: response.headers[k] for k in HEADERS if k in response.headers}
+def _limit_headers(answer: Answer) -> dict[str, str]:
+    return {k: answer.headers[k] for k in HEADERS if k in answer.headers}
+
+
+def _get(
+    session: requests.Session, http: HttpEndpoint, url: str, identity: tuple[str, dict[str, str]]
+) -> Answer:
+    """One GET as `identity`; a refusal of the identity itself (401/403) is AccessDenied naming it."""
+    answer = fetch(
+        session,
+        "GET",
+        url,
+        timeout_s=http.timeout_s,
+        max_bytes=http.max_response_bytes,
+        verify=verify_option(http),
+        headers=identity[1],
+    )
+    refused = answer.refused(identity[0])
+    if refused is not None:
+        raise refused
+    return answer
 
 
 def _paced(
     session: requests.Session,
     http: HttpEndpoint,
     url: str,
-    headers: dict[str, str],
+    identity: tuple[str, dict[str, str]],
     rps: float,
     seconds: float,
 ) -> tuple[int, int, float]:
@@ -55,9 +74,7 @@ def _paced(
     started, sent, accepted = time.monotonic(), 0, 0
     while time.monotonic() - started < seconds:
         time.sleep(max(0.0, started + sent / rps - time.monotonic()))
-        status = session.get(
-            url, headers=headers, timeout=http.timeout_s, verify=verify_option(http)
-        ).status_code
+        status = _get(session, http, url, identity).status
         sent, accepted = sent + 1, accepted + (200 <= status < 300)
     return sent, accepted, time.monotonic() - started
 
@@ -81,37 +98,26 @@ def collect_rate_limit(
     seen: dict[str, str] = {}
     refusal: dict[str, str] | None = None
     started = time.monotonic()
-    with requests.Session() as session:
-        try:
-            before = None
-            if other is not None:
-                before = session.get(
-                    url, headers=other[1], timeout=http.timeout_s, verify=verify_option(http)
-                ).status_code
-            started = time.monotonic()
-            for i in range(count):
-                time.sleep(max(0.0, started + i / max_rps - time.monotonic()))
-                response = session.get(
-                    url, headers=identity[1], timeout=http.timeout_s, verify=verify_option(http)
-                )
-                statuses.append(response.status_code)
-                seen.update(_limit_headers(response))
-                if response.status_code == 429:
-                    refusal = _limit_headers(response)
-                    break
-            elapsed = time.monotonic() - started
-            steady = (0, 0, 0.0)
-            if paced is not None and refusal is not None:
-                steady = _paced(session, http, url, identity[1], min(paced[0], max_rps), paced[1])
-            other_status = None
-            if other is not None:
-                other_status = session.get(
-                    url, headers=other[1], timeout=http.timeout_s, verify=verify_option(http)
-                ).status_code
-        except requests.ConnectionError as exc:
-            raise TargetUnreachable(url, str(exc)) from exc
-        except requests.RequestException as exc:
-            raise CollectionError(url, str(exc)) from exc
+    with http_session() as session:
+        before = None
+        if other is not None:
+            before = _get(session, http, url, other).status
+        started = time.monotonic()
+        for i in range(count):
+            time.sleep(max(0.0, started + i / max_rps - time.monotonic()))
+            answer = _get(session, http, url, identity)
+            statuses.append(answer.status)
+            seen.update(_limit_headers(answer))
+            if answer.status == 429:
+                refusal = _limit_headers(answer)
+                break
+        elapsed = time.monotonic() - started
+        steady = (0, 0, 0.0)
+        if paced is not None and refusal is not None:
+            steady = _paced(session, http, url, identity, min(paced[0], max_rps), paced[1])
+        other_status = None
+        if other is not None:
+            other_status = _get(session, http, url, other).status
     first = statuses.index(429) + 1 if 429 in statuses else None
     return RateLimitProbe(
         url,
@@ -130,11 +136,10 @@ def collect_rate_limit(
     )
 
 
-def collect_limit_policy(http: HttpEndpoint, path: str, headers: dict[str, str]) -> dict[str, str]:
+def collect_limit_policy(
+    http: HttpEndpoint, path: str, headers: dict[str, str], identity: str = "the probe identity"
+) -> dict[str, str]:
     """One request's RateLimit-* headers (the limiter's advertised policy), without spending the budget."""
     url = http.base_url.rstrip("/") + path
-    try:
-        response = requests.get(url, headers=headers, timeout=http.timeout_s, verify=verify_option(http))
-    except requests.RequestException as exc:
-        raise TargetUnreachable(url, str(exc)) from exc
-    return {"status": str(response.status_code), **_limit_headers(response)}
+    answer = _get(http_session(), http, url, (identity, headers))
+    return {"status": str(answer.status), **_limit_headers(answer)}

@@ -66,7 +66,9 @@ def test_rate_limit_as_claimed(
             "a test identity for this client class (bindings.<id>.tenant)",
         )
         judge(
-            policy_as_claimed(collect_limit_policy(http, route, tenant_headers(tenant)), claim, tenant.slug)
+            policy_as_claimed(
+                collect_limit_policy(http, route, tenant_headers(tenant), tenant.slug), claim, tenant.slug
+            )
         )
         return
     judge.gate(load_gate)

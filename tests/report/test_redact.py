@@ -21,7 +21,7 @@ TARGET = Target.model_validate(
             }
         },
         "redis": {"primary": {"host": "127.0.0.1", "port": 6390}},
-        "prometheus": {"url": "http://127.0.0.1:9390", "bearer_token_env": "CC_T_PROM_TOKEN"},
+        "prometheus": {"url": "https://127.0.0.1:9390", "bearer_token_env": "CC_T_PROM_TOKEN"},
     }
 )
 

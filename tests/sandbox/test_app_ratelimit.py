@@ -66,8 +66,9 @@ def test_the_load_test_identity_skips_the_hourly_limit_and_others_do_not() -> No
             CountingRedis.calls += 1
             raise RuntimeError("the limiter consulted Redis")
 
-    config = SimpleNamespace(unlimited_tenants=("loadgen",), tenant=lambda slug: None,
-                             rate_limits_per_hour={"standard": 10})
+    config = SimpleNamespace(
+        unlimited_tenants=("loadgen",), tenant=lambda slug: None, rate_limits_per_hour={"standard": 10}
+    )
     state = SimpleNamespace(config=config, redis=CountingRedis(), metrics=None)
     assert asyncio.run(hourly_limit(state, Principal("loadgen", "k", "api_key"))) is None  # type: ignore[arg-type]
     assert CountingRedis.calls == 0

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from kubernetes import client, config
 
+from checks.collect.kube._call import register_timeout
 from checks.errors import CollectionError
 from checks.targets import Kubernetes
 
@@ -36,6 +37,7 @@ def kube_apis(k8s: Kubernetes) -> KubeApis:
             raise CollectionError(
                 f"kubeconfig {path or '~/.kube/config'} context {k8s.context}", str(exc)
             ) from exc
+    register_timeout(api, k8s.timeout_s)
     return KubeApis(
         client.CoreV1Api(api),
         client.NetworkingV1Api(api),
