@@ -4,6 +4,7 @@ pytest_plugins = [
     "fixtures.targets",
     "fixtures.claims",
     "fixtures.safety",
+    "fixtures.budget",
     "fixtures.reporting",
     "fixtures.endpoints",
     "fixtures.load",

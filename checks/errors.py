@@ -57,3 +57,7 @@ class ReportWriteError(ClaimcheckError):
 
 class EndpointGivenUp(TargetUnreachable):
     """The endpoint gave no answer earlier in this run and is not asked again (see collect/deadline.py)."""
+
+
+class BudgetExceeded(ClaimcheckError):
+    """A suite item ran past its wall-clock budget (the profile's `item_budget_s`): it ends as ERROR."""

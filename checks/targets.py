@@ -161,6 +161,7 @@ class LoadProfile(_Strict):
     load_workers: int = Field(default=1, ge=1)
     # wall-clock budget of one suite item (load and drill items add their own run time), and of the run
     item_budget_s: float = Field(default=120.0, gt=0)
+    drill_budget_s: float = Field(default=600.0, gt=0)
     run_budget_s: float | None = Field(default=None, gt=0)
     stop_condition: StopCondition | None = None
 

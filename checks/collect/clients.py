@@ -260,8 +260,13 @@ def bounded_boto_client(client: Any, timeout_s: float) -> Any:
     total = 2 * timeout_s + 1
 
     def bounded(operation: str, params: Any) -> Any:
+        from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
+
         with guarded(where, total):
-            return call(operation, params)
+            try:
+                return call(operation, params)
+            except (ConnectTimeoutError, ReadTimeoutError) as exc:
+                raise DeadlineExceeded(where, f"{operation}: no answer within {timeout_s:g} s") from exc
 
     client._make_api_call = bounded
     return client

@@ -7,14 +7,17 @@ local workers (each sends rate/N with a staggered phase and writes its own histo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
+from checks import children
 from checks.collect.load.plan import OUT_DIR_ENV, PLAN_ENV, LoadPlan, check_governor
 from checks.collect.load.samples import (
     LatencySamples,
@@ -24,33 +27,44 @@ from checks.collect.load.samples import (
     summarize,
     write_log,
 )
-from checks.errors import CollectionError, TargetUnreachable
+from checks.collect.steady import SteadyWatch
+from checks.errors import AccessDenied, CollectionError, TargetUnreachable
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 REPO_ROOT = Path(__file__).resolve().parents[3]
 STARTUP_ALLOWANCE_S = 30.0
+STOP_GRACE_S = 5.0  # a finished run: Locust writes its evidence and exits on SIGTERM
+INTERRUPTED_GRACE_S = 1.0  # an interrupted run: nothing more may be sent
 
 
 class LoadGeneratorError(CollectionError):
     """The load processes failed or produced no evidence (not the target's fault)."""
 
 
-def run_open_loop(plan: LoadPlan, *, max_rps: float, out_dir: Path | None = None) -> LatencySamples:
+def run_open_loop(
+    plan: LoadPlan, *, max_rps: float, out_dir: Path | None = None, watch: SteadyWatch | None = None
+) -> LatencySamples:
     """Send `plan` open-loop and return what was observed; refuses (GovernorExceeded) above `max_rps`.
 
     Evidence files land in a new directory (inside `out_dir` when given, else a temp dir): worker-K.log/.hist
     and the merged requests.log. A fresh directory per run, so an earlier run's files (its `.done` markers)
-    can never pass for this one's. Raises TargetUnreachable when no request got any HTTP response.
+    can never pass for this one's. Raises TargetUnreachable when no request got any HTTP response, and
+    AccessDenied (naming the plan's identity and the URL) when the target refused the identity (401/403).
+    With `watch`, a steady-state breach stops the load at once (StopConditionBreached).
     """
     check_governor(plan, max_rps)
     if out_dir is not None:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
     out = Path(tempfile.mkdtemp(prefix="load-", dir=out_dir))
     procs = _start_processes(plan, out)
+    stopped = False
     try:
-        _wait(procs, plan, out)
+        _wait(procs, plan, out, watch)
+        children.stop(procs, STOP_GRACE_S)
+        stopped = True
     finally:
-        _stop(procs)
+        if not stopped:  # interrupted, a breach, or a deadline: stop at once
+            children.stop(procs, INTERRUPTED_GRACE_S)
     return _collect(plan, out)
 
 
@@ -105,32 +119,22 @@ def _start_processes(plan: LoadPlan, out: Path) -> list[subprocess.Popen[bytes]]
 
 
 def _spawn(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as fh:
-        return subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT, cwd=REPO_ROOT)
+    return children.spawn(cmd, env, log, REPO_ROOT)
 
 
-def _wait(procs: list[subprocess.Popen[bytes]], plan: LoadPlan, out: Path) -> None:
-    """Until every worker has written its evidence (the .done marker comes last) or every process ended."""
+def _wait(procs: list[subprocess.Popen[bytes]], plan: LoadPlan, out: Path, watch: SteadyWatch | None) -> None:
+    """Until every worker has written its evidence (the .done marker comes last) or every process ended;
+    a steady-state breach raises at once."""
     deadline = time.monotonic() + STARTUP_ALLOWANCE_S + plan.duration_s + plan.timeout_s + 10
     markers = [out / f"worker-{k}.done" for k in range(plan.workers)]
-    while time.monotonic() < deadline:
-        if all(m.exists() for m in markers) or all(p.poll() is not None for p in procs):
-            return
-        time.sleep(0.05)
+    with watch or contextlib.nullcontext():
+        while time.monotonic() < deadline:
+            if watch is not None:
+                watch.raise_if_breached(f"load on {plan.url}")
+            if all(m.exists() for m in markers) or all(p.poll() is not None for p in procs):
+                return
+            time.sleep(0.05)
     raise LoadGeneratorError(plan.base_url, f"load processes still running after the deadline; see {out}")
-
-
-def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
-    """Let Locust shut down on SIGTERM; kill what is still there after a grace period."""
-    for proc in procs:
-        if proc.poll() is None:
-            proc.terminate()
-    for proc in procs:
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _collect(plan: LoadPlan, out: Path) -> LatencySamples:
@@ -149,6 +153,14 @@ def _collect(plan: LoadPlan, out: Path) -> LatencySamples:
     if not any(x.status > 0 for x in lines):
         first = next((x.error for x in lines if x.error), "no response")
         raise TargetUnreachable(plan.url, f"none of {len(lines)} requests got an HTTP response ({first})")
+    refused = Counter(x.status for x in lines if x.status in (401, 403))
+    if refused:
+        status, _ = refused.most_common(1)[0]
+        raise AccessDenied(
+            plan.url,
+            f"identity {plan.identity or '(none)'!r} refused with {status} on {sum(refused.values())} of "
+            f"{len(lines)} requests: a permission error, not a measurement",
+        )
     return summarize(
         plan.url, plan.rate, plan.duration_s, lines, hist, str(out / "requests.log"), plan.workers
     )

@@ -1,0 +1,76 @@
+"""The profile's stop condition: a steady-state probe watched while load or a drill runs.
+
+Like AWS FIS stop conditions and k6's `abortOnFail`: a thread probes the target's health route every
+`interval_s`; when more than `max_error_ratio` of the last `window` probes failed, the watch is breached.
+Load stops at once (the engine polls `raise_if_breached`); a drill is interrupted in the main thread
+(`on_breach`), its undo runs, and the run is marked `aborted: "stop condition: ..."`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable
+from types import TracebackType
+
+from checks.errors import StopConditionBreached
+from checks.targets import StopCondition
+
+MIN_PROBES = 3  # never breach on one or two early failures
+
+
+class SteadyWatch:
+    """Probe `probe()` (True: healthy) every interval while inside `with`; breached = condition exceeded."""
+
+    def __init__(
+        self,
+        probe: Callable[[], bool],
+        condition: StopCondition,
+        what: str,
+        on_breach: Callable[[], None] | None = None,
+    ) -> None:
+        self._probe, self.condition, self.what, self._on_breach = probe, condition, what, on_breach
+        self._results: deque[bool] = deque(maxlen=condition.window)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.breach: str | None = None
+        self.probes = 0
+
+    def __enter__(self) -> SteadyWatch:
+        self._thread = threading.Thread(target=self._loop, name="steady-state watch", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=self.condition.interval_s + 30)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set() and self.breach is None:
+            try:
+                healthy = self._probe()
+            except Exception:
+                healthy = False
+            self._observe(healthy)
+            self._stop.wait(self.condition.interval_s)
+
+    def _observe(self, healthy: bool) -> None:
+        self.probes += 1
+        self._results.append(healthy)
+        failed = sum(1 for ok in self._results if not ok)
+        if len(self._results) >= min(MIN_PROBES, self.condition.window):
+            ratio = failed / len(self._results)
+            if ratio > self.condition.max_error_ratio:
+                self.breach = (
+                    f"{failed} of the last {len(self._results)} steady-state probes failed "
+                    f"(error ratio {ratio:.2f} > {self.condition.max_error_ratio:g})"
+                )
+                if self._on_breach is not None:
+                    self._on_breach()
+
+    def raise_if_breached(self, during: str) -> None:
+        if self.breach is not None:
+            raise StopConditionBreached(self.what, f"{self.breach} during {during}")
