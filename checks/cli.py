@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from checks.errors import ClaimcheckError, ConfigError
+from checks.errors import ClaimcheckError, ConfigError, ReportWriteError
 
 EXIT_OK, EXIT_DISPROVEN, EXIT_CONFIG, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -53,6 +53,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if (argv if argv is not None else sys.argv[1:])[:1] == ["run"]:
+        from checks.interrupts import INTERRUPTS
+
+        INTERRUPTS.install()  # from the first instant: a signal is acted on once verdicts.json exists
     args = _parser().parse_args(argv)
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "run": _run,
@@ -69,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("claimcheck: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except ReportWriteError as exc:
+        print(f"claimcheck: {exc}; earlier results are unchanged", file=sys.stderr)
+        return EXIT_ERROR
     except ClaimcheckError as exc:
         print(f"claimcheck: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import secrets
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +14,16 @@ import pytest
 from rich.console import Console
 from rich.table import Table
 
+from checks import children
 from checks.coverage import coverage, quote_problems
-from checks.errors import ClaimcheckError, ConfigError
+from checks.errors import ClaimcheckError, ReportWriteError
+from checks.interrupts import INTERRUPTS
 from checks.ledger import Ledger, default_ledger, project_root
-from checks.targets import Target, select_target
+from checks.preflight import check_bindings, check_environment, check_selection, selected_claims
+from checks.report.redact import Redactor
+from checks.report.rundir import ReportsDir
+from checks.report.verdicts_file import RunContext, VerdictsFile
+from checks.targets import Target, load_runtime_env, select_target
 
 console = Console(stderr=False)
 
@@ -24,14 +32,45 @@ def _targets_file(args: argparse.Namespace) -> Path:
     return Path(args.targets_file) if getattr(args, "targets_file", None) else project_root() / "targets.yaml"
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A run that passed every check made before anything is contacted."""
+
+    ledger: Ledger
+    name: str
+    target: Target
+    targets_file: Path
+    run_id: str
+    selected: list[str]
+
+
+def new_run_id() -> str:
+    return f"cc-{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(3)}"
+
+
 def validate_inputs(args: argparse.Namespace) -> tuple[Ledger, str, Target]:
     """Ledger and target, validated before anything touches a target (ConfigError otherwise)."""
     ledger = default_ledger()
     name, target = select_target(_targets_file(args), args.target)
-    unknown = [c for c in args.claim if c not in ledger]
-    if unknown:
-        raise ConfigError("command line", f"unknown claim id(s): {', '.join(unknown)}", key="--claim")
+    check_selection(ledger, args.claim, args.category, args.markexpr)
+    check_bindings(_targets_file(args), name, target, ledger)
     return ledger, name, target
+
+
+def prepare(args: argparse.Namespace) -> Prepared:
+    """Every check that needs no target: ledger (quotes too), targets.yaml, bindings, the command line,
+    the environment variables (a sandbox's are checked after `sandbox up` writes them), the reports dir."""
+    ledger, name, target = validate_inputs(args)
+    if not _starts_sandbox(args, target):
+        load_runtime_env(target, project_root())
+        check_environment(_targets_file(args), name, target)
+    ReportsDir(reports_dir(args)).usable()
+    selected = selected_claims(ledger, args.claim, args.category, args.markexpr)
+    return Prepared(ledger, name, target, _targets_file(args), new_run_id(), selected)
+
+
+def _starts_sandbox(args: argparse.Namespace, target: Target) -> bool:
+    return target.kind == "sandbox" and not args.no_sandbox
 
 
 def reports_dir(args: argparse.Namespace) -> Path:
@@ -39,8 +78,8 @@ def reports_dir(args: argparse.Namespace) -> Path:
     return Path(args.reports_dir) if getattr(args, "reports_dir", None) else project_root() / "reports"
 
 
-def _pytest_args(args: argparse.Namespace, name: str, root: Path) -> list[str]:
-    reports = reports_dir(args)
+def _pytest_args(args: argparse.Namespace, plan: Prepared, run_dir: Path) -> list[str]:
+    root = project_root()
     argv = [
         str(root / "suites"),
         "-p",
@@ -50,16 +89,17 @@ def _pytest_args(args: argparse.Namespace, name: str, root: Path) -> list[str]:
         "--rootdir",
         str(root),
         "--target",
-        name,
+        plan.name,
         "--targets-file",
-        str(_targets_file(args)),
+        str(plan.targets_file),
         "--profile",
         args.profile,
+        "--run-id",
+        plan.run_id,
         "--alluredir",
-        str(reports / "allure-results"),
-        "--clean-alluredir",
+        str(run_dir / "allure-results"),
         "--verdicts",
-        str(reports / "verdicts.json"),
+        str(run_dir / "verdicts.json"),
         "-p",
         "no:terminal",
     ]
@@ -75,35 +115,101 @@ def _pytest_args(args: argparse.Namespace, name: str, root: Path) -> list[str]:
 
 
 def run_suites(args: argparse.Namespace) -> int:
-    """`claimcheck run`: the main job."""
-    ledger, name, target = validate_inputs(args)
-    root = project_root()
+    """`claimcheck run`: the main job (see checks/interrupts.py and checks/report/rundir.py)."""
+    plan = prepare(args)
     console.print(
-        f"[bold]claimcheck[/] {len(ledger)} ledger entries, target [bold]{name}[/] ({target.kind}), "
-        f"profile {args.profile}"
+        f"[bold]claimcheck[/] {len(plan.ledger)} ledger entries, target [bold]{plan.name}[/] "
+        f"({plan.target.kind}), profile {args.profile}, {len(plan.selected)} claims selected"
     )
-    if target.kind == "sandbox" and not args.no_sandbox:
-        sandbox_command("up")
-    started = time.monotonic()
+    reports = ReportsDir(reports_dir(args))
+    with reports.locked(plan.run_id):
+        run_dir = reports.fresh(plan.run_id)
+        try:
+            context = _context(plan, args, run_dir)
+            code = _judge(args, plan, run_dir, context)
+            _check_written(context)
+        except BaseException:
+            reports.discard(run_dir)  # nothing partial; the previous results stay as they were
+            raise
+        doc = _conclude(args, context, code, run_dir)
+        reports.publish(run_dir)
+    summarise(doc)
+    return exit_code(doc)
+
+
+def _context(plan: Prepared, args: argparse.Namespace, run_dir: Path) -> RunContext:
+    redactor = Redactor.for_target(plan.target)
+    verdicts = VerdictsFile.start(
+        run_dir / "verdicts.json",
+        plan.ledger,
+        plan.name,
+        plan.target.kind,
+        args.profile,
+        plan.run_id,
+        redactor,
+    )
+    verdicts.expect(plan.selected)
+    return RunContext(verdicts, redactor)
+
+
+def _judge(args: argparse.Namespace, plan: Prepared, run_dir: Path, context: RunContext) -> int | None:
+    """Sandbox, environment, suites: interruptible (once). None when interrupted before pytest returned."""
     from checks.report.progress import ProgressPlugin
 
-    reports = reports_dir(args)
-    (reports / "verdicts.json").unlink(missing_ok=True)  # never summarise an earlier run's file
-    code = pytest.main(_pytest_args(args, name, root), plugins=[ProgressPlugin(console)])
-    console.print(f"suites finished in {time.monotonic() - started:.1f} s (pytest exit {int(code)})")
+    code: int | None = None
+    started = time.monotonic()
+    try:
+        with INTERRUPTS.arm():
+            if _starts_sandbox(args, plan.target):
+                sandbox_command("up")
+                load_runtime_env(plan.target, project_root())
+                check_environment(plan.targets_file, plan.name, plan.target)
+            plugins: list[object] = [ProgressPlugin(console), context]
+            code = int(pytest.main(_pytest_args(args, plan, run_dir), plugins=plugins))
+    except KeyboardInterrupt:
+        console.print("claimcheck: interrupted; stopping load, undoing drills, writing verdicts.json")
+    finally:
+        children.stop_all()
+    console.print(f"suites finished in {time.monotonic() - started:.1f} s (pytest exit {code})")
     if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
-        raise ClaimcheckError(f"the suites could not run (pytest exit {int(code)}); see the messages above")
-    verdicts = _read_verdicts(reports / "verdicts.json")
-    if verdicts is None:
-        raise ConfigError(
-            str(root / "suites"), f"the suites produced no verdicts.json (pytest exit {int(code)})"
-        )
-    summarise(verdicts)
-    if not args.no_html:
-        from checks.report.html import generate_html
+        raise ClaimcheckError(f"the suites could not run (pytest exit {code}); see the messages above")
+    return code
 
-        console.print(f"report: {generate_html(reports / 'allure-results', reports / 'allure-report')}")
-    return exit_code(verdicts)
+
+def _check_written(context: RunContext) -> None:
+    problems = [*context.write_problems]
+    if context.verdicts.write_error is not None:
+        problems.append(str(context.verdicts.write_error))
+    if problems:
+        raise ReportWriteError(problems[0])
+
+
+def _conclude(
+    args: argparse.Namespace, context: RunContext, code: int | None, run_dir: Path
+) -> dict[str, Any]:
+    """Finish verdicts.json (interrupted or not) and the HTML report; a report that cannot be generated
+    never changes the exit code (it says so)."""
+    verdicts = context.verdicts
+    interrupted = code is None or code == pytest.ExitCode.INTERRUPTED or INTERRUPTS.raised
+    with INTERRUPTS.protected():
+        if not verdicts.finished or (interrupted and not verdicts.run["interrupted"]):
+            verdicts.finish(interrupted=interrupted)
+        doc = verdicts.document()
+        if not args.no_html and not interrupted:
+            _html(run_dir, exit_code(doc))
+    return doc
+
+
+def _html(run_dir: Path, code: int) -> None:
+    from checks.report.html import generate_html
+
+    try:
+        console.print(f"report: {generate_html(run_dir / 'allure-results', run_dir / 'allure-report')}")
+    except ClaimcheckError as exc:
+        console.print(
+            f"claimcheck: HTML report not generated ({exc}); the exit code is the verdicts' own ({code})",
+            markup=False,
+        )
 
 
 def _read_verdicts(path: Path) -> dict[str, Any] | None:
@@ -113,7 +219,7 @@ def _read_verdicts(path: Path) -> dict[str, Any] | None:
 
 
 def exit_code(verdicts: dict[str, Any]) -> int:
-    """1 DISPROVEN > 3 ERROR > 0; 130 when the run did not finish."""
+    """130 interrupted; else 1 DISPROVEN > 3 ERROR or aborted > 0."""
     from checks.cli import EXIT_DISPROVEN, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
 
     if verdicts["run"].get("interrupted"):
@@ -121,6 +227,8 @@ def exit_code(verdicts: dict[str, Any]) -> int:
     outcomes = {c["verdict"] for c in verdicts["claims"]}
     if "DISPROVEN" in outcomes:
         return EXIT_DISPROVEN
+    if verdicts["run"].get("aborted"):
+        return EXIT_ERROR  # stopped early (stop condition, run budget): never reads as a clean run
     return EXIT_ERROR if "ERROR" in outcomes else EXIT_OK
 
 

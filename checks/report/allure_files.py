@@ -146,8 +146,9 @@ class SafeAllureWriter:
 
 def install_safe_writer(
     report_dir: Path, redactor: Callable[[], Redactor], on_error: Callable[[OSError], None]
-) -> SafeAllureWriter | None:
-    """Put a SafeAllureWriter in place of allure-pytest's file logger (None when Allure is not writing)."""
+) -> Callable[[], None] | None:
+    """Put a SafeAllureWriter in place of allure-pytest's file logger; returns the undo to run at the end
+    of the session (allure-pytest's own clean-up then finds its logger again). None: Allure is not writing."""
     import allure_commons
     from allure_commons.logger import AllureFileLogger
 
@@ -159,4 +160,10 @@ def install_safe_writer(
         manager.unregister(logger)
     writer = SafeAllureWriter(report_dir, redactor, on_error)
     manager.register(writer)
-    return writer
+
+    def undo() -> None:
+        manager.unregister(writer)
+        for logger in loggers:
+            manager.register(logger)
+
+    return undo

@@ -13,9 +13,16 @@ from checks.errors import ClaimcheckError
 from checks.ledger import project_root
 from checks.report.allure_files import CATEGORIES
 
+ALLURE_ENV = "CLAIMCHECK_ALLURE_CLI"
+
 
 def allure_command(root: Path) -> list[str]:
-    """The Allure CLI: the project's node_modules first, then one on PATH."""
+    """The Allure CLI: `$CLAIMCHECK_ALLURE_CLI`, else the project's node_modules, else one on PATH."""
+    chosen = os.environ.get(ALLURE_ENV)
+    if chosen is not None:
+        if not Path(chosen).is_file():
+            raise ClaimcheckError(f"Allure CLI not found at {chosen} (${ALLURE_ENV})")
+        return [chosen]
     local = root / "node_modules" / ".bin" / "allure"
     if local.exists():
         return [str(local)]
@@ -39,8 +46,9 @@ def _clear_previous(output: Path) -> None:
 def generate_html(results: Path | None = None, output: Path | None = None) -> Path:
     """Render reports/allure-results into reports/allure-report; returns the index.html path."""
     root = project_root()
-    results = results or root / "reports" / "allure-results"
-    output = output or root / "reports" / "allure-report"
+    # through the reports/ links into the latest run's own directory (a link may not point anywhere yet)
+    results = Path(os.path.realpath(results or root / "reports" / "allure-results"))
+    output = Path(os.path.realpath(output or root / "reports" / "allure-report"))
     if not results.is_dir():
         raise ClaimcheckError(f"{results}: no Allure results (run `claimcheck run` first)")
     _clear_previous(output)

@@ -42,6 +42,11 @@ class ProgressPlugin:
         self.config = config
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
+        from fixtures.budget import budgets_of, worst_case_line
+
+        budgets = budgets_of(session.config)
+        if budgets is not None:
+            self.console.print(worst_case_line(budgets), highlight=False)
         self.progress.start()
         self.task = self.progress.add_task("judging claims", total=len(session.items))
 

@@ -223,13 +223,10 @@ class VerdictsFile:
                     os.unlink(tmp)
 
 
-RUN_PLUGIN = "claimcheck-run"
-
-
-@dataclass
+@dataclass(eq=False)  # a pytest plugin object: hashed by identity
 class RunContext:
-    """What `claimcheck run` hands the suites (registered as the pytest plugin RUN_PLUGIN): the run's one
-    verdicts file and its one redactor. Without it (plain pytest), the reporting plugin makes its own."""
+    """What `claimcheck run` hands the suites (as a pytest plugin object): the run's one verdicts file and
+    its one redactor. Without it (plain pytest), the reporting plugin makes its own."""
 
     verdicts: VerdictsFile
     redactor: Redactor

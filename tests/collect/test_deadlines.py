@@ -32,7 +32,7 @@ def endpoint(url: str, **kw: object) -> HttpEndpoint:
 
 
 def test_a_black_hole_gives_deadline_exceeded_not_a_hang() -> None:
-    with hostile.black_hole() as hole, pytest.raises(DeadlineExceeded, match="within 0.5 s"):
+    with hostile.black_hole() as hole, pytest.raises(DeadlineExceeded, match=r"within 0\.5 s"):
         get(endpoint(hole.url), "/health")
 
 
@@ -94,7 +94,7 @@ def test_an_html_error_page_where_json_was_expected_is_a_collection_error() -> N
 
 
 def test_prometheus_uses_the_sections_timeout_not_a_fixed_one() -> None:
-    with hostile.black_hole() as hole, pytest.raises(DeadlineExceeded, match="within 0.5 s"):
+    with hostile.black_hole() as hole, pytest.raises(DeadlineExceeded, match=r"within 0\.5 s"):
         prometheus.query(Prometheus(url=hole.url, timeout_s=SHORT), "up")
 
 
@@ -132,11 +132,13 @@ def test_a_token_echoed_in_an_error_body_is_redacted_before_it_is_cut(
 def test_a_403_names_the_identity_and_the_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
     from checks.collect.ratelimit import collect_rate_limit
 
-    with hostile.http_server(hostile.status("403 Forbidden", "forbidden")) as server:
-        with pytest.raises(CollectionError) as caught:
-            collect_rate_limit(
-                endpoint(server.url), "/api", ("tenant-a", {"X-API-Key": "k"}), 5, None, max_rps=50
-            )
+    with (
+        hostile.http_server(hostile.status("403 Forbidden", "forbidden")) as server,
+        pytest.raises(CollectionError) as caught,
+    ):
+        collect_rate_limit(
+            endpoint(server.url), "/api", ("tenant-a", {"X-API-Key": "k"}), 5, None, max_rps=50
+        )
     assert "tenant-a" in str(caught.value) and f"{server.url}/api" in str(caught.value)
     assert "403" in str(caught.value)
 
@@ -188,7 +190,7 @@ def test_postgres_against_a_black_hole_ends_at_connect_timeout() -> None:
 
 
 def test_kubernetes_calls_end_at_the_sections_deadline() -> None:
-    with hostile.black_hole() as hole, pytest.raises(TargetUnreachable, match="within 0.5 s"):
+    with hostile.black_hole() as hole, pytest.raises(TargetUnreachable, match=r"within 0\.5 s"):
         collect_namespaces(kube_apis(Kubernetes(host=hole.url, timeout_s=SHORT)).core, "claimcheck.io/tenant")
 
 
