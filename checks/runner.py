@@ -190,7 +190,8 @@ def _conclude(
     """Finish verdicts.json (interrupted or not) and the HTML report; a report that cannot be generated
     never changes the exit code (it says so)."""
     verdicts = context.verdicts
-    interrupted = code is None or code == pytest.ExitCode.INTERRUPTED or INTERRUPTS.raised
+    # the suites' own finish knows an abort from an interruption; without it, the run never got that far
+    interrupted = INTERRUPTS.raised or not verdicts.finished or bool(verdicts.run["interrupted"])
     with INTERRUPTS.protected():
         if not verdicts.finished or (interrupted and not verdicts.run["interrupted"]):
             verdicts.finish(interrupted=interrupted)

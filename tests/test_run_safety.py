@@ -219,9 +219,7 @@ def test_a_missing_allure_cli_does_not_change_the_exit_code_and_says_so(tmp_path
 
 
 def test_the_worst_case_is_stated_before_the_run_starts(tmp_path: Path) -> None:
-    _, out, _ = run(
-        "--target", "none", "--claim", "BB-DOC-01", "--no-html", "--reports-dir", str(tmp_path)
-    )
+    _, out, _ = run("--target", "none", "--claim", "BB-DOC-01", "--no-html", "--reports-dir", str(tmp_path))
     assert "worst case:" in out.split("suites finished")[0]
     assert verdicts(tmp_path)["run"]["worst_case_s"] > 0
 
