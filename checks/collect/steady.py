@@ -8,12 +8,15 @@ Load stops at once (the engine polls `raise_if_breached`); a drill is interrupte
 
 from __future__ import annotations
 
+import signal
 import threading
 from collections import deque
-from collections.abc import Callable
-from types import TracebackType
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType, TracebackType
 
 from checks.errors import StopConditionBreached
+from checks.interrupts import INTERRUPTS
 from checks.targets import StopCondition
 
 MIN_PROBES = 3  # never breach on one or two early failures
@@ -29,7 +32,7 @@ class SteadyWatch:
         what: str,
         on_breach: Callable[[], None] | None = None,
     ) -> None:
-        self._probe, self.condition, self.what, self._on_breach = probe, condition, what, on_breach
+        self._probe, self.condition, self.what, self.on_breach = probe, condition, what, on_breach
         self._results: deque[bool] = deque(maxlen=condition.window)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -68,9 +71,31 @@ class SteadyWatch:
                     f"{failed} of the last {len(self._results)} steady-state probes failed "
                     f"(error ratio {ratio:.2f} > {self.condition.max_error_ratio:g})"
                 )
-                if self._on_breach is not None:
-                    self._on_breach()
+                if self.on_breach is not None:
+                    self.on_breach()
 
     def raise_if_breached(self, during: str) -> None:
         if self.breach is not None:
             raise StopConditionBreached(self.what, f"{self.breach} during {during}")
+
+
+@contextmanager
+def breach_raises_in_main(watch: SteadyWatch, during: str) -> Iterator[None]:
+    """While inside: a breach raises StopConditionBreached in the main thread at once (through SIGUSR1),
+    wherever the drill is waiting, but never inside a protected block (the drill's undo)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if watch.breach is not None and not INTERRUPTS.is_protected:
+            raise StopConditionBreached(watch.what, f"{watch.breach} during {during}")
+
+    main = threading.main_thread().ident or 0
+    previous = signal.signal(signal.SIGUSR1, handler)
+    watch.on_breach = lambda: signal.pthread_kill(main, signal.SIGUSR1)
+    try:
+        yield
+    finally:
+        watch.on_breach = None
+        signal.signal(signal.SIGUSR1, previous)

@@ -25,16 +25,26 @@ from checks.evaluate.dr import (
 )
 from checks.evaluate.dr_scope import not_applicable_reason
 from checks.ledger import Claim
-from checks.targets import Target
+from checks.targets import LoadProfile, Target
 from checks.verdicts import error
 from fixtures.claims import claim_params, ledger
 from fixtures.judging import Judge
+from fixtures.load import steady_watch
 
 
 @pytest.fixture(scope="session")
-def drills(target_name: str, target: Target, run_id: str, dry_run: bool) -> Iterator[DrillSession]:
-    """Each drill at most once per session, labelled with this run's id."""
-    yield DrillSession(target_name, target, run_id, dry_run)
+def drills(
+    target_name: str, target: Target, run_id: str, dry_run: bool, load_profile: LoadProfile | None
+) -> Iterator[DrillSession]:
+    """Each drill at most once per session, labelled with this run's id, under the profile's stop
+    condition (a breach stops the drill at once, undoes it and aborts the run)."""
+    yield DrillSession(
+        target_name,
+        target,
+        run_id,
+        dry_run,
+        watch=lambda drill: steady_watch(target, load_profile, f"steady state during {drill}"),
+    )
 
 
 def _evidence(judge: Judge, claim: Claim, drills: DrillSession, drill: str, kind: type) -> Any:
