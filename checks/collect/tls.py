@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from cryptography import x509
 
-from checks.errors import CollectionError, TargetUnreachable
+from checks.collect.deadline import BREAKER
+from checks.errors import CollectionError, DeadlineExceeded, TargetUnreachable
 
 VERSIONS = ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
 # Errors OpenSSL raises before a byte reaches the server: this client cannot offer that version at all.
@@ -115,6 +116,8 @@ def probe_version(
         except ssl.SSLError as exc:
             outcome = UNTESTABLE if exc.reason in CLIENT_SIDE else REFUSED
             return VersionResult(version, outcome, None, str(exc.reason or exc))
+        except TimeoutError as exc:  # no answer is not a refusal: it proves nothing about the version
+            raise DeadlineExceeded(f"{host}:{port}", f"no TLS answer within {timeout_s:g} s") from exc
         except OSError as exc:  # reset or closed mid-handshake: the server would not talk this version
             return VersionResult(version, REFUSED, None, f"connection dropped during handshake: {exc}")
 
@@ -215,6 +218,8 @@ def collect_tls_posture(
     """Try TLS 1.0-1.3 one at a time, read the served chain, verify it against `ca_file` (system CAs
     when None) for `server_hostname`, read HSTS from one HTTPS GET and, given `http_port`, where plain
     HTTP sends us."""
+    key = f"{host}:{port}"
+    BREAKER.check(key, key)
     try:
         versions = tuple(probe_version(host, port, server_hostname, v, timeout_s) for v in VERSIONS)
         chain = _served_chain(host, port, server_hostname, timeout_s)
@@ -222,9 +227,14 @@ def collect_tls_posture(
         hsts = _hsts(host, port, server_hostname, timeout_s)
         redirect = _redirect(host, http_port, server_hostname, timeout_s) if http_port else None
     except (ssl.SSLError, http.client.HTTPException, OSError) as exc:
+        if isinstance(exc, TimeoutError | DeadlineExceeded):
+            BREAKER.no_answer(key, f"no TLS answer within {timeout_s:g} s")
+        if isinstance(exc, TimeoutError):
+            raise DeadlineExceeded(key, f"no answer within {timeout_s:g} s: {exc}") from exc
         if isinstance(exc, TargetUnreachable):
             raise
         raise CollectionError(f"{host}:{port}", f"TLS/HTTP exchange failed: {exc}") from exc
+    BREAKER.answered(key)
     return TlsPosture(
         host,
         port,

@@ -88,7 +88,7 @@ class ReportsDir:
         """A new, private (0700) directory for this run; proves it can be written before anything runs."""
         run_dir = self.runs / run_id
         try:
-            self.runs.mkdir(mode=0o700, exist_ok=True)
+            self.runs.mkdir(mode=0o700, parents=True, exist_ok=True)
             run_dir.mkdir(mode=0o700)
             probe = run_dir / ".write-test"
             probe.write_bytes(b"ok")

@@ -201,3 +201,13 @@ def test_ssh_pins_the_known_hosts_when_given_and_bounds_the_connection(tmp_path:
     )
     assert "StrictHostKeyChecking=yes" in pinned and f"UserKnownHostsFile={known}" in pinned
     assert "ConnectTimeout=4" in pinned and "accept-new" not in pinned
+
+
+def test_a_tls_handshake_without_answer_is_no_answer_not_a_refused_version() -> None:
+    from checks.collect.tls import collect_tls_posture, probe_version
+
+    with hostile.black_hole() as hole:
+        with pytest.raises(DeadlineExceeded):
+            probe_version("127.0.0.1", hole.port, "gw", "TLSv1", timeout_s=SHORT)
+        with pytest.raises(TargetUnreachable):
+            collect_tls_posture("127.0.0.1", hole.port, "gw", None, timeout_s=SHORT)
