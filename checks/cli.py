@@ -53,10 +53,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    if (argv if argv is not None else sys.argv[1:])[:1] == ["run"]:
-        from checks.interrupts import INTERRUPTS
+    if (argv if argv is not None else sys.argv[1:])[:1] != ["run"]:
+        return _main(argv)
+    from checks.interrupts import INTERRUPTS
 
-        INTERRUPTS.install()  # from the first instant: a signal is acted on once verdicts.json exists
+    INTERRUPTS.install()  # from the first instant: a signal is acted on once verdicts.json exists
+    try:
+        return _main(argv)
+    finally:
+        INTERRUPTS.settle()  # concluded: a late signal must not kill the exiting interpreter (exit -2)
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "run": _run,

@@ -56,6 +56,13 @@ class Interrupts:
     def is_protected(self) -> bool:
         return self._protected > 0
 
+    def settle(self) -> None:
+        """The run has concluded and the process exits: ignore further signals. (Python resets its own
+        handlers to the default while it finalizes; a signal then would kill it and lose the exit code.)"""
+        if threading.current_thread() is threading.main_thread():
+            for sig in SIGNALS:
+                signal.signal(sig, signal.SIG_IGN)
+
     @contextmanager
     def arm(self) -> Iterator[None]:
         """The body may be interrupted (once); a signal received before it is raised on entry."""
