@@ -21,6 +21,7 @@ setup-python:
 setup-node:
 	@if [ ! -x node_modules/.bin/allure ]; then npm install --no-audit --no-fund; fi
 
-lint:
+lint: setup-python
 	ruff check checks fixtures suites sandbox tests benchmarks
+	ruff format --check checks fixtures suites sandbox tests benchmarks
 	mypy

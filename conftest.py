@@ -1,11 +1,5 @@
-"""claimcheck's pytest plugins. Each lives in fixtures/ and owns one option group."""
+"""claimcheck's pytest plugins (the list lives in fixtures/__init__.py, shared with `claimcheck run`)."""
 
-pytest_plugins = [
-    "fixtures.targets",
-    "fixtures.claims",
-    "fixtures.safety",
-    "fixtures.budget",
-    "fixtures.reporting",
-    "fixtures.endpoints",
-    "fixtures.load",
-]
+from fixtures import PLUGINS
+
+pytest_plugins = list(PLUGINS)

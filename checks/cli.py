@@ -7,18 +7,27 @@ targets.yaml, command line); 3 at least one ERROR (could not measure) and none D
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from checks.claims_cli import add_arguments as add_ledger_commands
 from checks.errors import ClaimcheckError, ConfigError, ReportWriteError
-
-EXIT_OK, EXIT_DISPROVEN, EXIT_CONFIG, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+from checks.exitcodes import EXIT_CONFIG, EXIT_DISPROVEN, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
+from checks.project import PROJECT_ENV
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="claimcheck", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=None,
+        help=f"the project directory (claims/, targets.yaml, reports/); default ${PROJECT_ENV}, else the "
+        "nearest directory at or above the current one holding claims/ or targets.yaml",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="judge the ledger's claims against a target")
@@ -29,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--profile", default="nightly", choices=("nightly", "certification"))
     run.add_argument("--category", action="append", default=[], help="only claims of this category")
     run.add_argument("--claim", action="append", default=[], help="only this claim id")
+    run.add_argument("--system", action="append", default=[], help="only claims of this system")
+    run.add_argument("--document", action="append", default=[], help="only claims citing this document")
     run.add_argument("-m", dest="markexpr", default=None, help="pytest marker expression, e.g. 'not load'")
     run.add_argument("--dry-run", action="store_true", help="drills list what they would touch")
     run.add_argument(
@@ -38,12 +49,38 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--reports-dir", default=None, help="where verdicts.json and Allure go (default reports/)"
     )
-    claims = sub.add_parser("claims", help="the ledger")
-    claims.add_argument("action", choices=("list", "coverage"))
-    claims.add_argument("--category", default=None)
-    claims.add_argument("--system", default=None)
-    report = sub.add_parser("report", help="generate the Allure HTML report from reports/allure-results")
-    report.add_argument("--open", action="store_true", help="print the report's address to open")
+    run.add_argument("--single-file", action="store_true", help="write the HTML report as one file")
+    run.add_argument(
+        "--sarif-inconclusive", action="store_true", help="SARIF also reports INCONCLUSIVE claims"
+    )
+    run.add_argument(
+        "--baseline",
+        default=None,
+        metavar="FILE",
+        help="an earlier verdicts.json: exit 1 only on claims that regressed against it",
+    )
+    add_ledger_commands(sub)
+    report = sub.add_parser(
+        "report", help="(re)write the report, document view, JUnit, SARIF and manifest of a run; --serve it"
+    )
+    report.add_argument("--reports-dir", default=None, help="the run's folder (default reports/)")
+    report.add_argument(
+        "--serve", action="store_true", help="serve the reports on 127.0.0.1 and print the URL"
+    )
+    report.add_argument("--port", type=int, default=0, help="port for --serve (default: any free port)")
+    report.add_argument("--single-file", action="store_true", help="write the HTML report as one file")
+    report.add_argument("--no-html", action="store_true", help="skip the Allure HTML report")
+    report.add_argument(
+        "--sarif-inconclusive", action="store_true", help="SARIF also reports INCONCLUSIVE claims"
+    )
+    verify = sub.add_parser(
+        "verify", help="check an evidence bundle against its MANIFEST.sha256 (and signature)"
+    )
+    verify.add_argument("reports_dir", nargs="?", default=None, help="the bundle's folder (default reports/)")
+    verify.add_argument("--public-key", default=None, help="the Ed25519 public key (PEM) you were given")
+    diff = sub.add_parser("diff", help="what changed between runs: two or more verdicts.json, oldest first")
+    diff.add_argument("runs", nargs="+", metavar="VERDICTS_JSON")
+    diff.add_argument("--json", action="store_true", help="JSON instead of a table")
     sandbox = sub.add_parser("sandbox", help="the local reference target")
     sandbox.add_argument("action", choices=("up", "down", "status"))
     cleanup = sub.add_parser("cleanup", help="undo what an earlier run left behind (idempotent)")
@@ -53,23 +90,28 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    if (argv if argv is not None else sys.argv[1:])[:1] != ["run"]:
-        return _main(argv)
+    args = _parser().parse_args(argv)
+    if args.command != "run":
+        return _main(args)
     from checks.interrupts import INTERRUPTS
 
     INTERRUPTS.install()  # from the first instant: a signal is acted on once verdicts.json exists
     try:
-        return _main(argv)
+        return _main(args)
     finally:
         INTERRUPTS.settle()  # concluded: a late signal must not kill the exiting interpreter (exit -2)
 
 
-def _main(argv: list[str] | None) -> int:
-    args = _parser().parse_args(argv)
+def _main(args: argparse.Namespace) -> int:
+    if args.project is not None:
+        os.environ[PROJECT_ENV] = str(args.project.resolve())  # the suites run in-process read it too
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "run": _run,
         "claims": _claims,
+        "init": _init,
         "report": _report,
+        "verify": _verify,
+        "diff": _diff,
         "sandbox": _sandbox,
         "cleanup": _cleanup,
     }
@@ -96,17 +138,33 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _claims(args: argparse.Namespace) -> int:
-    from checks.runner import claims_command
+    from checks.claims_cli import claims_command
 
     return claims_command(args)
 
 
-def _report(args: argparse.Namespace) -> int:
-    from checks.report.html import generate_html
+def _init(args: argparse.Namespace) -> int:
+    from checks.claims_cli import init_command
 
-    index = generate_html()
-    print(f"report: {index}" + (f"\nopen: file://{index}" if args.open else ""))
-    return EXIT_OK
+    return init_command(args)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from checks.report.commands import report_command
+
+    return report_command(args)
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from checks.report.commands import verify_command
+
+    return verify_command(args)
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from checks.report.commands import diff_command
+
+    return diff_command(args)
 
 
 def _sandbox(args: argparse.Namespace) -> int:
@@ -125,4 +183,4 @@ if __name__ == "__main__":
     sys.exit(main())
 
 
-__all__ = ["Path", "main"]
+__all__ = ["EXIT_CONFIG", "EXIT_DISPROVEN", "EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "Path", "main"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checks.ledger import Ledger
+from checks.project import document_paths
 
 _UNITS = (
     r"%|ms\b|s\b|sec\b|secs?\b|seconds?\b|min\b|mins?\b|minutes?\b|m\b|h\b|hrs?\b|hours?\b|d\b|days?\b|weeks?\b|"
@@ -65,7 +66,7 @@ def read_lines(path: Path) -> list[str]:
 def checkable_lines(documents_dir: Path) -> list[DocumentLine]:
     """Every line of every document that carries a quantitative or checkable statement."""
     found: list[DocumentLine] = []
-    for path in sorted(documents_dir.glob("*.txt")):
+    for path in document_paths(documents_dir):
         for number, text in enumerate(read_lines(path), start=1):
             if is_checkable(text):
                 found.append(DocumentLine(path.name, number, text))
@@ -87,7 +88,7 @@ def coverage(ledger: Ledger) -> list[LineCoverage]:
     """Every checkable line with the entries that cover it."""
     index = covering_ids(ledger)
     return [
-        LineCoverage(line, tuple(index.get((line.file, line.line), ())))
+        LineCoverage(line, tuple(dict.fromkeys(index.get((line.file, line.line), ()))))
         for line in checkable_lines(ledger.documents_dir)
     ]
 

@@ -38,7 +38,7 @@ def contradictions_in_manifests(claims: list[Claim], manifests: Sequence[ConfigB
     from checks.evaluate.declared.engine import declared_verdicts
 
     unlinked = [
-        c.model_copy(update={"params": {k: v for k, v in c.params.items() if k != "config_block"}})
+        c.model_copy(update={"params": c.params.model_copy(update={"config_block": None})})
         for c in claims
         if not c.is_waived
     ]

@@ -1,96 +1,43 @@
-"""Everything `claimcheck run` checks before it contacts anything: a problem is a ConfigError (exit 2)
-naming the file, the key and the value.
-
-The ledger (quotes included) and targets.yaml validate themselves when loaded; this module checks what
-needs both, or the command line: the selection (`--claim`, `--category`, `-m`), the bindings (for known
-claims and probe families, with known keys and values) and the environment variables the target names.
-Typed bindings per check (a registry) will replace the key list below; until then it is the union of the
-keys the suites read.
+"""What `claimcheck run` checks before it contacts anything, beyond the ledger, targets.yaml, the bindings
+(checks/registry.py) and the selection (checks/selection.py): the `-m` expression and the environment
+variables the target names. A problem is a ConfigError (exit 2) naming the file, the key and the value.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from checks.errors import ConfigError
-from checks.ledger import CATEGORIES, Ledger
 from checks.targets import Target
-
-# Probe families: bindings that are not per claim (each parsed by its own model, see binding_models()).
-FAMILIES = ("isolation", "special_category", "webhooks", "edge", "drills", "route_ids")
-CLAIM_BINDING_KEYS = frozenset(
-    {
-        "route", "job", "rules", "buckets", "tenant", "key_pattern", "prime_path", "namespace", "hpa",
-        "deployment", "observe_s", "query", "scrape_interval", "evaluation_interval",
-        "source", "count", "name", "instance", "prefix", "address", "expr",
-    }
-)  # fmt: skip
-INVENTORY_NEEDS = {
-    "pg_setting": ("name",),
-    "pg_streaming_replicas": (),
-    "redis_data_nodes": (),
-    "rds_read_replicas": ("instance",),
-    "rds_instance_class": ("instance",),
-    "rds_regions": (),
-    "tcp_endpoint": ("address",),
-    "prometheus_query": ("expr",),
-}
 
 
 def marker_name(category: str) -> str:
     return category.replace("-", "_")
 
 
-def check_selection(
-    ledger: Ledger, claims: Iterable[str], categories: Iterable[str], markexpr: str | None
-) -> None:
-    """Known claim ids and categories, and an -m expression pytest can parse."""
-    unknown = [c for c in claims if c not in ledger]
-    if unknown:
-        raise ConfigError("command line", f"unknown claim id(s): {', '.join(unknown)}", key="--claim")
-    known = set(CATEGORIES) | {marker_name(c) for c in CATEGORIES}
-    bad = [c for c in categories if c not in known]
-    if bad:
-        raise ConfigError(
-            "command line",
-            f"unknown category {bad[0]!r} (known: {', '.join(CATEGORIES)})",
-            key="--category",
-        )
-    if markexpr:
-        from _pytest.mark.expression import Expression
+def check_markexpr(markexpr: str | None) -> None:
+    """An -m expression pytest can parse (pytest itself would only say "usage error", exit 4)."""
+    if not markexpr:
+        return
+    from _pytest.mark.expression import Expression
 
-        try:
-            Expression.compile(markexpr)
-        except SyntaxError as exc:  # pytest 9 raises SyntaxError (ParseError before)
-            raise ConfigError(
-                "command line", f"bad marker expression {markexpr!r}: {exc}", key="-m"
-            ) from None
+    try:
+        Expression.compile(markexpr)
+    except SyntaxError as exc:  # pytest 9 raises SyntaxError (ParseError before)
+        raise ConfigError("command line", f"bad marker expression {markexpr!r}: {exc}", key="-m") from None
 
 
-def selected_claims(
-    ledger: Ledger, claims: list[str], categories: list[str], markexpr: str | None
-) -> list[str]:
-    """The claims a run will judge, as far as the command line tells before the suites are collected
-    (a marker expression is matched against each claim's id and category; `load`/`disruptive` count as
-    unset until collection says otherwise)."""
-    matcher = None
-    if markexpr:
-        from _pytest.mark.expression import Expression
+def marks_match(markexpr: str | None, category: str) -> bool:
+    """Whether a claim of `category` is selected by -m, as far as is known before collection: its `claim` and
+    category markers are set; `load` and `disruptive` (set on suite functions) count as unset."""
+    if not markexpr:
+        return True
+    from _pytest.mark.expression import Expression
 
-        matcher = Expression.compile(markexpr)
-    chosen = []
-    for claim in ledger:
-        if claims and claim.id not in claims:
-            continue
-        if categories and claim.category not in categories and marker_name(claim.category) not in categories:
-            continue
-        if matcher is not None and not matcher.evaluate(_marks_of(claim.category)):
-            continue
-        chosen.append(claim.id)
-    return chosen
+    return bool(Expression.compile(markexpr).evaluate(_marks_of(category)))
 
 
 def _marks_of(category: str) -> Callable[..., bool]:
@@ -100,73 +47,6 @@ def _marks_of(category: str) -> Callable[..., bool]:
         return name in names
 
     return has
-
-
-def check_bindings(path: Path, name: str, target: Target, ledger: Ledger) -> None:
-    """Every binding is for a known claim or a probe family; claim bindings use known keys, inventory
-    bindings a known source with what it needs, and family bindings parse."""
-    for key, value in target.bindings.items():
-        where = f"targets.{name}.bindings.{key}"
-        if key in FAMILIES:
-            _check_family(path, name, target, key)
-            continue
-        if key not in ledger:
-            raise ConfigError(str(path), f"binding for unknown claim {key!r}", entry=name, key=where)
-        if not isinstance(value, dict):
-            raise ConfigError(str(path), f"expected a mapping (value: {value!r})", entry=name, key=where)
-        extra = sorted(set(value) - CLAIM_BINDING_KEYS)
-        if extra:
-            raise ConfigError(
-                str(path),
-                f"unknown binding key (value: {value[extra[0]]!r})",
-                entry=name,
-                key=f"{where}.{extra[0]}",
-            )
-        if ledger[key].check.startswith("inventory"):
-            _check_inventory(path, name, where, value)
-
-
-def _check_inventory(path: Path, name: str, where: str, value: dict[str, Any]) -> None:
-    source = value.get("source")
-    if source not in INVENTORY_NEEDS:
-        raise ConfigError(
-            str(path),
-            f"unknown inventory source {source!r} (known: {', '.join(sorted(INVENTORY_NEEDS))})",
-            entry=name,
-            key=f"{where}.source",
-        )
-    missing = [k for k in INVENTORY_NEEDS[source] if not value.get(k)]
-    if missing:
-        raise ConfigError(
-            str(path), f"source {source} needs {missing[0]!r}", entry=name, key=f"{where}.{missing[0]}"
-        )
-
-
-def _check_family(path: Path, name: str, target: Target, family: str) -> None:
-    from checks.collect.isolation import bindings as models
-
-    parsers: dict[str, Callable[[], object]] = {
-        "isolation": lambda: models.parse_binding(target, "isolation", models.IsolationBinding),
-        "special_category": lambda: models.parse_binding(
-            target, "special_category", models.SpecialCategoryBinding
-        ),
-        "webhooks": lambda: models.parse_binding(target, "webhooks", models.WebhookBinding),
-        "edge": lambda: models.parse_binding(target, "edge", models.EdgeBinding),
-    }
-    if family == "drills":
-        from checks.drills.topology import drills_binding
-
-        parsers["drills"] = lambda: drills_binding(target)
-    try:
-        parsed = parsers[family]() if family in parsers else None
-    except ConfigError as exc:
-        raise ConfigError(str(path), str(exc).split(": ", 1)[-1], entry=name, key=exc.key) from None
-    if family == "special_category" and parsed is not None:
-        tenant = getattr(parsed, "tenant", None)
-        if tenant not in {t.slug for t in target.tenants}:
-            raise ConfigError(
-                str(path), f"{tenant!r} names no tenant", entry=name, key="bindings.special_category.tenant"
-            )
 
 
 def check_environment(path: Path, name: str, target: Target) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import secrets
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,15 +16,21 @@ from rich.console import Console
 from rich.table import Table
 
 from checks import children
-from checks.coverage import coverage, quote_problems
-from checks.errors import ClaimcheckError, ReportWriteError
+from checks.errors import ClaimcheckError, ConfigError, ReportWriteError
+from checks.exitcodes import EXIT_DISPROVEN, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
 from checks.interrupts import INTERRUPTS
-from checks.ledger import Ledger, default_ledger, project_root
-from checks.preflight import check_bindings, check_environment, check_selection, selected_claims
+from checks.ledger import Ledger, default_ledger, project_root, verify_quotes
+from checks.preflight import check_environment, check_markexpr, marks_match
+from checks.project import package_dir
+from checks.registry import validate_target_bindings
+from checks.report.manifest import HISTORY, MANIFEST
+from checks.report.outputs import OutputOptions, write_run_outputs
 from checks.report.redact import Redactor
 from checks.report.rundir import ReportsDir
 from checks.report.verdicts_file import RunContext, VerdictsFile
+from checks.selection import Selection
 from checks.targets import Target, load_runtime_env, select_target
+from fixtures import PLUGINS
 
 console = Console(stderr=False)
 
@@ -49,23 +56,30 @@ def new_run_id() -> str:
 
 
 def validate_inputs(args: argparse.Namespace) -> tuple[Ledger, str, Target]:
-    """Ledger and target, validated before anything touches a target (ConfigError otherwise)."""
+    """Ledger (every quote at its line), target, bindings and the command line, validated before anything
+    touches a target (ConfigError otherwise)."""
+    baseline = getattr(args, "baseline", None)
+    if baseline and not Path(baseline).is_file():
+        raise ConfigError("command line", f"no such baseline file: {baseline}", key="--baseline")
     ledger = default_ledger()
+    verify_quotes(ledger)
     name, target = select_target(_targets_file(args), args.target)
-    check_selection(ledger, args.claim, args.category, args.markexpr)
-    check_bindings(_targets_file(args), name, target, ledger)
+    validate_target_bindings(str(_targets_file(args)), name, target, ledger)
+    run_selection(args).validate(ledger)
+    check_markexpr(args.markexpr)
     return ledger, name, target
 
 
 def prepare(args: argparse.Namespace) -> Prepared:
-    """Every check that needs no target: ledger (quotes too), targets.yaml, bindings, the command line,
-    the environment variables (a sandbox's are checked after `sandbox up` writes them), the reports dir."""
+    """Every check that needs no target (validate_inputs), the environment variables the target names (a
+    sandbox's are checked after `sandbox up` writes them) and the reports directory."""
     ledger, name, target = validate_inputs(args)
     if not _starts_sandbox(args, target):
         load_runtime_env(target, project_root())
         check_environment(_targets_file(args), name, target)
     ReportsDir(reports_dir(args)).usable()
-    selected = selected_claims(ledger, args.claim, args.category, args.markexpr)
+    chosen = run_selection(args).of_ledger(ledger)
+    selected = [c.id for c in chosen if marks_match(args.markexpr, c.category)]
     return Prepared(ledger, name, target, _targets_file(args), new_run_id(), selected)
 
 
@@ -73,21 +87,38 @@ def _starts_sandbox(args: argparse.Namespace, target: Target) -> bool:
     return target.kind == "sandbox" and not args.no_sandbox
 
 
+def run_selection(args: argparse.Namespace) -> Selection:
+    """The claims `run` was asked for (--claim, --category, --system, --document)."""
+    return Selection.of(args.claim, args.category, getattr(args, "system", []), getattr(args, "document", []))
+
+
 def reports_dir(args: argparse.Namespace) -> Path:
     """Where a run writes verdicts.json and the Allure results (`--reports-dir`, default reports/)."""
     return Path(args.reports_dir) if getattr(args, "reports_dir", None) else project_root() / "reports"
 
 
+def suites_dir() -> Path:
+    """The suites shipped with the package (the checkout's suites/ when run from it)."""
+    return package_dir("suites")
+
+
 def _pytest_args(args: argparse.Namespace, plan: Prepared, run_dir: Path) -> list[str]:
-    root = project_root()
+    suites = suites_dir()
+    plugins = [a for p in PLUGINS for a in ("-p", p)]
     argv = [
-        str(root / "suites"),
+        str(suites),
+        *plugins,
+        "--noconftest",
         "-p",
         "no:locust",
         "-p",
         "no:cacheprovider",
+        "-p",
+        "no:benchmark",  # a machine's pytest-benchmark would write .benchmarks/ into the user's project
         "--rootdir",
-        str(root),
+        str(suites.parent),
+        "-c",
+        str(suites / "claimcheck.ini"),
         "--target",
         plan.name,
         "--targets-file",
@@ -103,10 +134,20 @@ def _pytest_args(args: argparse.Namespace, plan: Prepared, run_dir: Path) -> lis
         "-p",
         "no:terminal",
     ]
+    if not args.no_html:
+        argv.append("--report-html")
+    if getattr(args, "single_file", False):
+        argv.append("--report-single-file")
+    if getattr(args, "sarif_inconclusive", False):
+        argv.append("--sarif-inconclusive")
     for claim_id in args.claim:
         argv += ["--claim", claim_id]
     for category in args.category:
         argv += ["--category", category]
+    for system in getattr(args, "system", []):
+        argv += ["--system", system]
+    for document in getattr(args, "document", []):
+        argv += ["--document", Path(document).name]
     if args.markexpr:
         argv += ["-m", args.markexpr]
     if args.dry_run:
@@ -125,31 +166,47 @@ def run_suites(args: argparse.Namespace) -> int:
     with reports.locked(plan.run_id):
         run_dir = reports.fresh(plan.run_id)
         try:
-            context = _context(plan, args, run_dir)
+            context = _context(plan, args, reports)
             code = _judge(args, plan, run_dir, context)
+            _check_written(context)
+            doc = _conclude(context, code, run_dir)
             _check_written(context)
         except BaseException:
             reports.discard(run_dir)  # nothing partial; the previous results stay as they were
             raise
-        doc = _conclude(args, context, code, run_dir)
         reports.publish(run_dir)
     summarise(doc)
-    return exit_code(doc)
+    root = reports.root
+    if not args.no_html and (run_dir / "allure-report" / "index.html").is_file():
+        console.print(
+            f"report: {root / 'allure-report' / 'index.html'} (open it with `claimcheck report --serve`)"
+        )
+    elif not args.no_html:
+        console.print(
+            f"claimcheck: no HTML report (see above); the exit code is the verdicts' own ({exit_code(doc)})"
+        )
+    console.print(f"documents: {root / 'documents' / 'index.html'}; bundle: {root / 'MANIFEST.sha256'}")
+    if getattr(args, "baseline", None):
+        return baseline_exit_code(doc, Path(args.baseline))
+    return code
 
 
-def _context(plan: Prepared, args: argparse.Namespace, run_dir: Path) -> RunContext:
+def _context(plan: Prepared, args: argparse.Namespace, reports: ReportsDir) -> RunContext:
     redactor = Redactor.for_target(plan.target)
+    profile = plan.target.profiles.get(args.profile)
     verdicts = VerdictsFile.start(
-        run_dir / "verdicts.json",
+        reports.runs / plan.run_id / "verdicts.json",
         plan.ledger,
         plan.name,
         plan.target.kind,
         args.profile,
         plan.run_id,
         redactor,
+        description=plan.target.description,
+        policy=profile.policy.model_dump() if profile else None,
     )
     verdicts.expect(plan.selected)
-    return RunContext(verdicts, redactor)
+    return RunContext(verdicts, redactor, history=reports.root / HISTORY)
 
 
 def _judge(args: argparse.Namespace, plan: Prepared, run_dir: Path, context: RunContext) -> int | None:
@@ -184,11 +241,9 @@ def _check_written(context: RunContext) -> None:
         raise ReportWriteError(problems[0])
 
 
-def _conclude(
-    args: argparse.Namespace, context: RunContext, code: int | None, run_dir: Path
-) -> dict[str, Any]:
-    """Finish verdicts.json (interrupted or not) and the HTML report; a report that cannot be generated
-    never changes the exit code (it says so)."""
+def _conclude(context: RunContext, code: int | None, run_dir: Path) -> dict[str, Any]:
+    """Finish verdicts.json (interrupted or not) and, when the suites never got to it, the run's other
+    outputs (documents, JUnit, SARIF, manifest; never the HTML report after an interruption)."""
     verdicts = context.verdicts
     # the suites' own finish knows an abort from an interruption; without it, the run never got that far
     interrupted = INTERRUPTS.raised or not verdicts.finished or bool(verdicts.run["interrupted"])
@@ -196,33 +251,39 @@ def _conclude(
         if not verdicts.finished or (interrupted and not verdicts.run["interrupted"]):
             verdicts.finish(interrupted=interrupted)
         doc = verdicts.document()
-        if not args.no_html and not interrupted:
-            _html(run_dir, exit_code(doc))
+        if not (run_dir / MANIFEST).is_file():
+            try:
+                write_run_outputs(
+                    run_dir,
+                    doc,
+                    results_dir=run_dir / "allure-results",
+                    ledger=verdicts.ledger,
+                    redact=verdicts.redactor.text,
+                    options=OutputOptions(html=False, history=context.history),
+                )
+            except OSError as exc:
+                context.write_problems.append(f"cannot write the run's outputs: {exc.strerror or exc}")
     return doc
 
 
-def _html(run_dir: Path, code: int) -> None:
-    from checks.report.html import generate_html
+def baseline_exit_code(verdicts: dict[str, Any], baseline: Path) -> int:
+    """`run --baseline FILE`: 1 only when a claim regressed against the baseline run (130 if interrupted)."""
+    from checks.report.diff import regressions
+    from checks.report.records import load
 
-    try:
-        console.print(f"report: {generate_html(run_dir / 'allure-results', run_dir / 'allure-report')}")
-    except ClaimcheckError as exc:
+    if verdicts["run"].get("interrupted"):
+        return EXIT_INTERRUPTED
+    found = regressions(load(baseline), verdicts)
+    for change in found:
         console.print(
-            f"claimcheck: HTML report not generated ({exc}); the exit code is the verdicts' own ({code})",
-            markup=False,
+            f"REGRESSION {change.claim_id}: {change.old} -> {change.new}: {change.detail}", markup=False
         )
-
-
-def _read_verdicts(path: Path) -> dict[str, Any] | None:
-    if not path.is_file():
-        return None
-    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    console.print(f"{len(found)} regressions against the baseline {baseline}")
+    return EXIT_DISPROVEN if found else EXIT_OK
 
 
 def exit_code(verdicts: dict[str, Any]) -> int:
     """130 interrupted; else 1 DISPROVEN > 3 ERROR or aborted > 0."""
-    from checks.cli import EXIT_DISPROVEN, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
-
     if verdicts["run"].get("interrupted"):
         return EXIT_INTERRUPTED
     outcomes = {c["verdict"] for c in verdicts["claims"]}
@@ -260,48 +321,11 @@ def summarise(verdicts: dict[str, Any]) -> None:
     console.print(table)
 
 
-def claims_command(args: argparse.Namespace) -> int:
-    """`claimcheck claims list|coverage`."""
-    ledger = default_ledger()
-    if args.action == "list":
-        for claim in ledger:
-            if (args.category in (None, claim.category)) and (args.system in (None, claim.system)):
-                console.print(
-                    f"{claim.id:<18} {claim.category:<12} {claim.check:<26} {claim.bound_text():<16} "
-                    f"{', '.join(claim.cites)}",
-                    highlight=False,
-                    soft_wrap=True,
-                )
-        return 0
-    return _coverage(ledger)
-
-
-def _coverage(ledger: Ledger) -> int:
-    rows = coverage(ledger)
-    problems = quote_problems(ledger)
-    for row in rows:
-        mark = ",".join(row.claim_ids) if row.covered else "UNCOVERED"
-        console.print(
-            f"{row.where.file}:{row.where.line:<5} {mark:<32} {row.where.text.strip()[:80]}",
-            highlight=False,
-            soft_wrap=True,
-            markup=False,
-        )
-    for p in problems:
-        console.print(f"QUOTE {p.claim_id} {p.cite}: {p.quote!r} not found on that line", markup=False)
-    uncovered = sum(1 for r in rows if not r.covered)
-    console.print(
-        f"{len(rows)} checkable lines, {uncovered} uncovered, {len(problems)} quote problems, "
-        f"{len(ledger)} ledger entries ({sum(c.is_waived for c in ledger)} waivers)"
-    )
-    return 1 if uncovered or problems else 0
-
-
 def sandbox_command(action: str) -> int:
-    """`claimcheck sandbox up|down|status`: the local reference target (see sandbox/)."""
-    from sandbox.__main__ import main as sandbox_main
-
-    code = sandbox_main([action])
+    """`claimcheck sandbox up|down|status`: the local reference target (see sandbox/), run as its own command
+    (`python -m sandbox`): the library imports nothing of it."""
+    argv = [sys.executable, "-m", "sandbox", action]
+    code = subprocess.run(argv, cwd=project_root(), check=False).returncode
     if action == "up" and code != 0:
         raise ClaimcheckError("the sandbox did not come up healthy (see the table above)")
     return code

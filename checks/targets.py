@@ -12,6 +12,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from checks.errors import ConfigError
+from checks.sufficiency import SufficiencyPolicy
+from checks.verdicts import Provenance
 from checks.yamlfile import load_yaml
 
 DEFAULT_TIMEOUT_S = 10.0
@@ -136,6 +138,9 @@ class VantagePoint(_Strict):
     ssh_known_hosts: str | None = None
     pod: str | None = None
     namespace: str | None = None
+    # True when the path from this vantage point is emulated (a delay claimcheck configured, not a real
+    # network): its measurements are shown but never decide a claim.
+    emulated: bool = False
     timeout_s: float = Field(default=DEFAULT_TIMEOUT_S, gt=0)
 
 
@@ -164,6 +169,8 @@ class LoadProfile(_Strict):
     drill_budget_s: float = Field(default=600.0, gt=0)
     run_budget_s: float | None = Field(default=None, gt=0)
     stop_condition: StopCondition | None = None
+    # when evidence suffices to decide (confidence, minimum samples and durations): checks/sufficiency.py
+    policy: SufficiencyPolicy = Field(default_factory=SufficiencyPolicy)
 
 
 class Target(_Strict):
@@ -202,6 +209,22 @@ class Target(_Strict):
         check_tenants(self)
         check_transport(self)
         return self
+
+    # Evidence sources whose values claimcheck itself set up from the documents (a sandbox's provisioned
+    # cloud resources, say), each with the reason: evidence from them is `constructed` and decides nothing.
+    constructed: dict[str, str] = Field(default_factory=dict)
+
+    def provenance_of(self, source: str) -> Provenance:
+        """`constructed` when this target declares `source` (or its family, `aws` for `aws.rds`) as set up
+        by claimcheck from the documents; `independent` otherwise."""
+        family = source.split(".", 1)[0]
+        if source in self.constructed or family in self.constructed:
+            return Provenance.CONSTRUCTED
+        return Provenance.INDEPENDENT
+
+    def constructed_reason(self, source: str) -> str | None:
+        """Why evidence from `source` is constructed on this target, or None."""
+        return self.constructed.get(source) or self.constructed.get(source.split(".", 1)[0])
 
 
 class TargetsFile(_Strict):

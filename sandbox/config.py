@@ -79,9 +79,11 @@ DEFAULT_CITIES: tuple[CityDef, ...] = (
 
 
 def default_run_dir() -> Path:
-    """`$CLAIMCHECK_SANDBOX_DIR` when set, else `<repo>/.sandbox`."""
+    """`$CLAIMCHECK_SANDBOX_DIR` when set, else `<project>/.sandbox` (checks/project.py)."""
     override = os.environ.get(RUN_DIR_ENV)
-    return Path(override) if override else REPO_ROOT / ".sandbox"
+    from checks.project import project_dir  # the user's project, not the installed package
+
+    return Path(override) if override else project_dir() / ".sandbox"
 
 
 @dataclass(frozen=True)

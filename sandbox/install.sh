@@ -5,7 +5,8 @@
 set -euo pipefail
 
 APT_PACKAGES=(postgresql redis-server redis-sentinel prometheus nginx iptables iproute2 openssl
-              libnetfilter-queue-dev build-essential python3-dev wrk hey openssh-server openssh-client)
+              libnetfilter-queue-dev build-essential python3-dev wrk hey openssh-server openssh-client
+              chromium)  # chromium: the report tests load the Allure report and document view headless
 PIP_PACKAGES=("NetfilterQueue" "moto[server]" "boto3" "psycopg[binary]" "redis" "cryptography"
               "uvicorn" "requests")
 PYTHON="${PYTHON:-python3}"

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sandbox import secrets_env
+from sandbox import drills_binding, secrets_env
 from sandbox.components.app import AppInstance
 from sandbox.components.base import Component, ComponentStatus, RunContext, Skipped, skip_record
 from sandbox.components.moto import Moto
@@ -102,6 +102,7 @@ def up(cfg: SandboxConfig, progress: Callable[[str], None] | None = None) -> UpR
         outcome[result].append(comp.name)
         if progress:
             progress(f"{comp.name}: {result} ({time.monotonic() - t0:.1f} s)")
+    drills_binding.write(ctx)  # what the drills need to act on these processes (bindings.drills.generated)
     final = tuple(status(cfg))
     skipped = tuple((s.name, s.detail) for s in final if s.skipped)
     return UpReport(

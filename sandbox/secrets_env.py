@@ -24,8 +24,14 @@ AWS_SECRET_ACCESS_KEY = "CLAIMCHECK_LOCAL_AWS_SECRET_ACCESS_KEY"
 
 def secret_names(cfg: SandboxConfig) -> list[str]:
     """Every variable the secrets file must define for this configuration."""
-    names = [APP_DB_PASSWORD, JWT_SECRET, WEBHOOK_SECRET, REPLICATION_PASSWORD, AWS_ACCESS_KEY_ID,
-             AWS_SECRET_ACCESS_KEY]
+    names = [
+        APP_DB_PASSWORD,
+        JWT_SECRET,
+        WEBHOOK_SECRET,
+        REPLICATION_PASSWORD,
+        AWS_ACCESS_KEY_ID,
+        AWS_SECRET_ACCESS_KEY,
+    ]
     for tenant in cfg.tenants:
         names += [f"{tenant.env_prefix}_API_KEY", f"{tenant.env_prefix}_DB_PASSWORD"]
     return names

@@ -9,10 +9,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from checks.ledger import project_root
+from checks.ledger import load_ledger_file, project_root
 
 EXIT_CONFIG = 2
 REPORTS = tempfile.mkdtemp(prefix="claimcheck-cli-test-")
+BROKEN: list[str] = []  # the ledger file and entry broken_ledger broke
 
 
 def claimcheck(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -30,12 +31,15 @@ def claimcheck(*args: str, env: dict[str, str] | None = None) -> subprocess.Comp
 
 
 def broken_ledger(tmp_path: Path) -> Path:
+    """A copy of the project's ledger whose first entry carries an unknown key (`colour`)."""
     claims = tmp_path / "claims"
     shutil.copytree(project_root() / "claims", claims)
-    path = claims / "barberpro_day08.yaml"
+    path = sorted(claims.glob("*.yaml"))[0]
+    first = load_ledger_file(path).claims[0]
+    BROKEN[:] = [path.name, first.id]
     text = path.read_text(encoding="utf-8")
     path.write_text(
-        text.replace("metric: api_response_time", "metric: api_response_time\n    colour: blue", 1),
+        text.replace(f"metric: {first.metric}", f"metric: {first.metric}\n    colour: blue", 1),
         encoding="utf-8",
     )
     return claims
@@ -48,9 +52,8 @@ def test_a_malformed_ledger_entry_exits_with_the_config_code_naming_file_entry_a
         "run", "--target", "none", "--no-html", env={"CLAIMCHECK_LEDGER_DIR": str(broken_ledger(tmp_path))}
     )
     assert done.returncode == EXIT_CONFIG
-    assert (
-        "barberpro_day08.yaml" in done.stderr and "BP-D08-LAT-01" in done.stderr and "colour" in done.stderr
-    )
+    file, entry = BROKEN
+    assert file in done.stderr and entry in done.stderr and "colour" in done.stderr
 
 
 def test_a_malformed_ledger_stops_coverage_too(tmp_path: Path) -> None:
@@ -67,11 +70,11 @@ def test_a_malformed_targets_file_exits_with_the_config_code_naming_file_and_key
 
 
 def test_an_unknown_claim_id_is_a_config_error() -> None:
-    done = claimcheck("run", "--target", "none", "--claim", "BP-NOPE-01", "--no-html")
-    assert done.returncode == EXIT_CONFIG and "BP-NOPE-01" in done.stderr
+    done = claimcheck("run", "--target", "none", "--claim", "ZZ-NOPE-01", "--no-html")
+    assert done.returncode == EXIT_CONFIG and "ZZ-NOPE-01" in done.stderr
 
 
-def test_coverage_passes_on_the_five_documents() -> None:
+def test_coverage_passes_on_the_project_ledger() -> None:
     done = claimcheck("claims", "coverage")
     assert done.returncode == 0, done.stdout[-2000:]
     assert "0 uncovered, 0 quote problems" in done.stdout

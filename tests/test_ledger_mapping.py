@@ -8,8 +8,8 @@ import sys
 from collections import Counter, defaultdict
 from functools import cache
 
-from checks.catalog import CHECKS
 from checks.ledger import default_ledger, project_root
+from checks.registry import CHECKS
 
 ITEM = re.compile(r"^(suites/\S+?)::(\w+)\[([^\]]+)\]$")
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from checks.plots import DPI, SIZE_IN, latency_cdf_png, latency_histogram_png, timeline_png
+from checks.plots import DPI, SIZE_IN, latency_cdf_png, latency_histogram_png, timeline_png, verdict_bars_png
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 LATENCIES_US = np.random.default_rng(1).lognormal(np.log(20_000), 0.6, 2000)
@@ -52,3 +52,34 @@ def test_timeline_with_events() -> None:
 def test_nothing_to_plot_is_refused(call: object) -> None:
     with pytest.raises(ValueError):
         call()  # type: ignore[operator]
+
+
+def test_verdict_bars_draw_one_bar_per_document() -> None:
+    colours = {"PROVEN": "#2e7d32", "DISPROVEN": "#c62828", "NOT_APPLICABLE": "#546e7a"}
+    per = {"a.txt": {"PROVEN": 2, "DISPROVEN": 1}, "b.txt": {"NOT_APPLICABLE": 5}}
+    png = verdict_bars_png(per, colours, title="verdicts per document")
+    width, height = _shape(png)
+    assert width == 900 and height > 100
+    with pytest.raises(ValueError):
+        verdict_bars_png({}, colours, title="none")
+
+
+def test_failover_timeline_marks_the_fault_promotion_first_success_and_bounds() -> None:
+    from checks.evidence.drills import Event, FailoverTimeline, Write
+    from checks.plots import failover_timeline_png
+
+    writes = tuple(Write(i, i * 0.1, not 50 < i < 60, sent=i * 0.1 - 0.01) for i in range(1, 100))
+    events = (Event(5.0, "fault"), Event(5.5, "promotion"), Event(6.0, "first_success"))
+    timeline = FailoverTimeline("postgres", "r1", 0.0, "drill", 60, 0.1, events, writes, completed=True)
+    plain = failover_timeline_png(timeline)
+    bounded = failover_timeline_png(timeline, rto_bound_s=2.0, rpo_bound_s=1.0)
+    assert _shape(bounded) == (1000, 640) and bounded != plain
+
+
+def test_rollout_timeline_is_a_png() -> None:
+    from checks.evidence.drills import Event, Probe, RolloutResult
+    from checks.plots import rollout_timeline_png
+
+    probes = tuple(Probe(i * 0.05, i != 10, 200 if i != 10 else 502) for i in range(100))
+    result = RolloutResult("r1", ("a", "b"), probes, (Event(1.0, "stop"), Event(2.0, "healthy")), True)
+    assert _shape(rollout_timeline_png(result)) == (1000, 360)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -100,10 +101,14 @@ def _default_sigint() -> None:
 
 
 def run_suite(
-    tmp_path: Path, extra_env: dict[str, str], source: str = SUITE, target_extra: str = ""
+    tmp_path: Path,
+    extra_env: dict[str, str],
+    text: str = SUITE,
+    plugin_names: tuple[str, ...] = PLUGINS,
+    target_extra: str = "",
 ) -> tuple[subprocess.CompletedProcess[str], dict]:
     suite = tmp_path / "test_suite.py"
-    suite.write_text(source, encoding="utf-8")
+    suite.write_text(text, encoding="utf-8")
     targets = tmp_path / "targets.yaml"
     targets.write_text(
         "default: t\ntargets:\n  t:\n    kind: staging\n    http: {base_url: 'https://x.invalid'}\n"
@@ -112,7 +117,7 @@ def run_suite(
     )
     verdicts = tmp_path / "verdicts.json"
     env = {**os.environ, "CC_TOKEN": "sup3r-s3cret-token-0123456789", **extra_env}
-    plugins = [arg for name in PLUGINS for arg in ("-p", name)]
+    plugins = [arg for name in plugin_names for arg in ("-p", name)]
     cmd = [
         sys.executable,
         "-m",
@@ -189,13 +194,19 @@ def test_allure_results_keep_verdict_semantics_and_labels(tmp_path: Path) -> Non
         next(lb["value"] for lb in r["labels"] if lb["name"] == "verdict"): r["status"] for r in results
     }
     assert status == {"PROVEN": "passed", "DISPROVEN": "failed", "ERROR": "broken", "INCONCLUSIVE": "skipped"}
-    assert all(
-        r["name"].startswith(next(lb["value"] for lb in r["labels"] if lb["name"] == "claim_id") + ": ")
+    assert all(  # "L0088 <claim id>: <statement>": the line first, so the tree sorts in document order
+        re.match(
+            r"L\d{4} " + next(lb["value"] for lb in r["labels"] if lb["name"] == "claim_id") + ": ", r["name"]
+        )
         for r in results
     )
-    assert all("> " in r.get("description", "") for r in results)  # the quoted sentence(s)
+    ledger = default_ledger()
+    for r in results:  # every cited block quoted in full, with its line numbers
+        claim = ledger[next(lb["value"] for lb in r["labels"] if lb["name"] == "claim_id")]
+        assert all(f"{s.line} | " in r["description"] and s.quote in r["description"] for s in claim.sources)
     labels = {lb["name"] for lb in results[0]["labels"]}
     assert {"epic", "feature", "story", "severity", "tag", "claim_id", "verdict", "source"} <= labels
+    assert {"parentSuite", "suite", "evidence_level", "target"} <= labels
     assert (tmp_path / "allure" / "categories.json").is_file()
     assert (tmp_path / "allure" / "environment.properties").read_text().startswith("target=t")
 
@@ -253,9 +264,51 @@ def test_an_item_past_its_budget_is_error_and_the_run_states_its_worst_case(tmp_
     profile = (
         "    profiles: {nightly: {latency_seconds: 1, latency_rps: 1, probe_count: 1, item_budget_s: 1}}\n"
     )
-    done, doc = run_suite(tmp_path, {}, SLOW_SUITE, profile)
+    done, doc = run_suite(tmp_path, {}, SLOW_SUITE, target_extra=profile)
     records = [r for r in doc["claims"] if r["verdict"] != "NOT_RUN"]
     assert [r["verdict"] for r in records] == ["ERROR", "ERROR"]
     assert all("ran past its budget of 1 s" in r["reason"] for r in records)
     assert doc["run"]["worst_case_s"] == 32  # 2 items x 1 s + the shutdown allowance
     assert "worst case: 0 min 32 s" in done.stdout
+DECLARED_SUITE = textwrap.dedent("""
+    import pytest
+    from checks.verdicts import EvidenceLevel, Outcome, Verdict
+    from fixtures.claims import claim_params
+
+    PARAMS = claim_params("waived")[:2]
+    FIRST, SECOND = (p.values[0].id for p in PARAMS)
+
+    @pytest.fixture(scope="session")
+    def declared_findings():
+        return {
+            FIRST: Verdict(FIRST, Outcome.DISPROVEN, EvidenceLevel.DECLARED, "the sum is 90, not 100"),
+            SECOND: Verdict(SECOND, Outcome.INCONCLUSIVE, EvidenceLevel.DECLARED, "an open method finding"),
+        }
+
+    @pytest.mark.parametrize("claim", PARAMS)
+    def test_judged(claim, judge):
+        if claim.id == FIRST:
+            raise RuntimeError("the suite body ran for a claim its documents contradict")
+        judge(Verdict(claim.id, Outcome.PROVEN, EvidenceLevel.OBSERVED, "measured within the bound"))
+""")
+
+
+def test_a_declared_contradiction_settles_the_claim_before_the_suite_body_runs(tmp_path: Path) -> None:
+    done, doc = run_suite(tmp_path, {}, DECLARED_SUITE, (*PLUGINS, "fixtures.declared"))
+    first, _ = (r for r in doc["claims"] if r["verdict"] != "NOT_RUN")
+    assert first["verdict"] == "DISPROVEN", done.stdout[-2000:]
+    assert first["reason"] == "in the documents: the sum is 90, not 100"
+    assert first["rule"] == "declared contradiction is final"
+    assert "the suite body ran" not in done.stdout
+
+
+def test_every_record_names_its_target_and_keeps_every_finding(tmp_path: Path) -> None:
+    _, doc = run_suite(tmp_path, {}, DECLARED_SUITE, (*PLUGINS, "fixtures.declared"))
+    second = [r for r in doc["claims"] if r["verdict"] != "NOT_RUN"][1]
+    assert second["verdict"] == "PROVEN" and second["reason"] == "on t (staging): measured within the bound"
+    assert (second["target"], second["target_kind"]) == ("t", "staging")
+    assert [(f["level"], f["verdict"]) for f in second["findings"]] == [
+        ("declared", "INCONCLUSIVE"),
+        ("observed", "PROVEN"),
+    ]
+    assert doc["run"]["schema_version"] == 2 and all(s["role"] for s in second["sources"])

@@ -1,11 +1,12 @@
-"""Configuration embedded in the source documents: fenced blocks and the objects parsed from them, with lines.
+"""Configuration embedded in the source documents: blocks and the objects parsed from them, with lines.
 
-A block is one fenced region (```yaml ... ```) with its file, first and last content line and its language
-(`kind`). YAML blocks are parsed into objects: Kubernetes manifests (the line of their `kind:`), the files a
-ConfigMap carries (prometheus.yml, alert rules, WAF rules.json, Kafka topics.json, each an object of its own
-whose lines are the document's), and plain "Key: value" declarations ("Web Servers: 5-25 instances").
-Bodies are plain camelCase dicts, so live objects from the kubernetes client (`ApiClient().
-sanitize_for_serialization(obj)`) can be fed the same way through `objects_from_dicts`.
+A block is one fenced, indented or delimited region (by the document's markup: checks/collect/markup.py) with
+its file, first and last content line and its language (`kind`). YAML blocks are parsed into objects:
+Kubernetes manifests (the line of their `kind:`), the files a ConfigMap carries (prometheus.yml, alert rules,
+WAF rules.json, Kafka topics.json, each an object of its own whose lines are the document's), and plain "Key:
+value" declarations ("Web Servers: 5-25 instances"). Bodies are plain camelCase dicts, so live objects from
+the kubernetes client (`ApiClient().sanitize_for_serialization(obj)`) can be fed the same way through
+`objects_from_dicts`.
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from checks.collect.markup import regions
 from checks.errors import CollectionError
+from checks.project import DOCUMENT_SUFFIXES, document_paths
 
-FENCE = re.compile(r"^\s*```\s*([\w+-]*)\s*$")
 SEPARATOR = re.compile(r"^---\s*$")
 DECLARATION = re.compile(r"^\s*-?\s*([^:#][^:]*?):\s+(.+)$")
 Numbered = tuple[tuple[int, str], ...]
@@ -74,6 +76,7 @@ class ConfigBlock:
     system: str | None = None
     parse_error: str | None = None
     numbered: Numbered = field(default=())
+    from_document: bool = False  # a document's block serves only the systems whose ledgers cite the document
 
     @property
     def cite(self) -> str:
@@ -84,22 +87,11 @@ class ConfigBlock:
 
 
 def parse_document(file: str, text: str) -> tuple[ConfigBlock, ...]:
-    """Every fenced block of a document, YAML ones parsed into objects. Pure."""
-    lines = text.splitlines()
-    blocks: list[ConfigBlock] = []
-    open_at: int | None = None
-    language = ""
-    for index, line in enumerate(lines):
-        match = FENCE.match(line)
-        if not match:
-            continue
-        if open_at is None:
-            open_at, language = index, match.group(1).lower()
-        else:
-            numbered = tuple((n + 1, lines[n]) for n in range(open_at + 1, index))
-            blocks.append(make_block(file, numbered, language or "text"))
-            open_at = None
-    return tuple(blocks)
+    """Every block of a document (by its markup), YAML/JSON ones parsed into objects. Pure."""
+    return tuple(
+        replace(make_block(file, region.numbered, region.language or "text"), from_document=True)
+        for region in regions(file, text)
+    )
 
 
 def make_block(
@@ -145,11 +137,11 @@ def objects_from_dicts(items: Iterable[Mapping[str, Any]], source: str) -> tuple
     return tuple(out)
 
 
-def collect_document_blocks(documents_dir: Path, pattern: str = "*.txt") -> tuple[ConfigBlock, ...]:
-    """Every fenced block of every document in `documents_dir` (file names as the ledger cites them)."""
-    paths = sorted(documents_dir.glob(pattern))
+def collect_document_blocks(documents_dir: Path) -> tuple[ConfigBlock, ...]:
+    """Every block of every document in `documents_dir` (file names as the ledger cites them)."""
+    paths = document_paths(documents_dir)
     if not paths:
-        raise DocumentError(str(documents_dir), f"no documents matching {pattern}")
+        raise DocumentError(str(documents_dir), f"no documents ({', '.join(DOCUMENT_SUFFIXES)})")
     blocks: list[ConfigBlock] = []
     for path in paths:
         try:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from checks.drills.catalog import DRILLS
+from checks.drills.harness import planned, run_drill
 from checks.drills.topology import drill_env
 from checks.drills.undo import DrillInterrupted
 from checks.targets import Target
@@ -30,12 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     if env is None:
         print("target describes no drills", file=sys.stderr)
         return 2
-    plan, run = DRILLS[args.drill]
+    drill = DRILLS[args.drill](env, args.run_id)
     if args.dry_run:
-        print(json.dumps({"dry_run": True, "would": plan(env, args.run_id)}, indent=1))
+        print(json.dumps({"dry_run": True, "would": planned(drill)}, indent=1))
         return 0
     try:
-        result = run(env, args.run_id)
+        result = run_drill(drill)
     except DrillInterrupted as exc:
         print(f"interrupted: {exc}", file=sys.stderr)
         return 128 + exc.signum

@@ -12,31 +12,27 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from checks.drills import pg_recover, procs, redis_ops
+from checks import procs
+from checks.drills import nodes, pg_recover, redis_ops
+from checks.drills.nodes import DrillError
 from checks.drills.state import UndoAction
 from checks.drills.steady import http_status
-from checks.drills.topology import DrillEnv, PgTopology, RedisTopology, RolloutTopology
+from checks.drills.topology import DrillEnv, PgTopology, RedisTopology, RolloutTopology, require
 
 SCRATCH_MARKER = "claimcheck-scratch"
 Params = dict[str, Any]
 
 
 def _pg(env: DrillEnv) -> PgTopology:
-    if env.postgres is None:
-        raise procs.DrillError("postgres", f"target {env.target_name} describes no PostgreSQL drill topology")
-    return env.postgres
+    return require(env.postgres, env, "postgres", "PostgreSQL drill topology")
 
 
 def _redis(env: DrillEnv) -> RedisTopology:
-    if env.redis is None:
-        raise procs.DrillError("redis", f"target {env.target_name} describes no Redis drill topology")
-    return env.redis
+    return require(env.redis, env, "redis", "Redis drill topology")
 
 
 def _rollout(env: DrillEnv) -> RolloutTopology:
-    if env.rollout is None:
-        raise procs.DrillError("app", f"target {env.target_name} describes no app instances")
-    return env.rollout
+    return require(env.rollout, env, "app", "app instances")
 
 
 def drop_table(env: DrillEnv, params: Params) -> None:
@@ -46,7 +42,7 @@ def drop_table(env: DrillEnv, params: Params) -> None:
 
     table = str(params["table"])
     if not table.startswith("claimcheck_"):
-        raise procs.DrillError("postgres", f"refusing to drop {table!r}: not a claimcheck table")
+        raise DrillError("postgres", f"refusing to drop {table!r}: not a claimcheck table")
     with psycopg.connect(read_write_dsn(_pg(env)), autocommit=True) as conn:
         conn.execute(f"drop table if exists {table}")
 
@@ -62,15 +58,15 @@ def restore_redis(env: DrillEnv, params: Params) -> None:
 def delete_redis_key(env: DrillEnv, params: Params) -> None:
     key = str(params["key"])
     if not key.startswith("claimcheck:"):
-        raise procs.DrillError("redis", f"refusing to delete {key!r}: not a claimcheck key")
+        raise DrillError("redis", f"refusing to delete {key!r}: not a claimcheck key")
     redis_ops.delete_key(_redis(env), key)
 
 
 def ensure_app_running(env: DrillEnv, params: Params) -> None:
     topo = _rollout(env)
     inst = next(i for i in topo.instances if i.name == params["instance"])
-    if procs.proc_pid(inst) is None:
-        procs.spawn(inst)
+    if nodes.pid(inst) is None:
+        nodes.start(inst)
     procs.wait_for(
         f"{inst.name} healthy",
         lambda: http_status(inst.health_url, None, None) == 200,
@@ -87,7 +83,7 @@ def remove_scratch(env: DrillEnv, params: Params) -> None:
     if not root.exists():
         return
     if not (root / SCRATCH_MARKER).exists():
-        raise procs.DrillError("scratch", f"refusing to delete {root}: no {SCRATCH_MARKER} marker in it")
+        raise DrillError("scratch", f"refusing to delete {root}: no {SCRATCH_MARKER} marker in it")
     shutil.rmtree(root)
 
 
@@ -106,7 +102,7 @@ def executor(env: DrillEnv, log: Callable[[str], None] | None = None) -> Callabl
 
     def execute(action: UndoAction) -> None:
         if action.kind not in UNDO_KINDS:
-            raise procs.DrillError("undo", f"unknown undo kind {action.kind!r}")
+            raise DrillError("undo", f"unknown undo kind {action.kind!r}")
         if log:
             log(f"undo: {action.description}")
         UNDO_KINDS[action.kind](env, {**action.params, "_log": log})

@@ -10,11 +10,21 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from checks.drills import pg_ops, redis_ops
-from checks.drills.evidence import Write
 from checks.drills.topology import PgTopology, RedisTopology
+from checks.evidence.drills import Write
+
+
+class Canary(Protocol):
+    """Where canary writes go: one write per sequence number, a reset after a failure, the survivors."""
+
+    def write(self, seq: int) -> None: ...
+
+    def reset(self) -> None: ...
+
+    def surviving(self) -> list[int]: ...
 
 
 class CanaryWriter(threading.Thread):

@@ -1,19 +1,15 @@
-"""The drills by name: what each would touch (dry run) and how to run it."""
+"""The drills by name."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from checks.drills import backup_restore, postgres_failover, redis_failover, rollout
-from checks.drills.topology import DrillEnv
+from checks.drills.backup_restore import BackupRestore
+from checks.drills.harness import Drill
+from checks.drills.postgres_failover import PostgresFailover
+from checks.drills.redis_failover import RedisFailover
+from checks.drills.rollout import Rollout
 
-Plan = Callable[[DrillEnv, str], list[str]]
-Run = Callable[..., Any]
-
-DRILLS: dict[str, tuple[Plan, Run]] = {
-    postgres_failover.DRILL: (postgres_failover.plan, postgres_failover.run_postgres_failover),
-    redis_failover.DRILL: (redis_failover.plan, redis_failover.run_redis_failover),
-    backup_restore.DRILL: (backup_restore.plan, backup_restore.run_backup_restore),
-    rollout.DRILL: (rollout.plan, rollout.run_rollout),
+DRILLS: dict[str, type[Drill[Any]]] = {
+    d.name: d for d in (PostgresFailover, RedisFailover, BackupRestore, Rollout)
 }

@@ -12,8 +12,9 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from checks.drills import procs
-from checks.drills.procs import DrillError
+from checks import procs
+from checks.drills import nodes
+from checks.drills.nodes import DrillError
 from checks.drills.topology import PgNodeBinding, PgTopology
 
 PRIMARY, STANDBY, DOWN = "primary", "standby", "down"
@@ -77,7 +78,7 @@ def start(node: PgNodeBinding, timeout_s: float = 60) -> int:
     """Start the node with its own command (crash recovery if needed); wait until it accepts connections."""
     if postmaster_pid(node) is None:
         _remove_stale_locks(node)
-    pid = procs.spawn(node)
+    pid = nodes.start(node)
     procs.wait_for(f"{node.name} accepting connections", lambda: role(node) != DOWN, timeout_s)
     return pid
 

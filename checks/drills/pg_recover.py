@@ -16,7 +16,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from checks.drills import pg_ops, procs
+from checks import procs
+from checks.drills import pg_ops
 from checks.drills.pg_ops import DOWN, PRIMARY, STANDBY
 from checks.drills.topology import PgNodeBinding, PgTopology
 
@@ -92,7 +93,7 @@ def _ensure_streaming(topo: PgTopology, note: Log) -> None:
         try:
             procs.wait_for(f"{replica.name} streaming", lambda: pg_ops.streaming(replica), 15)
             return
-        except procs.DrillError:
+        except procs.ProcError:
             pass
     pg_ops.rebuild_standby(topo, replica, source=topo.primary)
     note(f"rebuilt {replica.name} as a standby of {topo.primary.name} (pg_basebackup)")

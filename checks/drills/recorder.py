@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from checks.drills.evidence import Event, FailoverTimeline, Write
 from checks.drills.state import StateFile
+from checks.evidence.drills import Event, FailoverTimeline, Write
 
 Log = Callable[[str], None]
 
@@ -55,7 +55,14 @@ class Recorder:
             self.event("restored" if self.restored else "not_restored", "; ".join(after.get("problems", [])))
 
     def failover(
-        self, system: str, promotion: str, timeout_s: float, resolution_s: float
+        self,
+        system: str,
+        promotion: str,
+        timeout_s: float,
+        resolution_s: float,
+        *,
+        target: str = "",
+        obtained: str = "",
     ) -> FailoverTimeline:
         return FailoverTimeline(
             system,
@@ -71,4 +78,6 @@ class Recorder:
             self.completed and self.error is None,
             self.error,
             self.restored,
+            target=target,
+            obtained=obtained,
         )

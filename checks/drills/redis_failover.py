@@ -7,136 +7,108 @@ deletes the canary hash.
 
 from __future__ import annotations
 
-import time
-
-from checks.drills import procs, redis_ops
-from checks.drills.actions import executor
-from checks.drills.canary import CanaryWriter, RedisCanary, integrity
-from checks.drills.evidence import FailoverTimeline
+from checks import procs
+from checks.drills import nodes, redis_ops
+from checks.drills.canary import Canary, RedisCanary
+from checks.drills.failover import FailoverDrill, FailoverTiming
+from checks.drills.harness import planned, run_drill
+from checks.drills.nodes import DrillError
 from checks.drills.recorder import Log, Recorder, stderr_log
 from checks.drills.state import UndoAction
-from checks.drills.steady import check_redis, steady_state
-from checks.drills.topology import DrillEnv, RedisTopology
+from checks.drills.steady import check_redis
+from checks.drills.topology import DrillEnv, RedisTopology, require
 from checks.drills.undo import DrillRun
+from checks.evidence.drills import FailoverTimeline
 
 DRILL = "redis_failover"
-
-
-def _topology(env: DrillEnv) -> RedisTopology:
-    if env.redis is None:
-        raise procs.DrillError(
-            "redis", f"target {env.target_name} has no Redis primary/replica/sentinel to drill"
-        )
-    return env.redis
 
 
 def canary_key(run_id: str) -> str:
     return f"claimcheck:canary:{run_id}"
 
 
+class RedisFailover(FailoverDrill):
+    """SIGSTOP the Redis primary; sentinel elects a new master."""
+
+    name = DRILL
+    part = "redis"
+    system = "redis"
+    writes_must_resume = True  # sentinel named a new master; writes that never reach it end the drill
+
+    def __init__(self, env: DrillEnv, run_id: str) -> None:
+        super().__init__(env, run_id)
+        self.topo: RedisTopology = require(
+            env.redis, env, "redis", "a Redis primary/replica/sentinel to drill"
+        )
+        self._pid: int | None = None
+
+    def timing(self) -> FailoverTiming:
+        s = self.topo.settings
+        return FailoverTiming(s.warmup_s, s.observe_s, s.write_interval_s, s.failover_timeout_s, "sentinel")
+
+    def plan(self) -> list[str]:
+        topo, key = self.topo, canary_key(self.run_id)
+        s = topo.settings
+        return [
+            f"HSET {key} on the master sentinel names ({topo.master_name}) every {s.write_interval_s:g} s",
+            f"SIGSTOP the primary on port {topo.primary_port} (pid from {topo.primary.pidfile})",
+            f"poll SENTINEL get-master-addr-by-name {topo.master_name} on port {topo.sentinel_port} "
+            f"for up to {s.failover_timeout_s:g} s",
+            f"restore: SIGCONT the primary, SENTINEL FAILOVER back to port {topo.primary_port}",
+            f"DEL {key}",
+        ]
+
+    def steady(self) -> str:
+        return check_redis(self.topo)
+
+    def open_canary(self, run: DrillRun) -> Canary:
+        canary = RedisCanary(self.topo, canary_key(self.run_id))
+        run.register(UndoAction("redis.delete_key", {"key": canary.key}, f"DEL {canary.key}"))
+        run.created("key", canary.key, f"redis master {self.topo.master_name}")
+        return canary
+
+    def arm(self, run: DrillRun) -> None:
+        self._pid = nodes.pid(self.topo.primary)
+        if self._pid is None:
+            raise DrillError("redis-primary", f"no running process in {self.topo.primary.pidfile}")
+        port = self.topo.primary_port
+        what = f"resume redis {port} and fail back to it through sentinel"
+        run.register(UndoAction("redis.restore_master", {"pid": self._pid}, what))
+
+    def fault(self, run: DrillRun, rec: Recorder) -> float:
+        if self._pid is None:
+            raise RuntimeError("fault() before arm()")
+        redis_ops.pause(self._pid)
+        fault_t = rec.event("fault", f"SIGSTOP redis primary pid {self._pid} (port {self.topo.primary_port})")
+        self._await_new_master(rec)
+        return fault_t
+
+    def _await_new_master(self, rec: Recorder) -> None:
+        topo, timeout = self.topo, self.topo.settings.failover_timeout_s
+        try:
+            procs.wait_for(
+                "sentinel electing a new master",
+                lambda: redis_ops.sentinel_master(topo) != topo.primary_port,
+                timeout,
+                interval_s=0.05,
+            )
+        except procs.ProcError:
+            rec.event("timeout", f"sentinel named no new master within {timeout:g} s")
+            raise
+        rec.event("new_master", f"sentinel names port {redis_ops.sentinel_master(topo)}")
+
+    def obtained(self) -> str:
+        return (
+            f"drill: SIGSTOP of the Redis primary (port {self.topo.primary_port}), sentinel failover; "
+            f"canary writes every {self.topo.settings.write_interval_s:g} s"
+        )
+
+
 def plan(env: DrillEnv, run_id: str) -> list[str]:
     """What the drill would touch (the dry run lists this and touches nothing)."""
-    topo = _topology(env)
-    s = topo.settings
-    return [
-        f"HSET {canary_key(run_id)} on the master sentinel names ({topo.master_name}) "
-        f"every {s.write_interval_s:g} s",
-        f"SIGSTOP the primary on port {topo.primary_port} (pid from {topo.primary.pidfile})",
-        f"poll SENTINEL get-master-addr-by-name {topo.master_name} on port {topo.sentinel_port} "
-        f"for up to {s.failover_timeout_s:g} s",
-        f"restore: SIGCONT the primary, SENTINEL FAILOVER back to port {topo.primary_port}",
-        f"DEL {canary_key(run_id)}",
-        f"state file {env.state_dir}/{run_id}.{DRILL}.json",
-    ]
+    return planned(RedisFailover(env, run_id))
 
 
 def run_redis_failover(env: DrillEnv, run_id: str, log: Log = stderr_log) -> FailoverTimeline:
     """Run the drill once; a drill that could not finish returns a timeline with `completed` False."""
-    topo = _topology(env)
-    rec = Recorder(run_id, log)
-    run = DrillRun(
-        env.state_dir,
-        run_id,
-        DRILL,
-        env.target_name,
-        executor(env, log),
-        verify=lambda: steady_state(env, ("redis",)).to_dict(),
-    )
-    failure: BaseException | None = None
-    try:
-        with run:
-            _drill(run, topo, rec)
-    except KeyboardInterrupt:
-        rec.finish(run.state, None)
-        raise
-    except Exception as exc:
-        failure = exc
-    rec.finish(run.state, failure)
-    s = topo.settings
-    return rec.failover("redis", "sentinel", s.failover_timeout_s, s.write_interval_s)
-
-
-def _drill(run: DrillRun, topo: RedisTopology, rec: Recorder) -> None:
-    s = topo.settings
-    run.phase("steady_before")
-    try:
-        before = check_redis(topo)
-    except Exception as exc:
-        raise procs.DrillError("steady state before the drill", str(exc)) from exc
-    run.phase("steady_before", steady_before=before)
-    rec.event("steady", before)
-    canary = RedisCanary(topo, canary_key(rec.run_id))
-    run.register(UndoAction("redis.delete_key", {"key": canary.key}, f"DEL {canary.key}"))
-    run.created("key", canary.key, f"redis master {topo.master_name}")
-    writer = CanaryWriter(canary.write, canary.reset, s.write_interval_s, rec.origin)
-    run.defer(writer.stop)
-    writer.start()
-    run.phase("warmup")
-    time.sleep(s.warmup_s)
-    pid = redis_ops.primary_pid(topo)
-    if pid is None:
-        raise procs.DrillError("redis-primary", f"no running process in {topo.primary.pidfile}")
-    run.register(
-        UndoAction(
-            "redis.restore_master",
-            {"pid": pid},
-            f"resume redis {topo.primary_port} and fail back to it through sentinel",
-        )
-    )
-    run.phase("fault")
-    redis_ops.pause(pid)
-    fault = rec.event("fault", f"SIGSTOP redis primary pid {pid} (port {topo.primary_port})")
-    _await_new_master(topo, rec)
-    run.phase("observe")
-    _await_first_write(writer, fault, s.failover_timeout_s, rec)
-    time.sleep(s.observe_s)
-    writer.stop()
-    rec.writes = writer.writes()
-    rec.lost, rec.duplicates = integrity([w.seq for w in rec.writes if w.ok], canary.surviving())
-    rec.event("integrity", f"{len(rec.lost)} acknowledged write(s) lost, {len(rec.duplicates)} duplicate(s)")
-    rec.completed = True
-
-
-def _await_new_master(topo: RedisTopology, rec: Recorder) -> None:
-    timeout = topo.settings.failover_timeout_s
-    try:
-        procs.wait_for(
-            "sentinel electing a new master",
-            lambda: redis_ops.sentinel_master(topo) != topo.primary_port,
-            timeout,
-            interval_s=0.05,
-        )
-    except procs.DrillError:
-        rec.event("timeout", f"sentinel named no new master within {timeout:g} s")
-        raise
-    rec.event("new_master", f"sentinel names port {redis_ops.sentinel_master(topo)}")
-
-
-def _await_first_write(writer: CanaryWriter, fault: float, timeout_s: float, rec: Recorder) -> None:
-    procs.wait_for(
-        "first write after the fault",
-        lambda: writer.first_ok_after(fault) is not None,
-        timeout_s,
-        interval_s=0.01,
-    )
-    rec.event("first_success", "first acknowledged write on the new master", at=writer.first_ok_after(fault))
+    return run_drill(RedisFailover(env, run_id), log)

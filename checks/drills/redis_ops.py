@@ -13,7 +13,9 @@ import signal
 from collections.abc import Callable
 from typing import Any
 
-from checks.drills import procs
+from checks import procs
+from checks.drills import nodes
+from checks.drills.nodes import DrillError
 from checks.drills.topology import RedisTopology
 
 Log = Callable[[str], None]
@@ -38,7 +40,7 @@ def sentinel_master(topo: RedisTopology) -> int:
     """The port sentinel currently names as master."""
     addr = client(topo.sentinel_port).execute_command("SENTINEL", "get-master-addr-by-name", topo.master_name)
     if not addr:
-        raise procs.DrillError("sentinel", f"does not know master {topo.master_name}")
+        raise DrillError("sentinel", f"does not know master {topo.master_name}")
     return int(addr[1])
 
 
@@ -56,7 +58,7 @@ def replica_linked(port: int, master_port: int) -> bool:
 
 
 def primary_pid(topo: RedisTopology) -> int | None:
-    return procs.proc_pid(topo.primary)
+    return nodes.pid(topo.primary)
 
 
 def pause(pid: int) -> None:
@@ -85,7 +87,7 @@ def restore_master(topo: RedisTopology, log: Log | None = None) -> list[str]:
         resume(pid)
         note(f"resumed paused primary {topo.primary_port} (SIGCONT)")
     if pid is None:
-        procs.spawn(topo.primary)
+        nodes.start(topo.primary)
         note(f"restarted primary {topo.primary_port}")
     timeout = topo.settings.restore_timeout_s
     procs.wait_for("redis primary answering", lambda: role(topo.primary_port) in ("master", "slave"), timeout)
@@ -106,7 +108,7 @@ def _follow(port: int, master_port: int, timeout_s: float, grace_s: float = 3.0)
             f"{port} replicating from {master_port}", lambda: replica_linked(port, master_port), grace_s
         )
         return
-    except procs.DrillError:
+    except procs.ProcError:
         client(port).execute_command("REPLICAOF", "127.0.0.1", str(master_port))
     procs.wait_for(
         f"{port} replicating from {master_port}", lambda: replica_linked(port, master_port), timeout_s

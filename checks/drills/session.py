@@ -8,9 +8,10 @@ from typing import Any
 
 from checks.collect.steady import SteadyWatch, breach_raises_in_main
 from checks.drills.catalog import DRILLS
+from checks.drills.harness import planned, run_drill
 from checks.drills.topology import DrillEnv, drill_env
 from checks.errors import StopConditionBreached
-from checks.evaluate.dr_scope import DrillCapabilities
+from checks.evidence.drills import DrillCapabilities
 from checks.targets import Target
 
 
@@ -24,7 +25,7 @@ class DryRun:
 
 @dataclass(frozen=True)
 class NotRun:
-    """A drill that could not even start (no topology, a refusal, a configuration error)."""
+    """A drill that could not even start (the target lacks its part, or an earlier run left state behind)."""
 
     drill: str
     reason: str
@@ -55,16 +56,7 @@ class DrillSession:
 
     def capabilities(self) -> DrillCapabilities:
         """What this target lets drills exercise."""
-        env = self.env
-        if env is None:
-            return DrillCapabilities()
-        return DrillCapabilities(
-            postgres=env.postgres is not None,
-            promotion=env.postgres.settings.promotion if env.postgres else None,
-            redis=env.redis is not None,
-            rollout=env.rollout is not None,
-            backup=env.postgres is not None and env.backup is not None,
-        )
+        return DrillCapabilities() if self.env is None else self.env.capabilities()
 
     def result(self, drill: str) -> Any:
         """The drill's evidence (run on first use), a DryRun, or NotRun. DrillInterrupted propagates."""
@@ -72,27 +64,27 @@ class DrillSession:
             self._results[drill] = self._run(drill)
         return self._results[drill]
 
-    def _run(self, drill: str) -> Any:
+    def _run(self, name: str) -> Any:
         env = self.env
         if env is None:
-            return NotRun(drill, f"target {self.target_name} has no drills binding")
-        plan, run = DRILLS[drill]
+            return NotRun(name, f"target {self.target_name} has no drills binding")
         try:
+            drill = DRILLS[name](env, self.run_id)
             if self.dry_run:
-                return DryRun(drill, tuple(plan(env, self.run_id)))
-            return self._watched(drill, lambda: run(env, self.run_id))
+                return DryRun(name, tuple(planned(drill)))
+            return self._watched(name, lambda: run_drill(drill))
         except StopConditionBreached:
             raise  # the run is aborted; the drill's undo has run
         except Exception as exc:
-            return NotRun(drill, f"{type(exc).__name__}: {exc}")
+            return NotRun(name, f"{type(exc).__name__}: {exc}")
 
-    def _watched(self, drill: str, body: Callable[[], Any]) -> Any:
+    def _watched(self, name: str, body: Callable[[], Any]) -> Any:
         """Run a drill under the profile's stop condition: a breach interrupts it at once (its undo runs),
         and StopConditionBreached is raised once the drill is back."""
-        watch = self._watch(drill) if self._watch else None
+        watch = self._watch(name) if self._watch else None
         if watch is None:
             return body()
-        with watch, breach_raises_in_main(watch, f"drill {drill}"):
+        with watch, breach_raises_in_main(watch, f"drill {name}"):
             result = body()
-        watch.raise_if_breached(f"drill {drill}")
+        watch.raise_if_breached(f"drill {name}")
         return result

@@ -12,7 +12,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
-from checks.drills import pg_ops, procs, redis_ops
+from checks import procs
+from checks.drills import pg_ops, redis_ops
+from checks.drills.nodes import DrillError
 from checks.drills.topology import DrillEnv, PgTopology, RedisTopology, RolloutTopology
 from checks.ledger import project_root
 
@@ -36,9 +38,9 @@ def check_postgres(topo: PgTopology) -> str:
     """Raise unless the primary is writable and the replica streams within the lag bound."""
     rows = pg_ops.query(topo.primary, "select pg_is_in_recovery(), txid_current()")
     if rows[0][0]:
-        raise procs.DrillError(topo.primary.name, "is in recovery (not a primary)")
+        raise DrillError(topo.primary.name, "is in recovery (not a primary)")
     if not pg_ops.streaming(topo.replica):
-        raise procs.DrillError(topo.replica.name, "is not a streaming standby")
+        raise DrillError(topo.replica.name, "is not a streaming standby")
     lsn = pg_ops.current_lsn(topo.primary)
     bound = topo.settings.max_replica_lag_s
     waited = procs.wait_for(
@@ -53,11 +55,11 @@ def check_redis(topo: RedisTopology) -> str:
     """Raise unless sentinel names the original primary, which is master, and the replica's link is up."""
     master = redis_ops.sentinel_master(topo)
     if master != topo.primary_port:
-        raise procs.DrillError("sentinel", f"names port {master} as master, expected {topo.primary_port}")
+        raise DrillError("sentinel", f"names port {master} as master, expected {topo.primary_port}")
     if redis_ops.role(topo.primary_port) != "master":
-        raise procs.DrillError("redis-primary", "is not a master")
+        raise DrillError("redis-primary", "is not a master")
     if not redis_ops.replica_linked(topo.replica_port, topo.primary_port):
-        raise procs.DrillError("redis-replica", f"link to {topo.primary_port} is not up")
+        raise DrillError("redis-replica", f"link to {topo.primary_port} is not up")
     return f"sentinel and roles agree: master {topo.primary_port}, replica {topo.replica_port} linked"
 
 
@@ -66,7 +68,7 @@ def check_app(topo: RolloutTopology) -> str:
     for inst in topo.instances:
         status = http_status(inst.health_url, None, None)
         if status != 200:
-            raise procs.DrillError(inst.name, f"health answered {status}")
+            raise DrillError(inst.name, f"health answered {status}")
     url = topo.gateway_url.rstrip("/") + topo.settings.probe_path
     # a gateway with passive health checks takes a restarted upstream back only after its fail timeout
     waited = procs.wait_for(

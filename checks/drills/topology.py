@@ -1,105 +1,52 @@
-"""How drills reach a target's processes: the `drills` binding of targets.yaml, resolved into a DrillEnv.
+"""How drills reach a target's processes: its `drills` binding (checks/drills/binding.py) resolved into a
+DrillEnv, with the run-time `generated` file merged in.
 
-targets.yaml, under a target's `bindings`:
-
-    drills:
-      control: sandbox            # sandbox: processes of `claimcheck sandbox up`; local: described below
-      postgres: {promotion: drill, rto_timeout_s: 60, max_replica_lag_s: 10}
-      redis: {fault: sigstop, failover_timeout_s: 60}
-      rollout: {probe_interval_s: 0.02}
-      backup: {source: drill}
-
-With `control: local` every process is described explicitly (data dirs, start command, pid file): see the
-*Binding models. Without a `drills` binding a sandbox target gets `{control: sandbox}`; others have no drills.
+Without a `drills` binding a target has no drills. A part the binding does not describe (no PostgreSQL nodes,
+no app instances) is None in the DrillEnv, and the claims that need it are NOT_APPLICABLE with the reason.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
+from checks.drills.binding import (
+    AppInstanceBinding,
+    BackupDrillBinding,
+    DrillsBinding,
+    PgDrillBinding,
+    PgNodeBinding,
+    ProcBinding,
+    RedisDrillBinding,
+    RolloutDrillBinding,
+)
+from checks.drills.nodes import DrillError
 from checks.drills.state import default_state_dir
 from checks.errors import ConfigError
+from checks.evidence.drills import DrillCapabilities
 from checks.ledger import project_root
 from checks.targets import Target
 
+T = TypeVar("T")
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ProcBinding(_Strict):
-    """A long-running process the drill may stop and start again: its command and how to recognise it."""
-
-    name: str
-    argv: tuple[str, ...]
-    markers: tuple[str, ...] = ()
-    log: str
-    pidfile: str | None = None
-    user: str | None = None
-    cwd: str | None = None
-    env: dict[str, str] = Field(default_factory=dict)
-
-
-class PgNodeBinding(ProcBinding):
-    port: int
-    data_dir: str
-    socket_dir: str
-
-
-class PgDrillBinding(_Strict):
-    primary: PgNodeBinding | None = None  # control: local only
-    replica: PgNodeBinding | None = None
-    replication_user: str = "postgres"
-    replication_password_env: str | None = None
-    promotion: Literal["drill", "automatic"] = "drill"
-    promote_after_s: float = Field(default=0.0, ge=0)  # emulated detection delay before the drill promotes
-    warmup_s: float = Field(default=2.0, ge=0)
-    observe_s: float = Field(default=2.0, ge=0)
-    write_interval_s: float = Field(default=0.05, gt=0, le=0.1)
-    rto_timeout_s: float = Field(default=60.0, gt=0)
-    max_replica_lag_s: float = Field(default=10.0, gt=0)
-
-
-class RedisDrillBinding(_Strict):
-    primary: ProcBinding | None = None  # control: local only
-    fault: Literal["sigstop"] = "sigstop"  # the primary hangs (SIGSTOP); resumed by the undo
-    warmup_s: float = Field(default=1.0, ge=0)
-    observe_s: float = Field(default=1.0, ge=0)
-    write_interval_s: float = Field(default=0.05, gt=0, le=0.1)
-    failover_timeout_s: float = Field(default=60.0, gt=0)
-    restore_timeout_s: float = Field(default=90.0, gt=0)
-
-
-class AppInstanceBinding(ProcBinding):
-    health_url: str
-
-
-class RolloutDrillBinding(_Strict):
-    instances: tuple[AppInstanceBinding, ...] = ()  # control: local only
-    app_ports: tuple[int, ...] = ()  # control: sandbox, when the instances do not listen on the default ports
-    probe_path: str = "/health"
-    probe_interval_s: float = Field(default=0.02, gt=0)
-    settle_s: float = Field(default=1.0, ge=0)
-    instance_timeout_s: float = Field(default=60.0, gt=0)
-
-
-class BackupDrillBinding(_Strict):
-    source: Literal["drill"] = "drill"  # the drill takes its own backup (platform catalogs: not yet)
-    scratch_dir: str | None = None
-
-
-class DrillsBinding(_Strict):
-    control: Literal["sandbox", "local"] = "sandbox"
-    run_dir: str | None = None  # sandbox run dir; default $CLAIMCHECK_SANDBOX_DIR or .sandbox
-    state_dir: str | None = None
-    postgres: PgDrillBinding | None = PgDrillBinding()
-    redis: RedisDrillBinding | None = RedisDrillBinding()
-    rollout: RolloutDrillBinding | None = RolloutDrillBinding()
-    backup: BackupDrillBinding | None = BackupDrillBinding()
+__all__ = [
+    "AppInstanceBinding",
+    "DrillEnv",
+    "DrillsBinding",
+    "PgNodeBinding",
+    "PgTopology",
+    "ProcBinding",
+    "RedisTopology",
+    "RolloutTopology",
+    "drill_env",
+    "drills_binding",
+    "require",
+]
 
 
 @dataclass(frozen=True)
@@ -131,7 +78,9 @@ class RolloutTopology:
 
 @dataclass(frozen=True)
 class DrillEnv:
-    """Everything a drill (or cleanup_run) needs to act on one target; None parts the target lacks."""
+    """Everything a drill (or cleanup_run) needs to act on one target; None parts the target lacks.
+
+    `note` says why parts may be missing (e.g. the generated file was not written yet)."""
 
     target_name: str
     state_dir: Path
@@ -139,51 +88,103 @@ class DrillEnv:
     redis: RedisTopology | None
     rollout: RolloutTopology | None
     backup: BackupDrillBinding | None
+    note: str | None = None
+
+    def capabilities(self) -> DrillCapabilities:
+        """What this target lets drills exercise."""
+        return DrillCapabilities(
+            postgres=self.postgres is not None,
+            promotion=self.postgres.settings.promotion if self.postgres else None,
+            redis=self.redis is not None,
+            rollout=self.rollout is not None,
+            backup=self.postgres is not None and self.backup is not None,
+            note=self.note,
+        )
 
 
-def drills_binding(target: Target) -> DrillsBinding | None:
-    """The target's validated `drills` binding (a sandbox target without one gets the defaults)."""
+def require(part: T | None, env: DrillEnv, component: str, what: str) -> T:
+    """`part` of the DrillEnv, or a DrillError saying the target describes no `what`."""
+    if part is None:
+        note = f" ({env.note})" if env.note else ""
+        raise DrillError(component, f"target {env.target_name} describes no {what}{note}")
+    return part
+
+
+def _merged(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """`base` with `over` laid on top, mapping by mapping (`over` wins)."""
+    out = dict(base)
+    for key, value in over.items():
+        below = out.get(key)
+        out[key] = _merged(below, value) if isinstance(below, dict) and isinstance(value, dict) else value
+    return out
+
+
+def _generated(path: Path) -> dict[str, Any] | None:
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ConfigError(str(path), f"not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(str(path), "expected a JSON object (a partial drills binding)")
+    return data
+
+
+def _resolve(path: str, root: Path) -> Path:
+    found = Path(path)
+    return found if found.is_absolute() else root / found
+
+
+def drills_binding(target: Target, root: Path | None = None) -> tuple[DrillsBinding, str | None] | None:
+    """The target's `drills` binding with its generated file merged in, and a note when that file is missing
+    (None when the target has no drills binding). A broken generated file is a ConfigError naming it."""
     raw = target.bindings.get("drills")
     if raw is None:
-        return DrillsBinding() if target.kind == "sandbox" else None
+        return None
+    generated, note, where = raw.get("generated"), None, "targets.yaml"
+    if isinstance(generated, str):
+        path = _resolve(generated, root or project_root())
+        found, where = _generated(path), str(path)
+        if found is None:
+            note = f"bindings.drills.generated: {path} has not been written (`sandbox up` writes it)"
+        raw = _merged(found or {}, raw)
     try:
-        return DrillsBinding.model_validate(raw)
+        return DrillsBinding.model_validate(raw), note
     except ValidationError as exc:
         err = exc.errors()[0]
         key = "bindings.drills." + ".".join(str(p) for p in err["loc"])
-        raise ConfigError("targets.yaml", err["msg"], key=key) from None
+        raise ConfigError(where, err["msg"], key=key) from None
 
 
-def drill_env(target_name: str, target: Target) -> DrillEnv | None:
+def drill_env(target_name: str, target: Target, root: Path | None = None) -> DrillEnv | None:
     """The resolved DrillEnv of a target, or None when it describes no drills."""
-    binding = drills_binding(target)
-    if binding is None:
+    found = drills_binding(target, root)
+    if found is None:
         return None
+    binding, note = found
     state_dir = Path(binding.state_dir) if binding.state_dir else default_state_dir()
     if not state_dir.is_absolute():
-        state_dir = project_root() / state_dir
-    if binding.control == "sandbox":
-        from checks.drills.sandbox_binding import sandbox_env
-
-        return sandbox_env(target_name, target, binding, state_dir)
+        state_dir = (root or project_root()) / state_dir
     return DrillEnv(
         target_name,
         state_dir,
-        _local_pg(target, binding),
-        _local_redis(target, binding),
-        _local_rollout(target, binding),
+        _pg(target, binding),
+        _redis(target, binding),
+        _rollout(target, binding),
         binding.backup,
+        note,
     )
 
 
-def _local_pg(target: Target, binding: DrillsBinding) -> PgTopology | None:
+def _pg(target: Target, binding: DrillsBinding) -> PgTopology | None:
     pg = binding.postgres
     if pg is None or target.postgres is None or pg.primary is None or pg.replica is None:
         return None
     return PgTopology(pg.primary, pg.replica, target.postgres.primary.dbname, pg)
 
 
-def _local_redis(target: Target, binding: DrillsBinding) -> RedisTopology | None:
+def _redis(target: Target, binding: DrillsBinding) -> RedisTopology | None:
     rd, tr = binding.redis, target.redis
     if rd is None or tr is None or tr.replica is None or tr.sentinel is None or rd.primary is None:
         return None
@@ -192,7 +193,7 @@ def _local_redis(target: Target, binding: DrillsBinding) -> RedisTopology | None
     )
 
 
-def _local_rollout(target: Target, binding: DrillsBinding) -> RolloutTopology | None:
+def _rollout(target: Target, binding: DrillsBinding) -> RolloutTopology | None:
     ro = binding.rollout
     if ro is None or target.http is None or not ro.instances:
         return None

@@ -5,22 +5,9 @@ Pure: claim + what the target lets drills exercise -> a reason or None.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from checks.evidence.drills import DrillCapabilities
 from checks.ledger import Claim
-
-
-@dataclass(frozen=True)
-class DrillCapabilities:
-    """What the target lets drills exercise (from its `drills` binding)."""
-
-    postgres: bool = False
-    promotion: str | None = None  # "drill" or "automatic"
-    redis: bool = False
-    rollout: bool = False
-    backup: bool = False
-    regions: int = 1
-
+from checks.params import FailoverParams
 
 # What each drill measures; a claim of the same check about anything else (a probe configuration, a count of
 # backup sites, a rollout strategy) is not something breaking the target can show.
@@ -54,23 +41,28 @@ def not_applicable_reason(claim: Claim, caps: DrillCapabilities) -> str | None:
     if claim.check in ("dr.failover", "dr.rpo"):
         return _failover_gap(claim, scope, caps)
     if claim.check == "dr.redis_failover" and not caps.redis:
-        return "target has no Redis primary/replica with sentinel to drill"
+        return _missing("target has no Redis primary/replica with sentinel to drill", caps)
     if claim.check == "dr.backup_restore" and not caps.backup:
-        return "target has no PostgreSQL the backup drill can dump and restore"
+        return _missing("target has no PostgreSQL the backup drill can dump and restore", caps)
     if claim.check == "dr.rollout" and not caps.rollout:
-        return "target describes no app instances behind a gateway to restart"
+        return _missing("target describes no app instances behind a gateway to restart", caps)
     return None
+
+
+def _missing(reason: str, caps: DrillCapabilities) -> str:
+    """A part the drills binding does not describe, with the binding's note on why (a file not written)."""
+    return f"{reason} ({caps.note})" if caps.note else reason
 
 
 def _failover_gap(claim: Claim, scope: str, caps: DrillCapabilities) -> str | None:
     if "route53" in scope or "dns" in scope:
         return "target has no DNS-based failover (component route53) to drill"
-    if ("cross-region" in scope or "target_region" in claim.params) and caps.regions < 2:
+    if ("cross-region" in scope or claim.params_as(FailoverParams).target_region) and caps.regions < 2:
         return "target is a single region: there is no cross-region failover to drill"
     if "migration" in scope:
         return "target has no data migration in progress to observe"
     if not caps.postgres:
-        return "target has no PostgreSQL primary/replica the failover drill can act on"
+        return _missing("target has no PostgreSQL primary/replica the failover drill can act on", caps)
     if (claim.metric == "failover_automation" or "automatic" in scope) and caps.promotion != "automatic":
         return (
             "target has no failover automation: the drill promotes the replica itself, so automatic "

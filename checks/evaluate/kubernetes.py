@@ -1,4 +1,6 @@
-"""Kubernetes tenancy and autoscaling claims judged from collected evidence. Pure: no I/O, no clock."""
+"""Kubernetes tenancy claims judged from collected evidence. Pure: no I/O, no clock.
+
+Autoscaling claims are judged in checks/evaluate/autoscaling.py."""
 
 from __future__ import annotations
 
@@ -11,13 +13,10 @@ from checks.collect.kube import (
     NetworkPolicySnapshot,
     QuotaEnforcement,
     QuotaSnapshot,
-    ScalingConfig,
-    ScalingSample,
-    ScalingTimeline,
 )
 from checks.evaluate.compare import holds
 from checks.ledger import Claim
-from checks.verdicts import EvidenceLevel, Verdict, disproven, error, inconclusive, proven
+from checks.verdicts import EvidenceLevel, Verdict, disproven, inconclusive, proven
 
 CONFIGURED, OBSERVED = EvidenceLevel.CONFIGURED, EvidenceLevel.OBSERVED
 POD_SECURITY_LEVELS = ("privileged", "baseline", "restricted")
@@ -203,128 +202,3 @@ def pod_security_enforced(inventory: NamespaceInventory, claim: Claim) -> Verdic
         why = f"no enforce label on {', '.join(unlabelled) or 'any namespace'}; cluster default unknown"
         return inconclusive(claim.id, CONFIGURED, why, **kw)
     return proven(claim.id, CONFIGURED, f"all {len(levels)} namespaces enforce {wanted} or stricter", **kw)
-
-
-TIME_UNITS_S = {"ms": 0.001, "s": 1.0, "min": 60.0, "h": 3600.0}
-
-
-def _first_change(timeline: ScalingTimeline) -> int | None:
-    baseline = timeline.samples[0].desired_replicas
-    return next((i for i, s in enumerate(timeline.samples) if s.desired_replicas != baseline), None)
-
-
-def _first_ready(timeline: ScalingTimeline, start: int, target: int) -> int | None:
-    up = target >= timeline.samples[0].desired_replicas
-
-    def reached(s: ScalingSample) -> bool:
-        return (
-            s.ready_replicas >= target
-            if up
-            else s.deployment_replicas <= target and s.ready_replicas <= target
-        )
-
-    return next((i for i in range(start, len(timeline.samples)) if reached(timeline.samples[i])), None)
-
-
-def scale_interval(
-    timeline: ScalingTimeline, phase: str, to_replicas: int | None = None
-) -> tuple[float, float] | None:
-    """(earliest, latest) seconds after the trigger at which the phase was reached, or None if never seen.
-
-    phase "decision": desiredReplicas first differs from the baseline; "ready": readyReplicas reaches the
-    target (to_replicas, else the first new desiredReplicas). The state changed after the previous sample
-    was read and before this one's answer arrived, so the interval is as wide as the sampling interval.
-    """
-    change = _first_change(timeline)
-    if change is None:
-        return None
-    index: int | None = change
-    if phase == "ready":
-        index = _first_ready(timeline, change, to_replicas or timeline.samples[change].desired_replicas)
-    if index is None:
-        return None
-    before = timeline.samples[index - 1].t if index else 0.0
-    return max(0.0, before - timeline.trigger_t), timeline.samples[index].t_end - timeline.trigger_t
-
-
-def time_to_scale(timeline: ScalingTimeline, claim: Claim, phase: str | None = None) -> Verdict:
-    """Time from the trigger to the scaling decision or to Ready (params.phase, default ready) vs a bound."""
-    phase = phase or claim.params.get("phase", "ready")
-    if claim.comparator not in ("<", "<=") or claim.unit not in TIME_UNITS_S or not timeline.samples:
-        return error(
-            claim.id, f"time to scale needs '<'/'<=' a time bound and samples (got {claim.bound_text()!r})"
-        )
-    bound_s = float(claim.bound) * TIME_UNITS_S[str(claim.unit)]  # type: ignore[arg-type]
-    found = scale_interval(timeline, phase, claim.params.get("to_replicas"))
-    kw: dict[str, Any] = {
-        "measured": found,
-        "bound": f"{claim.comparator} {bound_s:g} s",
-        "evidence": {"phase": phase, "rescales": list(timeline.rescales), "interval_s": timeline.interval_s},
-    }
-    if found is None:
-        return _not_reached(timeline, claim, phase, bound_s, kw)
-    lo, hi = found
-    if holds(hi, claim.comparator, bound_s):
-        return proven(
-            claim.id,
-            OBSERVED,
-            f"{phase} reached within {hi:.1f} s of the trigger (bound {bound_s:g} s)",
-            **kw,
-        )
-    if not holds(lo, claim.comparator, bound_s):
-        return disproven(claim.id, OBSERVED, f"{phase} took more than {lo:.1f} s (bound {bound_s:g} s)", **kw)
-    every = timeline.interval_s
-    why = f"{phase} at {lo:.1f}-{hi:.1f} s straddles {bound_s:g} s: sample more often than every {every:g} s"
-    return inconclusive(claim.id, OBSERVED, why, **kw)
-
-
-def _not_reached(
-    timeline: ScalingTimeline, claim: Claim, phase: str, bound_s: float, kw: dict[str, Any]
-) -> Verdict:
-    watched = timeline.samples[-1].t - timeline.trigger_t
-    if _first_change(timeline) is None:
-        why = (
-            f"desiredReplicas never changed in {watched:.1f} s: the load may not have crossed the HPA target"
-        )
-        return inconclusive(claim.id, OBSERVED, why, **kw)
-    if watched > bound_s:
-        return disproven(
-            claim.id, OBSERVED, f"scaled but not {phase} after {watched:.1f} s (bound {bound_s:g} s)", **kw
-        )
-    return inconclusive(
-        claim.id,
-        OBSERVED,
-        f"not {phase} yet; watch for more than {bound_s:g} s (watched {watched:.1f} s)",
-        **kw,
-    )
-
-
-HPA_FIELDS = {"hpa_min_replicas": "min_replicas", "hpa_max_replicas": "max_replicas"}
-
-
-def hpa_bounds(config: ScalingConfig, claim: Claim, hpa_name: str) -> Verdict:
-    """An HPA's min/max replicas or CPU target, by claim.metric (hpa_min/max_replicas, hpa_cpu_target)."""
-    hpa = next((h for h in config.hpas if h.name == hpa_name), None)
-    if hpa is None:
-        return inconclusive(
-            claim.id, CONFIGURED, f"no HPA {hpa_name!r} in {config.namespace}", bound=claim.bound_text()
-        )
-    if claim.metric in HPA_FIELDS:
-        value: float | None = getattr(hpa, HPA_FIELDS[claim.metric])
-    else:
-        cpu = [m for m in hpa.metrics if m.name == "cpu" and m.target_type == "Utilization"]
-        value = float(cpu[0].target_value) if cpu else None
-    kw: dict[str, Any] = {
-        "measured": value,
-        "bound": claim.bound_text(),
-        "evidence": {"hpa": f"{hpa.namespace}/{hpa.name}"},
-    }
-    if value is None:
-        return disproven(claim.id, CONFIGURED, f"HPA {hpa.name} has no CPU utilization target", **kw)
-    if holds(value, claim.comparator, claim.bound):
-        return proven(
-            claim.id, CONFIGURED, f"HPA {hpa.name}: {claim.metric} = {value:g} ({claim.bound_text()})", **kw
-        )
-    return disproven(
-        claim.id, CONFIGURED, f"HPA {hpa.name}: {claim.metric} = {value:g}, claim {claim.bound_text()}", **kw
-    )

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-CLAIM_ID = re.compile(r"\[((?:BP|BB)-[A-Z0-9-]+)\]$")
+CLAIM_ID = re.compile(r"\[([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)\]$")
 COLOURS = {
     "PROVEN": "green",
     "DISPROVEN": "red",

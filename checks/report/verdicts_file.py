@@ -23,11 +23,12 @@ from typing import Any
 from checks import __version__
 from checks.errors import ReportWriteError
 from checks.interrupts import protected
+from checks.judgement import Judgement
 from checks.ledger import Claim, Ledger, project_root
 from checks.report.redact import Redactor
 from checks.verdicts import Outcome, Verdict
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FLUSH_S = 1.0
 
 
@@ -58,8 +59,26 @@ def _jsonable(value: Any) -> Any:
         return json.loads(json.dumps(value, default=str))
 
 
+def _interval(verdict: Verdict) -> list[float] | None:
+    return [float(x) for x in verdict.interval] if verdict.interval else None
+
+
+def finding_record(finding: Verdict, redactor: Redactor) -> dict[str, Any]:
+    """One finding behind a verdict: its level, outcome, provenance, reason and what it measured."""
+    return {
+        "level": finding.level.value,
+        "verdict": finding.outcome.value,
+        "provenance": finding.provenance.value,
+        "reason": redactor.text(finding.reason),
+        "measured": redactor.data(_jsonable(finding.measured)),
+        "interval": _interval(finding),
+        "n": finding.n,
+        "cites": list(finding.cites),
+    }
+
+
 def claim_record(
-    claim: Claim, verdict: Verdict | None, not_run_reason: str, redactor: Redactor
+    claim: Claim, judgement: Judgement | None, not_run_reason: str, redactor: Redactor, scope: tuple[str, str]
 ) -> dict[str, Any]:
     """The verdicts.json record of one claim (NOT_RUN with a reason when no verdict was reached)."""
     record: dict[str, Any] = {
@@ -69,28 +88,34 @@ def claim_record(
         "check": claim.check,
         "statement": claim.statement,
         "sources": [
-            {"file": s.file, "line": s.line, "end_line": s.end_line, "quote": s.quote} for s in claim.sources
+            {"file": s.file, "line": s.line, "end_line": s.end_line, "quote": s.quote, "role": s.role}
+            for s in claim.sources
         ],
         "comparator": claim.comparator,
-        "bound": claim.bound if verdict is None else _jsonable(verdict.bound),
+        "bound": claim.bound if judgement is None else _jsonable(judgement.verdict.bound),
         "unit": claim.unit,
         "stated_value": claim.stated_value,
+        "target": scope[0],
+        "target_kind": scope[1],
     }
-    if verdict is None:
+    if judgement is None:
         record.update(
-            verdict=Outcome.NOT_RUN.value,
-            evidence_level="none",
-            measured=None,
-            reason=not_run_reason,
-            cites=[],
-        )
+            verdict=Outcome.NOT_RUN.value, evidence_level="none", provenance="none", measured=None,
+            interval=None, n=None, reason=not_run_reason, cites=[], rule=None, findings=[],
+        )  # fmt: skip
     else:
+        verdict = judgement.verdict
         record.update(
             verdict=verdict.outcome.value,
             evidence_level=verdict.level.value,
+            provenance=verdict.provenance.value,
             measured=redactor.data(_jsonable(verdict.measured)),
+            interval=_interval(verdict),
+            n=verdict.n,
             reason=redactor.text(verdict.reason),
             cites=list(verdict.cites),
+            rule=judgement.rule,
+            findings=[finding_record(f, redactor) for f in judgement.findings],
         )
     if claim.waiver:
         record["waiver"] = claim.waiver
@@ -115,6 +140,7 @@ class VerdictsFile:
     run: dict[str, Any]
     redactor: Redactor
     verdicts: dict[str, Verdict] = field(default_factory=dict)
+    judgements: dict[str, Judgement] = field(default_factory=dict)
     not_run: dict[str, str] = field(default_factory=dict)
     write_error: ReportWriteError | None = None
     _flushed: float = 0.0
@@ -129,13 +155,18 @@ class VerdictsFile:
         profile: str,
         run_id: str,
         redactor: Redactor,
+        *,
+        description: str = "",
+        policy: dict[str, Any] | None = None,
     ) -> VerdictsFile:
         run = {
             "schema_version": SCHEMA_VERSION,
             "run_id": run_id,
             "target": target,
             "target_kind": target_kind,
+            "target_description": description,
             "profile": profile,
+            "policy": policy,
             "started": now_iso(),
             "finished": None,
             "complete": False,
@@ -157,16 +188,26 @@ class VerdictsFile:
         self.not_run = {c.id: NOT_REACHED if c.id in chosen else NOT_SELECTED for c in self.ledger}
         self.write()
 
-    def record(self, verdict: Verdict) -> None:
-        self.verdicts[verdict.claim_id] = replace(
+    def record(self, judgement: Judgement) -> None:
+        judgement = replace(
+            judgement,
+            verdict=self._redacted(judgement.verdict),
+            findings=tuple(self._redacted(f) for f in judgement.findings),
+        )
+        self.judgements[judgement.claim_id] = judgement
+        self.verdicts[judgement.claim_id] = judgement.verdict
+        if time.monotonic() - self._flushed >= FLUSH_S:
+            with contextlib.suppress(ReportWriteError):  # kept in write_error: the runner stops the run
+                self.write()
+
+    def _redacted(self, verdict: Verdict) -> Verdict:
+        """Redacted once, here, before any reporter reads it (the file, the console's progress lines)."""
+        return replace(
             verdict,
             reason=self.redactor.text(verdict.reason),
             measured=self.redactor.data(_jsonable(verdict.measured)),
             evidence=self.redactor.data(_jsonable(verdict.evidence)),
         )
-        if time.monotonic() - self._flushed >= FLUSH_S:
-            with contextlib.suppress(ReportWriteError):  # kept in write_error: the runner stops the run
-                self.write()
 
     def note(self, **fields: Any) -> None:
         """Set run-section fields (e.g. `aborted`, `worst_case_s`) and write."""
@@ -191,8 +232,9 @@ class VerdictsFile:
         return counts
 
     def document(self) -> dict[str, Any]:
+        scope = (str(self.run["target"]), str(self.run["target_kind"]))
         claims = [
-            claim_record(c, self.verdicts.get(c.id), self.not_run.get(c.id, ""), self.redactor)
+            claim_record(c, self.judgements.get(c.id), self.not_run.get(c.id, ""), self.redactor, scope)
             for c in self.ledger
         ]
         return {"run": {**self.run, "counts": self.counts()}, "claims": claims}
@@ -206,6 +248,7 @@ class VerdictsFile:
     def _write(self, data: bytes) -> None:
         tmp: str | None = None
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".verdicts-", dir=self.path.parent)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -230,4 +273,5 @@ class RunContext:
 
     verdicts: VerdictsFile
     redactor: Redactor
+    history: Path | None = None  # the Allure history carried between runs (the reports root's, not the run's)
     write_problems: list[str] = field(default_factory=list)  # reports that could not be written

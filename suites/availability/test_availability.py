@@ -26,7 +26,6 @@ def test_availability_within_bound(
     load_profile: LoadProfile | None,
     probe_series: Callable[[str, int], ProbeSeries],
 ) -> None:
-    judge.settle_declared()
     if not is_app_component(claim) and not target.bindings.get(claim.id):
         judge.not_applicable(f"target has no '{claim.scope.component}' component bound for availability")
     if claim.unit != "%":

@@ -15,7 +15,6 @@ from fixtures.judging import Judge
 
 @pytest.mark.parametrize("claim", claim_params("cache.policy"))
 def test_cache_lifetime_as_claimed(claim: Claim, judge: Judge, target: Target) -> None:
-    judge.settle_declared()
     http = judge.need(target.http, "an HTTP endpoint")
     route = judge.need(
         route_for(target, claim, "api"), f"a route for route class {claim.scope.route_class!r}"

@@ -19,7 +19,6 @@ TIMINGS = 500
 
 @pytest.mark.parametrize("claim", claim_params("cache.latency"))
 def test_cache_latency_within_bound(claim: Claim, judge: Judge, target: Target) -> None:
-    judge.settle_declared()
     redis = judge.need(target.redis, "a Redis section")
     if claim.unit != "ms":
         judge.not_applicable(
@@ -31,7 +30,6 @@ def test_cache_latency_within_bound(claim: Claim, judge: Judge, target: Target) 
 
 @pytest.mark.parametrize("claim", claim_params("cache.ttl"))
 def test_cache_key_lifetime_as_claimed(claim: Claim, judge: Judge, target: Target) -> None:
-    judge.settle_declared()
     redis = judge.need(target.redis, "a Redis section")
     bound = binding(target, claim)
     pattern = bound.get("key_pattern")
@@ -50,6 +48,5 @@ def test_cache_key_lifetime_as_claimed(claim: Claim, judge: Judge, target: Targe
 
 @pytest.mark.parametrize("claim", claim_params("cache.hit_ratio"))
 def test_cache_hit_ratio_within_bound(claim: Claim, judge: Judge, target: Target) -> None:
-    judge.settle_declared()
     redis = judge.need(target.redis, "a Redis section")
     judge(hit_ratio_within(collect_hit_counters(redis.primary), claim))

@@ -24,7 +24,6 @@ def shared() -> dict[str, object]:
 def test_special_category_data_contained(
     claim: Claim, judge: Judge, target: Target, shared: dict[str, object], run_id: str
 ) -> None:
-    judge.settle_declared()
     judge.need(target.http, "an HTTP endpoint")
     binding = judge.need(
         parse_binding(target, "special_category", SpecialCategoryBinding),

@@ -49,7 +49,6 @@ def _system_dbs(aws: Aws, claim: Claim) -> DbInventory:
 
 @pytest.mark.parametrize("claim", claim_params("encryption.at_rest"))
 def test_encrypted_at_rest_as_claimed(claim: Claim, judge: Judge, target: Target) -> None:
-    judge.settle_declared()
     aws = judge.need(target.aws, "a cloud account (aws section)")
     if claim.scope.per == "tenant" or claim.scope.component:
         judge.not_applicable(
@@ -65,7 +64,6 @@ def test_encrypted_at_rest_as_claimed(claim: Claim, judge: Judge, target: Target
 
 @pytest.mark.parametrize("claim", claim_params("residency.regions"))
 def test_data_stays_in_claimed_regions(claim: Claim, judge: Judge, target: Target) -> None:
-    judge.settle_declared()
     aws = judge.need(target.aws, "a cloud account (aws section)")
     bound = binding(target, claim)
     if not (claim.scope.regions or claim.scope.region or claim.params.get("allowed_regions") or bound):
@@ -79,7 +77,6 @@ def test_data_stays_in_claimed_regions(claim: Claim, judge: Judge, target: Targe
 def test_audit_trail_immutable_for_the_claimed_period(
     claim: Claim, judge: Judge, target: Target, drill_gate: str | None, run_id: str
 ) -> None:
-    judge.settle_declared()
     aws = judge.need(target.aws, "a cloud account (aws section)")
     audit = judge.need(
         binding(target, claim).get("buckets") or ([aws.buckets["audit"]] if "audit" in aws.buckets else None),

@@ -20,7 +20,6 @@ from fixtures.judging import Judge
 
 @pytest.mark.parametrize("claim", claim_params("tls.policy"))
 def test_tls_as_claimed(claim: Claim, judge: Judge, target: Target) -> None:
-    judge.settle_declared()
     http = judge.need(target.http, "an HTTPS endpoint")
     url, plain = urlparse(http.base_url), urlparse(http.plain_url) if http.plain_url else None
     if url.scheme != "https":
@@ -40,6 +39,5 @@ def test_tls_as_claimed(claim: Claim, judge: Judge, target: Target) -> None:
 
 @pytest.mark.parametrize("claim", claim_params("mesh.mtls"))
 def test_mesh_mtls_strict(claim: Claim, judge: Judge, target_kubernetes: Kubernetes | None) -> None:
-    judge.settle_declared()
     k8s = judge.need(target_kubernetes, "a Kubernetes cluster with a service mesh")
     judge(mtls_strict(collect_peer_authentications(kube_apis(k8s).custom), claim))

@@ -15,7 +15,6 @@ from fixtures.judging import Judge
 
 @pytest.mark.parametrize("claim", claim_params("webhook.signature"))
 def test_webhook_signatures_enforced(claim: Claim, judge: Judge, target: Target, run_id: str) -> None:
-    judge.settle_declared()
     http = judge.need(target.http, "an HTTP endpoint")
     binding = judge.need(
         parse_binding(target, "webhooks", WebhookBinding),

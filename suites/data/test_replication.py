@@ -14,7 +14,6 @@ from fixtures.judging import Judge
 
 @pytest.mark.parametrize("claim", claim_params("db.replication_lag"))
 def test_replication_lag_within_bound(claim: Claim, judge: Judge, target: Target) -> None:
-    judge.settle_declared()
     pg = judge.need(target.postgres, "a PostgreSQL section")
     replica = judge.need(pg.replica, "a PostgreSQL replica")
     judge(

@@ -1,22 +1,22 @@
 """Disaster-recovery claims, judged by drills that break the target on purpose and always put it back.
 
-One drill run serves every claim of its kind (the `drills` session fixture caches it). Drills run only where
-the target sets allow_disruptive, under the certification profile (drill_gate); `--dry-run` lists what each
-drill would touch. A claim about a mechanism the target lacks (DNS failover, cross-region, a deployment
-pipeline) is NOT_APPLICABLE with the reason.
+One wiring for every DR check: the claim's check names the drill that measures it and the evaluator that
+judges the drill's evidence. One drill run serves every claim of its kind (the `drills` session fixture).
+Drills run only where the drill gate allows (fixtures/safety.py: a sandbox under any profile with drills,
+otherwise certification); `--dry-run` lists what each drill would touch. A claim about a mechanism the target
+lacks (DNS failover, cross-region, a deployment pipeline) is NOT_APPLICABLE with the reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-from checks.drills.evidence import FailoverTimeline, RestoreResult, RolloutResult
 from checks.drills.session import DrillSession, DryRun, NotRun
-from checks.drills.timeline import failover_png, rollout_png
 from checks.evaluate.dr import (
+    bound_seconds,
     redis_failover_within,
     restore_within,
     rollout_zero_downtime,
@@ -24,12 +24,44 @@ from checks.evaluate.dr import (
     rto_within,
 )
 from checks.evaluate.dr_scope import not_applicable_reason
+from checks.evidence.drills import FailoverTimeline, RestoreResult, RolloutResult
 from checks.ledger import Claim
+from checks.params import FailoverParams
+from checks.plots import failover_timeline_png, rollout_timeline_png
+from checks.sufficiency import SufficiencyPolicy
 from checks.targets import LoadProfile, Target
-from checks.verdicts import error
+from checks.verdicts import Verdict, error
 from fixtures.claims import claim_params, ledger
 from fixtures.judging import Judge
 from fixtures.load import steady_watch
+
+Evaluate = Callable[[Any, Claim, SufficiencyPolicy], Verdict]
+
+
+def _sla(claim: Claim) -> Claim | None:
+    """The claim an `sla_reference` param points at (its bound is the SLA), if any."""
+    cite = claim.params_as(FailoverParams).sla_reference
+    return next((c for c in ledger() if cite and cite in c.cites and c.id != claim.id), None)
+
+
+def _bounding(claim: Claim) -> Claim:
+    """The claim whose bound applies: the SLA's for a `present` failover claim that names one."""
+    present = claim.check == "dr.failover" and claim.comparator in ("present", None)
+    return (_sla(claim) if present else None) or claim
+
+
+def _rto(timeline: FailoverTimeline, claim: Claim, policy: SufficiencyPolicy) -> Verdict:
+    return rto_within(timeline, claim, policy, sla=_sla(claim))
+
+
+# check -> (the drill that measures it, the evidence type it returns, the evaluator that judges it)
+WIRING: dict[str, tuple[str, type, Evaluate]] = {
+    "dr.failover": ("postgres_failover", FailoverTimeline, _rto),
+    "dr.rpo": ("postgres_failover", FailoverTimeline, rpo_within),
+    "dr.backup_restore": ("backup_restore", RestoreResult, restore_within),
+    "dr.redis_failover": ("redis_failover", FailoverTimeline, redis_failover_within),
+    "dr.rollout": ("rollout", RolloutResult, rollout_zero_downtime),
+}
 
 
 @pytest.fixture(scope="session")
@@ -47,8 +79,9 @@ def drills(
     )
 
 
-def _evidence(judge: Judge, claim: Claim, drills: DrillSession, drill: str, kind: type) -> Any:
+def _evidence(judge: Judge, claim: Claim, drills: DrillSession) -> Any:
     """The drill's evidence for this claim, or end the item (not applicable, dry run, drill not run)."""
+    drill, kind, _ = WIRING[claim.check]
     reason = not_applicable_reason(claim, drills.capabilities())
     if reason is not None:
         judge.not_applicable(reason)
@@ -58,109 +91,35 @@ def _evidence(judge: Judge, claim: Claim, drills: DrillSession, drill: str, kind
         judge.inconclusive(f"dry run: drill {drill} touched nothing; it would: " + "; ".join(result.would))
     if isinstance(result, NotRun):
         judge(error(claim.id, f"drill {drill} could not run: {result.reason}"))
-    _attach(judge, drill, result)
     if not isinstance(result, kind):
         judge(error(claim.id, f"drill {drill} returned {type(result).__name__}, not {kind.__name__}"))
+    _attach(judge, claim, drill, result)
     return result
 
 
-def _attach(judge: Judge, drill: str, result: Any) -> None:
+def _attach(judge: Judge, claim: Claim, drill: str, result: Any) -> None:
+    """The evidence as JSON, and the drill's timeline with this claim's bound marked."""
+    judge.attach_json(f"{drill} evidence", result.to_dict())
     if isinstance(result, FailoverTimeline):
-        judge.attach_json(f"{drill} timeline", result.to_dict())
-        judge.attach_png(f"{drill} timeline", failover_png(result))
+        bound = bound_seconds(_bounding(claim))
+        rpo = claim.check == "dr.rpo"
+        png = failover_timeline_png(
+            result, rto_bound_s=None if rpo else bound, rpo_bound_s=bound if rpo else None
+        )
+        judge.attach_png(f"{drill} timeline", png)
     elif isinstance(result, RolloutResult):
-        judge.attach_json(f"{drill} probes", result.to_dict())
-        judge.attach_png(f"{drill} timeline", rollout_png(result))
-    elif isinstance(result, RestoreResult):
-        judge.attach_json(f"{drill} result", result.to_dict())
-
-
-def _sla(claim: Claim) -> Claim | None:
-    """The claim an `sla_reference` param points at (its bound is the SLA), if any."""
-    cite = claim.params.get("sla_reference")
-    return next((c for c in ledger() if cite and cite in c.cites and c.id != claim.id), None)
+        judge.attach_png(f"{drill} timeline", rollout_timeline_png(result))
 
 
 @pytest.mark.disruptive
-@pytest.mark.parametrize("claim", claim_params("dr.failover"))
-def test_failover_rto(
+@pytest.mark.parametrize("claim", [p for check in WIRING for p in claim_params(check)])
+def test_drill_bears_out_the_claim(
     claim: Claim,
     judge: Judge,
-    target: Target,
     drill_gate: str | None,
-    dry_run: bool,
-    run_id: str,
     drills: DrillSession,
+    policy: SufficiencyPolicy,
 ) -> None:
-    judge.settle_declared()
     judge.gate(drill_gate)
-    timeline = _evidence(judge, claim, drills, "postgres_failover", FailoverTimeline)
-    judge(rto_within(timeline, claim, sla=_sla(claim)))
-
-
-@pytest.mark.disruptive
-@pytest.mark.parametrize("claim", claim_params("dr.rpo"))
-def test_failover_rpo(
-    claim: Claim,
-    judge: Judge,
-    target: Target,
-    drill_gate: str | None,
-    dry_run: bool,
-    run_id: str,
-    drills: DrillSession,
-) -> None:
-    judge.settle_declared()
-    judge.gate(drill_gate)
-    timeline = _evidence(judge, claim, drills, "postgres_failover", FailoverTimeline)
-    judge(rpo_within(timeline, claim))
-
-
-@pytest.mark.disruptive
-@pytest.mark.parametrize("claim", claim_params("dr.backup_restore"))
-def test_backup_restore(
-    claim: Claim,
-    judge: Judge,
-    target: Target,
-    drill_gate: str | None,
-    dry_run: bool,
-    run_id: str,
-    drills: DrillSession,
-) -> None:
-    judge.settle_declared()
-    judge.gate(drill_gate)
-    result = _evidence(judge, claim, drills, "backup_restore", RestoreResult)
-    judge(restore_within(result, claim))
-
-
-@pytest.mark.disruptive
-@pytest.mark.parametrize("claim", claim_params("dr.redis_failover"))
-def test_redis_failover(
-    claim: Claim,
-    judge: Judge,
-    target: Target,
-    drill_gate: str | None,
-    dry_run: bool,
-    run_id: str,
-    drills: DrillSession,
-) -> None:
-    judge.settle_declared()
-    judge.gate(drill_gate)
-    timeline = _evidence(judge, claim, drills, "redis_failover", FailoverTimeline)
-    judge(redis_failover_within(timeline, claim))
-
-
-@pytest.mark.disruptive
-@pytest.mark.parametrize("claim", claim_params("dr.rollout"))
-def test_rollout(
-    claim: Claim,
-    judge: Judge,
-    target: Target,
-    drill_gate: str | None,
-    dry_run: bool,
-    run_id: str,
-    drills: DrillSession,
-) -> None:
-    judge.settle_declared()
-    judge.gate(drill_gate)
-    result = _evidence(judge, claim, drills, "rollout", RolloutResult)
-    judge(rollout_zero_downtime(result, claim))
+    evaluate = WIRING[claim.check][2]
+    judge(evaluate(_evidence(judge, claim, drills), claim, policy))

@@ -13,5 +13,4 @@ from fixtures.judging import Judge
 
 @pytest.mark.parametrize("claim", claim_params("external.component"))
 def test_external_component_claim(claim: Claim, judge: Judge, target: Target) -> None:
-    judge.settle_declared()
     judge(external_component(claim, target.bindings.get(claim.id)))

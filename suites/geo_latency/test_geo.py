@@ -48,7 +48,6 @@ def vantage_latency(target: Target) -> Callable[[VantagePoint, str], VantageLate
 def test_latency_from_city_within_bound(
     claim: Claim, judge: Judge, target: Target, vantage_latency: Callable[[VantagePoint, str], VantageLatency]
 ) -> None:
-    judge.settle_declared()
     judge.need(target.http, "an HTTP endpoint")
     city = claim.scope.vantage or claim.params.get("vantage_city") or claim.scope.regions
     vantage = judge.need(vantage_for(target, claim), f"a vantage point in {city}")

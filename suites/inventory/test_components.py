@@ -15,7 +15,6 @@ from fixtures.judging import Judge
 
 @pytest.mark.parametrize("claim", claim_params("inventory.components"))
 def test_component_inventory_as_claimed(claim: Claim, judge: Judge, target: Target) -> None:
-    judge.settle_declared()
     bound = binding(target, claim)
     if not bound:
         judge.not_applicable(

@@ -21,7 +21,6 @@ def shared() -> dict[str, object]:
 
 @pytest.mark.parametrize("claim", claim_params("isolation.api"))
 def test_tenant_api_isolated(claim: Claim, judge: Judge, target: Target, shared: dict[str, object]) -> None:
-    judge.settle_declared()
     http = judge.need(target.http, "an HTTP endpoint")
     tenants = [t for t in target.tenants if t.api_key_env]
     judge.need(tenants if len(tenants) >= 2 else None, "two tenants with API keys (tenants[].api_key_env)")

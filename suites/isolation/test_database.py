@@ -21,7 +21,6 @@ def shared() -> dict[str, object]:
 
 @pytest.mark.parametrize("claim", claim_params("isolation.database"))
 def test_tenant_rows_isolated(claim: Claim, judge: Judge, target: Target, shared: dict[str, object]) -> None:
-    judge.settle_declared()
     pg = judge.need(target.postgres, "a PostgreSQL section")
     tenants = [t for t in target.tenants if t.db_role and t.db_password_env]
     judge.need(tenants if len(tenants) >= 2 else None, "two tenants with database roles (tenants[].db_role)")

@@ -56,7 +56,6 @@ def _rbac(apis: KubeApis, names: tuple[str, ...], claim: Claim) -> Verdict:
 def test_kubernetes_tenancy_as_claimed(
     claim: Claim, judge: Judge, target_kubernetes: Kubernetes | None, run_id: str
 ) -> None:
-    judge.settle_declared()
     k8s = judge.need(target_kubernetes, "a Kubernetes cluster")
     apis = kube_apis(k8s)
     inventory = collect_namespaces(apis.core, k8s.tenant_namespace_selector)

@@ -23,7 +23,6 @@ def shared() -> dict[str, object]:
 def test_tenant_networks_isolated(
     claim: Claim, judge: Judge, target: Target, shared: dict[str, object]
 ) -> None:
-    judge.settle_declared()
     cloud = target.aws is not None and target.aws.endpoint_url is None
     k8s = target.kubernetes is not None
     live = network_claim_unmeasurable(claim, has_kubernetes=k8s, has_cloud_network=cloud)

@@ -34,7 +34,6 @@ def _idle_caveat(verdict: Verdict, claim: Claim) -> Verdict:
 
 @pytest.mark.parametrize("claim", claim_params("db.query_latency"))
 def test_query_time_within_bound(claim: Claim, judge: Judge, target: Target) -> None:
-    judge.settle_declared()
     pg = judge.need(target.postgres, "a PostgreSQL section")
     if claim.unit not in ("ms", "s", "%"):
         judge.not_applicable(

@@ -41,7 +41,6 @@ def test_latency_within_bound(
     load_profile: LoadProfile | None,
     load_run: LoadRun,
 ) -> None:
-    judge.settle_declared()
     judge.need(target.http, "an HTTP endpoint")
     if claim.scope.component and not binding(target, claim).get("route"):
         judge.not_applicable(f"target serves no '{claim.scope.component}' route (bindings.{claim.id}.route)")

@@ -22,7 +22,6 @@ PROMETHEUS_METRICS = {"retention", "scrape_interval", "evaluation_interval"}
 
 @pytest.mark.parametrize("claim", claim_params("monitoring.config"))
 def test_monitoring_configured_as_claimed(claim: Claim, judge: Judge, target: Target) -> None:
-    judge.settle_declared()
     component = (claim.scope.component or "prometheus").lower()
     numeric = isinstance(claim.bound, int | float)
     if (
@@ -49,7 +48,6 @@ def test_monitoring_configured_as_claimed(claim: Claim, judge: Judge, target: Ta
 
 @pytest.mark.parametrize("claim", claim_params("monitoring.alerting"))
 def test_alert_latency_within_bound(claim: Claim, judge: Judge, target: Target) -> None:
-    judge.settle_declared()
     prom = judge.need(target.prometheus, "a Prometheus server")
     settings = collect_prometheus_settings(prom)
     if claim.metric == "alert_for_duration":

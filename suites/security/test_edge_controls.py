@@ -24,7 +24,6 @@ def shared() -> dict[str, object]:
 
 @pytest.mark.parametrize("claim", claim_params("security.headers"))
 def test_edge_controls(claim: Claim, judge: Judge, target: Target, shared: dict[str, object]) -> None:
-    judge.settle_declared()
     edge = parse_binding(target, "edge", EdgeBinding) or EdgeBinding()
     if is_waf_claim(claim):
         judge(waf_live_part(claim, edge.waf))

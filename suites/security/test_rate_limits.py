@@ -55,7 +55,6 @@ def test_rate_limit_as_claimed(
     load_gate: str | None,
     rate_limit_probe: Callable[..., RateLimitProbe],
 ) -> None:
-    judge.settle_declared()
     http = judge.need(target.http, "an HTTP endpoint")
     route = judge.need(route_for(target, claim, "api"), "a rate-limited API route")
     bound = binding(target, claim)

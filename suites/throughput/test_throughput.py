@@ -27,7 +27,6 @@ def test_throughput_sustained(
     load_profile: LoadProfile | None,
     load_run: LoadRun,
 ) -> None:
-    judge.settle_declared()
     judge.need(target.http, "an HTTP endpoint")
     needed = rate_needed(claim)
     if needed is None:
@@ -59,7 +58,6 @@ def test_concurrent_users_served(
     load_profile: LoadProfile | None,
     load_run: LoadRun,
 ) -> None:
-    judge.settle_declared()
     judge.need(target.http, "an HTTP endpoint")
     users = (
         claim.params.get("equivalent_users") if claim.unit == "x" else claim.scope.load_users or claim.bound

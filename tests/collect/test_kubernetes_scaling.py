@@ -125,7 +125,7 @@ def test_timeline_forbidden_hpa_read_is_access_denied(apis: ScalingApis, server:
 
 @pytest.mark.parametrize(("bound_s", "outcome"), [(8, "PROVEN"), (6, "DISPROVEN"), (7, "INCONCLUSIVE")])
 def test_collected_timeline_feeds_time_to_scale(apis: ScalingApis, bound_s: int, outcome: str) -> None:
-    from checks.evaluate.kubernetes import time_to_scale
+    from checks.evaluate.autoscaling import time_to_scale
     from checks.ledger import Claim
 
     clock = FakeClock()

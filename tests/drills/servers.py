@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from checks.drills import pg_ops, procs
+from checks import procs
+from checks.drills import nodes, pg_ops
 from checks.drills.topology import PgNodeBinding
 from checks.targets import Target
 
@@ -177,7 +178,7 @@ def start_redis_trio(root: Path, master_name: str = "cc-test") -> dict[str, Any]
         "pidfile": str(root / "sentinel.pid"),
     }
     for proc in (primary, replica, sentinel):
-        procs.spawn(ProcBinding(**proc))
+        nodes.start(ProcBinding(**proc))
     from checks.drills import redis_ops
 
     procs.wait_for(
@@ -336,8 +337,8 @@ def start_app_stack(root: Path, upstreams: str = "both") -> dict[str, Any]:
         "pidfile": str(root / "nginx.pid.spawn"),
     }
     for inst in instances:
-        procs.spawn(AppInstanceBinding(**inst))
-    procs.spawn(ProcBinding(**nginx))
+        nodes.start(AppInstanceBinding(**inst))
+    nodes.start(ProcBinding(**nginx))
     for inst in instances:
         wait_port(int(inst["markers"][1]))
     wait_port(port)

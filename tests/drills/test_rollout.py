@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from checks.drills import procs
+from checks.drills import nodes
 from checks.drills.rollout import run_rollout
 from checks.drills.topology import AppInstanceBinding, drill_env
 from tests.drills.servers import local_target
@@ -30,7 +30,7 @@ def test_restarts_behind_a_redundant_gateway_lose_no_probe(
     assert result.restarted == ("app-a", "app-b") and len(result.probes) >= 20
     assert result.failures == 0
     for inst in app_stack["instances"]:
-        assert procs.proc_pid(AppInstanceBinding(**inst)) is not None
+        assert nodes.pid(AppInstanceBinding(**inst)) is not None
 
 
 @pytest.mark.parametrize("app_stack", ["first"], indirect=True)

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from checks.drills.evidence import Event, FailoverTimeline, Probe, RestoreResult, RolloutResult, Write
 from checks.evaluate.dr import (
     redis_failover_within,
     restore_within,
@@ -14,9 +13,19 @@ from checks.evaluate.dr import (
     rpo_within,
     rto_within,
 )
-from checks.evaluate.dr_scope import DrillCapabilities, not_applicable_reason
+from checks.evaluate.dr_scope import not_applicable_reason
+from checks.evidence.drills import (
+    DrillCapabilities,
+    Event,
+    FailoverTimeline,
+    Probe,
+    RestoreResult,
+    RolloutResult,
+    Write,
+)
 from checks.ledger import Claim
-from checks.verdicts import Outcome
+from checks.sufficiency import SufficiencyPolicy
+from checks.verdicts import Outcome, Provenance
 
 
 def claim(
@@ -129,6 +138,27 @@ def test_present_claim_takes_the_bound_of_its_sla_claim() -> None:
     assert outcome(rto_within(timeline(rto=2.0), present, sla=claim(bound=30))) == Outcome.PROVEN
 
 
+def test_every_ordering_comparator_is_judged() -> None:
+    # a private comparator table once raised KeyError on '>'
+    assert outcome(rto_within(timeline(rto=4.0), claim(comparator=">", bound=1))) == Outcome.PROVEN
+    assert outcome(rto_within(timeline(rto=4.0), claim(comparator=">=", bound=10))) == Outcome.DISPROVEN
+
+
+def test_rto_verdict_carries_interval_n_provenance_and_the_policy() -> None:
+    verdict = rto_within(timeline(rto=2.0), claim(bound=30))
+    assert verdict.n == 1 and verdict.interval is not None
+    assert verdict.interval[0] <= 2.0 <= verdict.interval[1]
+    assert verdict.provenance == Provenance.INDEPENDENT and "policy min_drills 1" in verdict.reason
+
+
+def test_rto_needs_the_policys_min_drills_to_be_proven() -> None:
+    verdict = rto_within(timeline(rto=2.0), claim(bound=30), SufficiencyPolicy(min_drills=3))
+    assert outcome(verdict) == Outcome.INCONCLUSIVE and "at least 3 observations" in verdict.reason
+    # one drill over the bound disproves however many the policy wants
+    over = rto_within(timeline(rto=4.0), claim(bound=3), SufficiencyPolicy(min_drills=3))
+    assert outcome(over) == Outcome.DISPROVEN
+
+
 # ---------------------------------------------------------------- RPO
 def rpo_claim(bound: float = 1, unit: str = "s", comparator: str = "<=") -> Claim:
     return claim("dr.rpo", comparator, bound, unit, metric="rpo")
@@ -162,7 +192,16 @@ def test_rpo_of_an_incomplete_drill_is_an_error() -> None:
 
 
 def test_too_few_writes_before_the_fault_is_inconclusive() -> None:
-    assert outcome(rpo_within(timeline(fault=0.5), rpo_claim(30))) == Outcome.INCONCLUSIVE
+    verdict = rpo_within(timeline(fault=0.5), rpo_claim(30))
+    assert outcome(verdict) == Outcome.INCONCLUSIVE and "min_samples" in verdict.reason
+
+
+def test_writes_before_the_fault_are_counted_against_the_policys_min_samples() -> None:
+    fifty = timeline(lost=())  # 49 writes acknowledged before the fault at 5 s
+    assert outcome(rpo_within(fifty, rpo_claim(30), SufficiencyPolicy(min_samples=40))) == Outcome.PROVEN
+    assert (
+        outcome(rpo_within(fifty, rpo_claim(30), SufficiencyPolicy(min_samples=60))) == Outcome.INCONCLUSIVE
+    )
 
 
 # ---------------------------------------------------------------- Redis
@@ -252,10 +291,17 @@ def test_one_failed_probe_disproves_zero_downtime() -> None:
     assert outcome(rollout_zero_downtime(rollout(1), zero_downtime())) == Outcome.DISPROVEN
 
 
-def test_error_ratio_bound_in_percent() -> None:
+def test_error_ratio_bound_in_percent_decides_on_a_one_sided_bound() -> None:
     ratio = claim("dr.rollout", "<", 1, "%", metric="error_rate")
-    assert outcome(rollout_zero_downtime(rollout(0, 200), ratio)) == Outcome.PROVEN
-    assert outcome(rollout_zero_downtime(rollout(4, 200), ratio)) == Outcome.DISPROVEN
+    assert outcome(rollout_zero_downtime(rollout(0, 400), ratio)) == Outcome.PROVEN  # upper bound 0.75 %
+    assert outcome(rollout_zero_downtime(rollout(10, 400), ratio)) == Outcome.DISPROVEN  # lower bound 1.4 %
+
+
+def test_error_ratio_from_too_few_probes_is_inconclusive_with_the_n_needed() -> None:
+    ratio = claim("dr.rollout", "<", 1, "%", metric="error_rate")
+    verdict = rollout_zero_downtime(rollout(0, 200), ratio)  # 0/200: the 95 % upper bound is 1.5 %
+    assert verdict.outcome == Outcome.INCONCLUSIVE and "trials at this ratio would decide" in verdict.reason
+    assert verdict.n == 200 and verdict.interval is not None
 
 
 def test_too_few_probes_are_inconclusive() -> None:
@@ -306,3 +352,12 @@ def test_database_rto_claim_applies_to_a_target_with_a_replica() -> None:
 def test_automatic_failover_claim_applies_where_promotion_is_automatic() -> None:
     automatic = DrillCapabilities(postgres=True, promotion="automatic")
     assert not_applicable_reason(claim(condition="automatic failover test"), automatic) is None
+
+
+def test_zero_data_loss_from_fewer_drills_than_the_policy_wants_is_inconclusive() -> None:
+    zero = rpo_claim(0, comparator="==")
+    verdict = rpo_within(timeline(lost=()), zero, SufficiencyPolicy(min_drills=2))
+    assert outcome(verdict) == Outcome.INCONCLUSIVE and "at least 2 observations" in verdict.reason
+    assert (
+        outcome(rpo_within(timeline(lost=(50,)), zero, SufficiencyPolicy(min_drills=2))) == Outcome.DISPROVEN
+    )

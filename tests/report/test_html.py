@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from checks.errors import ClaimcheckError
 from checks.ledger import project_root
-from checks.report.html import generate_html
+from checks.report.html import generate_html, make_private
 
 pytestmark = pytest.mark.skipif(
     not (project_root() / "node_modules" / ".bin" / "allure").exists(),
@@ -54,3 +55,42 @@ def test_a_folder_that_is_not_a_report_is_never_overwritten(tmp_path: Path) -> N
     with pytest.raises(ClaimcheckError, match="not overwriting"):
         generate_html(results(tmp_path / "r", 1), out)
     assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def history_names(history: Path) -> list[str]:
+    return [
+        json.loads(line)["name"] for line in history.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+
+
+def test_history_carries_one_point_per_run_and_shows_it_on_the_result(tmp_path: Path) -> None:
+    history = tmp_path / "history.jsonl"
+    res = results(tmp_path / "r", 2)
+    first = {"target": "local", "profile": "nightly", "run_id": "cc-1"}
+    generate_html(res, tmp_path / "out", run=first, history=history)
+    generate_html(res, tmp_path / "out", run=first, history=history)  # the same run again: replaces its point
+    assert len(history_names(history)) == 1
+    generate_html(res, tmp_path / "out", run={**first, "run_id": "cc-2"}, history=history)
+    assert [n.rsplit(" ", 1)[1] for n in history_names(history)] == ["cc-1", "cc-2"]
+    shown = [json.loads(p.read_text()) for p in (tmp_path / "out" / "data" / "test-results").glob("*.json")]
+    assert all(len(r["history"]) == 1 for r in shown)  # the earlier run's verdict, on each result
+
+
+def test_the_generated_pages_load_nothing_from_outside(tmp_path: Path) -> None:
+    index = generate_html(results(tmp_path / "r", 1), tmp_path / "out")
+    html = index.read_text(encoding="utf-8")
+    assert "googletagmanager" not in html and "gtag(" not in html
+    assert 'http-equiv="Content-Security-Policy"' in html
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)
+
+
+def test_make_private_strips_external_scripts_links_and_analytics() -> None:
+    page = (
+        '<html><head><link rel="stylesheet" href="https://fonts.example/x.css"><script src="app.js"></script>'
+        '</head><body><script async src="https://www.googletagmanager.com/gtag/js?id=G"></script>'
+        "<script>window.dataLayer = []; gtag('js', new Date());</script><script>keep()</script></body></html>"
+    )
+    private = make_private(page)
+    assert "fonts.example" not in private and "googletagmanager" not in private and "gtag" not in private
+    assert '<script src="app.js"></script>' in private and "<script>keep()</script>" in private
+    assert make_private(private) == private

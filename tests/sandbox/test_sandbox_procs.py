@@ -40,7 +40,7 @@ def test_stale_pidfile_of_a_dead_process_is_removed(tmp_path: Path) -> None:
     os.kill(pid, signal.SIGKILL)
     deadline = time.monotonic() + 5
     while procs.cmdline(pid) is not None and time.monotonic() < deadline:
-        procs._reap(pid)
+        procs.reap(pid)
         time.sleep(0.05)
     assert procs.owned_pid(pidfile, spec.markers) is None
     assert not pidfile.exists()

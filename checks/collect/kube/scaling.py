@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from kubernetes.client import AppsV1Api, AutoscalingV2Api
 
 from checks.collect.kube._call import endpoint_of, list_all, plain
+from checks.evidence.scaling import (
+    DeploymentState,
+    HpaConfig,
+    MetricTarget,
+    ScalingConfig,
+    ScalingPolicy,
+    ScalingRules,
+)
+
+__all__ = [
+    "DeploymentState",
+    "HpaConfig",
+    "MetricTarget",
+    "ScalingConfig",
+    "ScalingPolicy",
+    "ScalingRules",
+    "collect_deployments",
+    "collect_hpas",
+    "collect_scaling_config",
+]
 
 # The metric source key in an autoscaling/v2 MetricSpec, by its type.
 _SOURCE = {
@@ -17,71 +36,6 @@ _SOURCE = {
     "Object": "object",
     "External": "external",
 }
-
-
-@dataclass(frozen=True)
-class MetricTarget:
-    """One HPA metric: type (Resource, Pods...), metric name, target type (Utilization...) and value."""
-
-    type: str
-    name: str
-    target_type: str
-    target_value: str
-
-
-@dataclass(frozen=True)
-class ScalingPolicy:
-    """One behavior policy: change by `value` Pods or Percent per `period_s` seconds."""
-
-    type: str
-    value: int
-    period_s: int
-
-
-@dataclass(frozen=True)
-class ScalingRules:
-    """spec.behavior.scaleUp or scaleDown; None fields were left to the Kubernetes defaults."""
-
-    stabilization_window_s: int | None
-    select_policy: str | None
-    policies: tuple[ScalingPolicy, ...]
-
-
-@dataclass(frozen=True)
-class HpaConfig:
-    """An autoscaling/v2 HPA: bounds, metric targets, behavior and its last status."""
-
-    namespace: str
-    name: str
-    target: str
-    min_replicas: int
-    max_replicas: int
-    metrics: tuple[MetricTarget, ...]
-    scale_up: ScalingRules | None
-    scale_down: ScalingRules | None
-    current_replicas: int
-    desired_replicas: int
-
-
-@dataclass(frozen=True)
-class DeploymentState:
-    """A Deployment's wanted replicas and how many are ready/available/updated (absent counts are 0)."""
-
-    namespace: str
-    name: str
-    replicas: int
-    ready_replicas: int
-    available_replicas: int
-    updated_replicas: int
-
-
-@dataclass(frozen=True)
-class ScalingConfig:
-    """The HPAs and Deployments of one namespace."""
-
-    namespace: str
-    hpas: tuple[HpaConfig, ...]
-    deployments: tuple[DeploymentState, ...]
 
 
 def metric_target(metric: dict[str, Any]) -> MetricTarget:
@@ -156,8 +110,10 @@ def collect_deployments(api: AppsV1Api, namespace: str) -> tuple[DeploymentState
     return tuple(deployment_state(d) for d in list_all(endpoint, api.list_namespaced_deployment, namespace))
 
 
-def collect_scaling_config(autoscaling: AutoscalingV2Api, apps: AppsV1Api, namespace: str) -> ScalingConfig:
-    """The HPAs and Deployments of a namespace together."""
+def collect_scaling_config(
+    autoscaling: AutoscalingV2Api, apps: AppsV1Api, namespace: str, *, target: str = ""
+) -> ScalingConfig:
+    """The HPAs and Deployments of a namespace together (`target`: the name of the target read)."""
     return ScalingConfig(
-        namespace, collect_hpas(autoscaling, namespace), collect_deployments(apps, namespace)
+        namespace, collect_hpas(autoscaling, namespace), collect_deployments(apps, namespace), target=target
     )

@@ -11,6 +11,9 @@ from kubernetes.client import AppsV1Api, AutoscalingV2Api, CoreV1Api
 
 from checks.collect.kube._call import call, endpoint_of, list_all
 from checks.collect.kube.scaling import deployment_state, hpa_config
+from checks.evidence.scaling import KubeEvent, ScalingSample, ScalingTimeline
+
+__all__ = ["KubeEvent", "ScalingApis", "ScalingSample", "ScalingTimeline", "sample_scaling_timeline"]
 
 
 @dataclass(frozen=True)
@@ -20,52 +23,6 @@ class ScalingApis:
     core: CoreV1Api
     autoscaling: AutoscalingV2Api
     apps: AppsV1Api
-
-
-@dataclass(frozen=True)
-class ScalingSample:
-    """One observation. The state was read between t and t_end (seconds since sampling started)."""
-
-    t: float
-    t_end: float
-    desired_replicas: int
-    current_replicas: int
-    ready_replicas: int
-    deployment_replicas: int
-
-
-@dataclass(frozen=True)
-class KubeEvent:
-    """An Event about the HPA (reason SuccessfulRescale carries 'New size: N'); times are the server's."""
-
-    reason: str
-    message: str
-    last_timestamp: str
-    count: int
-
-
-@dataclass(frozen=True)
-class ScalingTimeline:
-    """Successive samples of one HPA/Deployment pair, the moment load was triggered, and the HPA's Events."""
-
-    namespace: str
-    hpa: str
-    deployment: str
-    interval_s: float
-    duration_s: float
-    trigger_t: float
-    samples: tuple[ScalingSample, ...]
-    events: tuple[KubeEvent, ...]
-
-    @property
-    def rescales(self) -> tuple[tuple[float, int, int], ...]:
-        """(t, from, to) at each sample whose desiredReplicas differs from the previous sample's."""
-        pairs = zip(self.samples, self.samples[1:], strict=False)
-        return tuple(
-            (b.t_end, a.desired_replicas, b.desired_replicas)
-            for a, b in pairs
-            if a.desired_replicas != b.desired_replicas
-        )
 
 
 def _sample(
@@ -97,6 +54,24 @@ def _events(api: CoreV1Api, namespace: str, hpa: str) -> tuple[KubeEvent, ...]:
     )
 
 
+@dataclass(frozen=True)
+class _Watch:
+    """One HPA/Deployment pair being sampled, on one clock."""
+
+    apis: ScalingApis
+    namespace: str
+    hpa: str
+    deployment: str
+    clock: Callable[[], float]
+    start: float
+
+    def elapsed(self) -> float:
+        return self.clock() - self.start
+
+    def sample(self) -> ScalingSample:
+        return _sample(self.apis, self.namespace, self.hpa, self.deployment, self.elapsed(), self.elapsed)
+
+
 def sample_scaling_timeline(
     apis: ScalingApis,
     namespace: str,
@@ -109,27 +84,31 @@ def sample_scaling_timeline(
     stop_when: Callable[[ScalingSample], bool] | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    target: str = "",
 ) -> ScalingTimeline:
     """Read the HPA and Deployment every `interval_s` for at most `duration_s` seconds (the required timeout).
 
     A baseline sample is taken first; then `trigger` (e.g. start the load) is called and its moment recorded.
     Sampling ends at `duration_s` or as soon as `stop_when(sample)` is true. The HPA's Events are read last.
     """
-    start = clock()
-    samples = [_sample(apis, namespace, hpa_name, deployment_name, 0.0, lambda: clock() - start)]
+    watch = _Watch(apis, namespace, hpa_name, deployment_name, clock, clock())
+    samples = [watch.sample()]
     trigger_t = 0.0
     if trigger is not None:
-        trigger_t = clock() - start
+        trigger_t = watch.elapsed()
         trigger()
-    while not (stop_when and stop_when(samples[-1])):
-        elapsed = clock() - start
-        if elapsed >= duration_s:
-            break
-        sleep(max(0.0, min(len(samples) * interval_s, duration_s) - elapsed))
-        samples.append(
-            _sample(apis, namespace, hpa_name, deployment_name, clock() - start, lambda: clock() - start)
-        )
+    while not (stop_when and stop_when(samples[-1])) and watch.elapsed() < duration_s:
+        sleep(max(0.0, min(len(samples) * interval_s, duration_s) - watch.elapsed()))
+        samples.append(watch.sample())
     events = _events(apis.core, namespace, hpa_name)
     return ScalingTimeline(
-        namespace, hpa_name, deployment_name, interval_s, duration_s, trigger_t, tuple(samples), events
+        namespace,
+        hpa_name,
+        deployment_name,
+        interval_s,
+        duration_s,
+        trigger_t,
+        tuple(samples),
+        events,
+        target=target,
     )

@@ -9,6 +9,13 @@ evaluation and fires at the first evaluation at least `for` later, i.e. ceil(for
 - Typical worst case: one scrape interval (the largest declared) + one evaluation interval + the floor.
   Alertmanager's group_wait (default 30 s) adds to notifications and is not counted.
 Relevant rules: those labelled severity=critical when the claim speaks of critical issues, else all rules.
+Rules declared in the claim's own document are used when there are any; rules of another document of the same
+system make a conflict (INCONCLUSIVE), unless `config_document` names that document.
+
+Params read:
+| param | meaning |
+| --- | --- |
+| `config_block` | `file:start-end` of the rule file the claim is about (else every rule file of the system) |
 """
 
 from __future__ import annotations

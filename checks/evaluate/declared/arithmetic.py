@@ -7,7 +7,18 @@ What it concludes:
 - `params.parts_low`/`parts_high` against a (low, high) bound, times `params.regions` against `params.global`;
   `params.clients`/`per_client` (an average); `params.ranges` (contiguous, covering the bound).
 It never proves a claim about a running system: a sum that holds is PROVEN only for `declared.document`
-claims.
+claims; for any other claim it is kept as an INCONCLUSIVE finding (the document's numbers agree; whether the
+system does needs observation), as is a stated value meeting its own bound.
+
+Params read:
+| param | meaning |
+| --- | --- |
+| `parts`, `parts_unit` | numbers the claim's total is the sum of (durations converted to the claim's unit) |
+| `total` | the total the parts must add up to (e.g. 100 for shares in %), when it is not the claim's bound |
+| `parts_low`, `parts_high` | low and high ends of items summed against a (low, high) bound |
+| `regions`, `global` | a multiplier of that range and the stated product |
+| `clients`, `per_client` | a stated average: sum(parts) / clients against per_client |
+| `ranges` | [[a, b], ...]: contiguous ranges that must cover the bound |
 """
 
 from __future__ import annotations
@@ -50,22 +61,25 @@ def analyze(claims: Sequence[Claim]) -> list[Verdict]:
     return out
 
 
-def _judged(claim: Claim, ok: bool, reason: str, **inputs: Any) -> Verdict | None:
+def _judged(claim: Claim, ok: bool, reason: str, **inputs: Any) -> Verdict:
+    """DISPROVEN when the numbers disagree; PROVEN for a claim about the document; else INCONCLUSIVE: the
+    document's numbers agree, the running system is for observation."""
     if not ok:
         return finding(claim, Outcome.DISPROVEN, NAME, reason, **inputs)
     if claim.check == "declared.document":
         return finding(claim, Outcome.PROVEN, NAME, reason, **inputs)
-    return None
+    why = f"{reason}: the document's numbers agree; whether the system does needs observation"
+    return finding(claim, Outcome.INCONCLUSIVE, NAME, why, **inputs)
 
 
 def _equal(a: float, b: float) -> bool:
     return abs(a - b) <= EPSILON * max(1.0, abs(a), abs(b))
 
 
-def _compare(value: float, claim: Claim, bound: float) -> bool:
-    if claim.comparator == "==":
+def _compare(value: float, comparator: str | None, bound: float) -> bool:
+    if comparator == "==":
         return _equal(value, bound)
-    return bool(holds(value, claim.comparator, bound))
+    return bool(holds(value, comparator, bound))
 
 
 def _convert(value: float, unit: str | None, to: str | None) -> float | None:
@@ -78,34 +92,36 @@ def _convert(value: float, unit: str | None, to: str | None) -> float | None:
 
 def _parts(claim: Claim) -> Verdict | None:
     parts = [number(p) for p in claim.params.get("parts") or []]
-    bound = claim_bound(claim)
+    total = number(claim.params.get("total"))
+    bound = total if total is not None else claim_bound(claim)
+    comparator = "==" if total is not None else claim.comparator
     if not parts or None in parts or bound is None:
         return None
     values = [p for p in parts if p is not None]
     ratio = claim.metric.endswith(("_factor", "_ratio")) and len(values) == 2 and values[0] != 0
-    total = values[1] / values[0] if ratio else sum(values)
+    summed = values[1] / values[0] if ratio else sum(values)
     unit = claim.params.get("parts_unit")
-    converted = _convert(total, unit, claim.unit) if not ratio else total
+    converted = _convert(summed, unit, claim.unit) if not ratio else summed
     if converted is None:
         return None
     shown = f"{fmt(values[1])} / {fmt(values[0])}" if ratio else " + ".join(fmt(v) for v in values)
     if len(values) == 1:
         shown = "the single part"
-    ok = _compare(converted, claim, bound)
+    ok = _compare(converted, comparator, bound)
     verb = "holds" if ok else "does not hold"
     reason = (
-        f"{shown} = {fmt(total)}{' ' + unit if unit and not ratio else ''}"
-        f"{f' = {fmt(converted)} {claim.unit}' if converted != total else ''}; "
-        f"'{fmt(converted)} {claim.comparator} {fmt(bound)}' {verb}"
+        f"{shown} = {fmt(summed)}{' ' + unit if unit and not ratio else ''}"
+        f"{f' = {fmt(converted)} {claim.unit}' if converted != summed else ''}; "
+        f"'{fmt(converted)} {comparator} {fmt(bound)}' {verb}"
     )
-    return _judged(claim, ok, reason, parts=values, total=converted, comparator=claim.comparator, bound=bound)
+    return _judged(claim, ok, reason, parts=values, total=converted, comparator=comparator, bound=bound)
 
 
 def _stated(claim: Claim) -> Verdict | None:
     value, bound = number(claim.stated_value), claim_bound(claim)
     if value is None or bound is None or isinstance(claim.bound, tuple):
         return None
-    ok = _compare(value, claim, bound)
+    ok = _compare(value, claim.comparator, bound)
     unit = f" {claim.unit}" if claim.unit else ""
     if ok:
         reason = f"the stated {fmt(value)}{unit} meets its own target {claim.bound_text()}"
@@ -158,7 +174,7 @@ def _ranges(claim: Claim) -> Verdict | None:
     gaps = [f"{b} -> {c}" for (_, b), (c, _) in itertools.pairwise(pairs) if c != b + 1]
     covered = pairs[-1][1] - pairs[0][0] + 1
     problems = [f"not contiguous at {', '.join(gaps)}"] if gaps else []
-    if not _compare(float(covered), claim, bound):
+    if not _compare(float(covered), claim.comparator, bound):
         problems.append(f"they cover {covered:,}, not {claim.bound_text()}")
     reason = (
         "; ".join(problems) or f"ranges {pairs[0][0]:,}-{pairs[-1][1]:,} are contiguous and cover {covered:,}"

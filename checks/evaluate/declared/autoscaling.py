@@ -12,6 +12,13 @@ Model of the controller (kube-controller-manager, pkg/controller/podautoscaler/h
   Disabled allows no scale-up. The result is capped by maxReplicas.
 - Defaults when `behavior.scaleUp` (or a field of it) is absent: window 0 s, policies Pods 4 / 15 s and
   Percent 100 / 15 s, selectPolicy Max.
+Params read:
+| param | meaning |
+| --- | --- |
+| `config_block` | `file:start-end` of the HPA the claim is about (else the only one, for scale_up_time) |
+| `from_replicas` | the replica count scaling starts from (default: the HPA's minReplicas) |
+| `to_replicas` | the replica count the claim says it reaches ("up to N pods") |
+
 The floor is the best case for the claim: the metric shows the full load at the first reconcile after the load
 starts (t = 0, with the previous reconcile at -sync) and every recommendation asks for at least M. Metric
 pipeline delays (metrics-server resolution), pod start-up and readiness only add to it. The floor is what the
@@ -124,17 +131,48 @@ def explain(rules: ScaleUpRules, plan: ScalePlan, start: int, sync_s: int) -> st
     return f"needs >= {plan.reached_s} s: {stab}{rules.describe()} ({steps})"
 
 
+BOUND_METRICS = {"hpa_max_replicas": "maxReplicas", "hpa_min_replicas": "minReplicas"}
+
+
 def analyze(claims: Sequence[Claim], config: DeclaredConfig) -> list[Verdict]:
-    """Time-to-scale claims (params.from_replicas/to_replicas) judged against the HPA they concern."""
+    """Scaling claims judged against the HPA they concern (linked by params.config_block, or the only one).
+
+    - `to_replicas` ("up to N pods", with or without `from_replicas`): N above maxReplicas is DISPROVEN;
+      with a time bound (metric scale_up_time) the fastest scale-up from `from_replicas` (default: the HPA's
+      minReplicas) is simulated.
+    - metric hpa_max_replicas / hpa_min_replicas with `==`: a different value in the HPA is DISPROVEN.
+    """
     out: list[Verdict] = []
     for claim in claims:
-        start, target = number(claim.params.get("from_replicas")), number(claim.params.get("to_replicas"))
-        if claim.is_waived or start is None or target is None:
+        if claim.is_waived:
             continue
         hpas, explicit = linked(claim, config.objects("HorizontalPodAutoscaler", claim.system))
-        if len(hpas) == 1 and (explicit or claim.metric == "scale_up_time"):
-            out.extend(judge(claim, hpas[0], int(start), int(target)))
+        if len(hpas) != 1:
+            continue
+        hpa = hpas[0]
+        spec = hpa.body.get("spec") or {}
+        start, target = number(claim.params.get("from_replicas")), number(claim.params.get("to_replicas"))
+        if target is not None and (explicit or claim.metric == "scale_up_time"):
+            first = int(start) if start is not None else int(spec.get("minReplicas", 1))
+            out.extend(judge(claim, hpa, first, int(target)))
+        elif explicit and claim.metric in BOUND_METRICS and claim.comparator == "==":
+            verdict = _declared_bound(claim, hpa, BOUND_METRICS[claim.metric])
+            if verdict is not None:
+                out.append(verdict)
     return out
+
+
+def _declared_bound(claim: Claim, hpa: ConfigObject, field: str) -> Verdict | None:
+    stated, declared = number(claim.bound), number((hpa.body.get("spec") or {}).get(field))
+    if stated is None or declared is None:
+        return None
+    cite = hpa.cite_of(f"{field}:")
+    same = stated == declared
+    why = f"{hpa.name} declares {field} {fmt(declared)} ({cite})" + (
+        ", as claimed; needs the live HPA" if same else f", not the {fmt(stated)} claimed"
+    )
+    outcome = Outcome.INCONCLUSIVE if same else Outcome.DISPROVEN
+    return finding(claim, outcome, NAME, why, other=[cite], measured=declared, hpa=hpa.name, field=field)
 
 
 def judge(

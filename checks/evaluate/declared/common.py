@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
+from checks.blocks import BlockReading, read_blocks
+from checks.blocks.model import RateLimitRule, WafRule
 from checks.collect.documents import ConfigBlock, ConfigObject
 from checks.ledger import Claim
 from checks.verdicts import EvidenceLevel, Outcome, Verdict
@@ -127,38 +130,64 @@ def finding(
     )
 
 
+Owners = str | frozenset[str]
+
+
 @dataclass(frozen=True)
 class DeclaredConfig:
-    """The configuration the documents (or a repository) declare, indexed by kind and system."""
+    """The configuration the documents (or a repository) declare, indexed by kind and by system served.
+
+    A block serves: the system it names (`block.system`, e.g. a target's manifests for one system); else the
+    systems whose claims cite its document (`systems`: document -> system or systems). A document's block
+    that no claim cites serves nobody, so a document without a ledger file leaks nothing into other systems'
+    claims. Any other block (a target's manifests, a loose file) serves every system.
+    """
 
     blocks: tuple[ConfigBlock, ...]
-    systems: Mapping[str, str]  # document file -> system, from the ledger's citations
+    systems: Mapping[str, Owners]  # document file -> the system(s) whose claims cite it
+
+    def owners(self, block: ConfigBlock) -> frozenset[str] | None:
+        """The systems a block serves; None: every system."""
+        if block.system:
+            return frozenset([block.system])
+        named = self.systems.get(block.file)
+        if named:
+            return frozenset([named]) if isinstance(named, str) else frozenset(named)
+        return frozenset() if block.from_document else None
+
+    def serves(self, block: ConfigBlock, system: str | None) -> bool:
+        owners = self.owners(block)
+        return system is None or owners is None or system in owners
 
     def system_of(self, block_or_object: ConfigBlock | ConfigObject) -> str | None:
-        own = getattr(block_or_object, "system", None)
-        if own:
-            return str(own)
+        """The one system a block or object belongs to (None: shared or unknown)."""
         block = next((b for b in self.blocks if b.file == block_or_object.file), None)
-        if block is not None and block.system:
-            return block.system
-        return self.systems.get(block_or_object.file)
+        owners = self.owners(block) if block is not None else None
+        return next(iter(owners)) if owners and len(owners) == 1 else None
 
     def objects(self, kind: str, system: str | None = None) -> list[ConfigObject]:
-        """Objects of a kind declared for `system` (blocks with no system count for every system)."""
-        out: list[ConfigObject] = []
-        for block in self.blocks:
-            owner = block.system or self.systems.get(block.file)
-            if system is None or owner in (None, system):
-                out.extend(o for o in block.objects if o.kind == kind)
-        return out
+        """Objects of a kind declared for `system` (see the class docstring for which blocks serve whom)."""
+        return [o for b in self.blocks if self.serves(b, system) for o in b.objects if o.kind == kind]
 
     def scripts(self, system: str | None = None) -> list[ConfigBlock]:
-        return [
-            b
-            for b in self.blocks
-            if b.kind in ("bash", "sh", "shell")
-            and (system is None or (b.system or self.systems.get(b.file)) in (None, system))
-        ]
+        return [b for b in self.blocks if b.kind in ("bash", "sh", "shell") and self.serves(b, system)]
+
+    def served(self, system: str | None = None) -> list[ConfigBlock]:
+        """The blocks that serve `system`."""
+        return [b for b in self.blocks if self.serves(b, system)]
+
+    @cached_property
+    def readings(self) -> tuple[BlockReading, ...]:
+        """What the block parsers (checks/blocks/) read from every block, once."""
+        return read_blocks(self.blocks)
+
+    def rate_limits(self, system: str | None = None) -> list[RateLimitRule]:
+        """Rate-limit rules of the blocks serving `system`, whatever their format."""
+        return [r for x in self.readings if self.serves(x.block, system) for r in x.rate_limits]
+
+    def waf_rules(self, system: str | None = None) -> list[WafRule]:
+        """WAF rules of the blocks serving `system`, whatever their format."""
+        return [r for x in self.readings if self.serves(x.block, system) for r in x.waf_rules]
 
 
 def referenced(claim: Claim) -> tuple[str, int, int] | None:
@@ -187,10 +216,88 @@ def same_document(claim: Claim, obj: ConfigObject) -> bool:
     return any(s.file == obj.file for s in claim.sources)
 
 
+def stated_at(claim: Claim) -> tuple[str, ...]:
+    """Where a claim is stated: its claim-role sources (not the lines cited as evidence for it)."""
+    own = tuple(s.cite for s in claim.sources if s.role == "claim")
+    return own or claim.cites
+
+
 def source_files(claim: Claim) -> set[str]:
     return {s.file for s in claim.sources}
 
 
-def document_systems(claims: Iterable[Claim]) -> dict[str, str]:
-    """Document file -> the system whose claims cite it."""
-    return {s.file: c.system for c in claims for s in c.sources}
+def cite_file(cite: str) -> str:
+    """The document of a `file:line` citation."""
+    match = RANGE_REF.match(cite.strip())
+    return match["file"] if match else cite
+
+
+def config_documents(claim: Claim) -> set[str]:
+    """Documents whose configuration the claim's document says applies to it (`params.config_document`)."""
+    raw = claim.params.get("config_document")
+    named = raw if isinstance(raw, list | tuple) else [raw] if raw else []
+    return {str(n) for n in named}
+
+
+def own_documents(claim: Claim) -> set[str]:
+    """The documents whose declarations may decide a claim: its own, plus any it says apply."""
+    return source_files(claim) | config_documents(claim)
+
+
+def foreign_evidence(
+    claim: Claim, cites: Iterable[str], documents: Collection[str] | None = None
+) -> list[str]:
+    """The evidence files among `cites` (beyond the claim's own lines) that are other documents: outside
+    `own_documents`, and among `documents` when given (a target's manifest file is not another document)."""
+    own = own_documents(claim)
+    files = {cite_file(c) for c in cites if c not in claim.cites}
+    return sorted(f for f in files if f not in own and (documents is None or f in documents))
+
+
+def confined(claim: Claim, verdict: Verdict, documents: Collection[str] | None = None) -> Verdict:
+    """A finding that may decide only from the claim's own document(s).
+
+    A DISPROVEN finding whose evidence lies in another document of the same system (another sprint day) and
+    in none of the claim's own documents is a conflict, not a contradiction: INCONCLUSIVE, both sides cited.
+    The later document decides only when the claim's document says its configuration applies
+    (`params.config_document`).
+    """
+    evidence = [c for c in verdict.cites if c not in claim.cites]
+    foreign = foreign_evidence(claim, evidence, documents)
+    if not evidence or len(foreign) < len({cite_file(c) for c in evidence}):
+        return verdict
+    if verdict.outcome != Outcome.DISPROVEN:
+        if verdict.outcome != Outcome.INCONCLUSIVE:
+            return verdict
+        said = f"in another document of {claim.system} ({', '.join(foreign)}): {verdict.reason}"
+        return replace(verdict, reason=said, evidence={**verdict.evidence, "cross_document": foreign})
+    reason = (
+        f"conflicts with another document of {claim.system} ({', '.join(foreign)}): {verdict.reason}; "
+        f"that document's configuration decides this claim only if the claim's own document says it "
+        f"applies, so which holds needs configured evidence"
+    )
+    return Verdict(
+        verdict.claim_id,
+        Outcome.INCONCLUSIVE,
+        verdict.level,
+        reason,
+        verdict.measured,
+        verdict.bound,
+        {**verdict.evidence, "cross_document": foreign},
+        verdict.cites,
+    )
+
+
+def same_documents(claim: Claim, objects: Sequence[ConfigObject]) -> list[ConfigObject]:
+    """The objects declared in the claim's own document(s); all of them when none are."""
+    own = [o for o in objects if o.file in own_documents(claim)]
+    return own or list(objects)
+
+
+def document_systems(claims: Iterable[Claim]) -> dict[str, frozenset[str]]:
+    """Document file -> the systems whose claims cite it."""
+    out: dict[str, set[str]] = {}
+    for claim in claims:
+        for source in claim.sources:
+            out.setdefault(source.file, set()).add(claim.system)
+    return {file: frozenset(systems) for file, systems in out.items()}

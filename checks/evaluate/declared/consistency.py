@@ -9,11 +9,19 @@ params.rule/rules/route/vantage_city are never compared either):
 - two numeric bounds that cannot both hold (empty intersection, or `==` with different values) for the same
   scope: DISPROVEN on both when one document states both; INCONCLUSIVE on both across documents (a later day
   may have changed the system: configured evidence says which holds).
-- the same metric and scope stated twice in one document with two values: DISPROVEN; when the numbers are the
-  same and the units differ by 60 or 3600 ("10,000 requests/min" vs "10,000 rps") the reason names it a
-  per-second vs per-minute confusion. Different capacity figures (tested vs supported) are not reported.
+- the same metric and scope stated twice in one document with two values: DISPROVEN. Different capacity
+  figures (tested vs supported) are not reported.
+- a rate given per minute in one place and per second (or per hour) in another: the same figure of the same
+  metric stated in one document in two units 60x or 3600x apart ("10,000 requests/min" vs "10,000 rps") is one
+  measurement written in two units, so at most one is right: DISPROVEN on both, whatever the route or window
+  each is stated for, unless they name different subjects (component, vantage, region, tenant tier, per).
 Values stated on different days may legitimately differ, so values are only compared within one document.
 Scope keys compared: every key except `day`.
+
+Params read:
+| param | meaning |
+| --- | --- |
+| `rule`, `rules`, `route`, `vantage_city` | a claim's subject: claims naming others are not compared |
 """
 
 from __future__ import annotations
@@ -22,12 +30,22 @@ from collections.abc import Sequence
 from itertools import combinations
 from typing import Any
 
-from checks.evaluate.declared.common import DURATION_S, RATE_PER_S, finding, fmt, holds, number, source_files
+from checks.evaluate.declared.common import (
+    DURATION_S,
+    RATE_PER_S,
+    finding,
+    fmt,
+    holds,
+    number,
+    source_files,
+    stated_at,
+)
 from checks.ledger import Claim
 from checks.verdicts import Outcome, Verdict
 
 NAME = "consistency"
 IGNORED_SCOPE = ("day",)
+SUBJECT_SCOPE = ("component", "vantage", "region", "regions", "tenant_tier", "per")
 SUBJECT_PARAMS = ("rule", "rules", "route", "vantage_city")
 CAPACITY = (
     "concurrent_users",
@@ -87,7 +105,7 @@ def _value_breaks_bound(valued: Claim, bounded: Claim) -> Verdict | None:
     if left[1] != right[1] or holds(left[0], bounded.comparator, right[0]):
         return None
     why = (
-        f"{valued.id} states {fmt(stated)} {valued.unit or ''} ({', '.join(valued.cites)}), "
+        f"{valued.id} states {fmt(stated)} {valued.unit or ''} ({', '.join(stated_at(valued))}), "
         f"which breaks this claim's {bounded.bound_text()} for the same {bounded.metric}"
         + (" (its scope includes that one)" if wider != scope else "")
     )
@@ -96,7 +114,7 @@ def _value_breaks_bound(valued: Claim, bounded: Claim) -> Verdict | None:
         Outcome.DISPROVEN,
         NAME,
         why.replace("  ", " "),
-        other=valued.cites,
+        other=stated_at(valued),
         measured=stated,
         other_claim=valued.id,
         other_scope=scope,
@@ -142,8 +160,8 @@ def _bounds_conflict(a: Claim, b: Claim) -> list[Verdict]:
             outcome,
             NAME,
             f"{x.bound_text()} here and {y.bound_text()} in {y.id} "
-            f"({', '.join(y.cites)}) " + tail.format(m=x.metric),
-            other=y.cites,
+            f"({', '.join(stated_at(y))}) " + tail.format(m=x.metric),
+            other=stated_at(y),
             other_claim=y.id,
         )
         for x, y in ((a, b), (b, a))
@@ -168,17 +186,26 @@ def _stated_twice(a: Claim, b: Claim) -> list[Verdict]:
         if confusion
         else "two values for one quantity"
     )
-    outcome = Outcome.DISPROVEN if same_scope else Outcome.INCONCLUSIVE
-    where = "for the same scope" if same_scope else "in the same document (scopes differ)"
+    same_subject = all(_scope(a).get(k) == _scope(b).get(k) for k in SUBJECT_SCOPE)
+    decided = same_scope or (confusion and same_subject)
+    outcome = Outcome.DISPROVEN if decided else Outcome.INCONCLUSIVE
+    where = (
+        "for the same scope"
+        if same_scope
+        else "in the same document (stated for different routes or loads)"
+        if decided
+        else "in the same document (scopes differ)"
+    )
     return [
         finding(
             x,
             outcome,
             NAME,
             f"{x.metric} is stated as {fmt(number(x.stated_value) or 0)} {x.unit or ''} "
-            f"here and {fmt(number(y.stated_value) or 0)} {y.unit or ''} in {y.id} ({', '.join(y.cites)}) "
+            f"here and {fmt(number(y.stated_value) or 0)} {y.unit or ''} in {y.id} "
+            f"({', '.join(stated_at(y))}) "
             f"{where}: {kind}",
-            other=y.cites,
+            other=stated_at(y),
             other_claim=y.id,
         )
         for x, y in ((a, b), (b, a))

@@ -1,6 +1,18 @@
 """Declared evidence: every analyzer over the ledger and the declared configuration, one verdict per claim.
 
 python -m checks.evaluate.declared.engine      # verdict counts and elapsed time over the five documents
+
+Two rules hold for every analyzer's findings:
+- declared evidence PROVES only claims about the document itself (`check: declared.document`: a stated
+  total, a restated value); for any other claim agreement is kept as an INCONCLUSIVE finding;
+- a contradiction may rest only on the claim's own document: a DISPROVEN finding whose evidence lies in
+  another document of the same system (another sprint day) is a conflict, INCONCLUSIVE with both sides
+  cited, unless the claim's params say that document's configuration applies.
+
+Params read by the engine:
+| param | meaning |
+| --- | --- |
+| `config_document` | a document (or list) whose configuration the claim's own document says applies |
 """
 
 from __future__ import annotations
@@ -18,13 +30,17 @@ from checks.evaluate.declared import (
     budget,
     consistency,
     method,
+    netneeds,
     netpol,
     physics,
     promql,
+    queueing,
     ratelimit,
     residency,
+    thresholds,
+    waf,
 )
-from checks.evaluate.declared.common import DECLARED, DeclaredConfig, document_systems
+from checks.evaluate.declared.common import DECLARED, DeclaredConfig, confined, document_systems
 from checks.ledger import Claim, Ledger
 from checks.verdicts import Outcome, Verdict
 
@@ -42,18 +58,24 @@ def declared_verdicts(
         *arithmetic.analyze(claims),
         *consistency.analyze(claims),
         *budget.analyze(claims),
+        *thresholds.analyze(claims),
+        *queueing.analyze(claims),
         *autoscaling.analyze(claims, config),
         *alerting.analyze(claims, config),
         *promql.analyze(claims, config),
         *netpol.analyze(claims, config),
+        *netneeds.analyze(claims, config),
         *ratelimit.analyze(claims, config),
+        *waf.analyze(claims, config),
         *physics.analyze(claims, places),
-        *residency.analyze(claims, places),
+        *residency.analyze(claims),
         *method.analyze(claims, config),
     ]
+    by_id = {c.id: c for c in claims}
+    documents = set(config.systems)  # the ledger's documents; a target's manifests are not one of them
     out: dict[str, list[Verdict]] = {}
     for verdict in found:
-        out.setdefault(verdict.claim_id, []).append(verdict)
+        out.setdefault(verdict.claim_id, []).append(confined(by_id[verdict.claim_id], verdict, documents))
     return out
 
 

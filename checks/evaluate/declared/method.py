@@ -7,8 +7,16 @@ Read in the document's shell scripts (blocks that run commands) and code listing
 - a figure computed from a variable that measures something else (an "RTO" from the restore-time variable);
 - a dry run reported as done (`aws s3 sync --dryrun` then "sync verified");
 - one machine measuring "per city" (a loop adding ?city= to a URL: the client never moves);
-- a number typed as a literal in a Python/TypeScript listing ("uptime": 99.94): a constant, not a measurement.
+- a number typed as a literal in a Python/TypeScript listing ("uptime": 99.94): a constant, not a measurement;
+- a capacity reported as achieved beyond the largest load the same document says it tested (10,000 users
+  "achieved", 2,800 tested): the claim rests on extrapolation.
 The claim stays open for observation: these findings are INCONCLUSIVE, never PROVEN, and say which lines.
+
+Params read:
+| param | on | meaning |
+| --- | --- | --- |
+| `tested_load_users` | a test result claim | the concurrent users the document says a test reached |
+| `equivalent_users` | a scale-factor claim | the concurrent users its factor stands for ("10x" = 10,000) |
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from checks.collect.documents import ConfigBlock
-from checks.evaluate.declared.common import DeclaredConfig, finding
+from checks.evaluate.declared.common import DeclaredConfig, finding, fmt, number, source_files, stated_at
 from checks.ledger import Claim
 from checks.verdicts import Outcome, Verdict
 
@@ -174,6 +182,47 @@ def listing_issues(block: ConfigBlock) -> list[MethodIssue]:
     ]
 
 
+CAPACITY_METRICS = ("concurrent_users",)
+
+
+def untested_capacity(claims: Sequence[Claim]) -> list[Verdict]:
+    """Capacity claims beyond the largest load their own document reports testing."""
+    tests = [(c, number(c.params.get("tested_load_users"))) for c in claims if not c.is_waived]
+    out = []
+    for claim in claims:
+        scaled = number(claim.params.get("equivalent_users"))
+        if claim.is_waived or not (claim.metric in CAPACITY_METRICS or scaled):
+            continue
+        claimed = scaled or max(
+            (v for v in (number(claim.bound), number(claim.stated_value)) if v is not None), default=None
+        )
+        tested = [
+            (c, t)
+            for c, t in tests
+            if t is not None
+            and c.id != claim.id
+            and c.system == claim.system
+            and source_files(c) & source_files(claim)
+        ]
+        if claimed is None or not tested:
+            continue
+        test, reached = max(tested, key=lambda ct: ct[1] or 0)
+        if reached is None or reached >= claimed:
+            continue
+        where = ", ".join(stated_at(test))
+        why = (
+            f"the document's own test reached {fmt(reached)} concurrent users ({test.id}, "
+            f"{where}), {reached / claimed:.0%} of the {fmt(claimed)} claimed: the claim "
+            f"rests on extrapolation; needs a load test at that scale"
+        )
+        out.append(
+            finding(
+                claim, Outcome.INCONCLUSIVE, NAME, why, other=stated_at(test), issues=["untested_capacity"]
+            )
+        )
+    return out
+
+
 def analyze(claims: Sequence[Claim], config: DeclaredConfig) -> list[Verdict]:
     """Method findings for the claims whose cited lines carry such evidence."""
     issues = [i for b in config.blocks for i in (script_issues(b) if is_script(b) else listing_issues(b))]
@@ -197,4 +246,4 @@ def analyze(claims: Sequence[Claim], config: DeclaredConfig) -> list[Verdict]:
                 issues=[i.kind for i in mine],
             )
         )
-    return out
+    return out + untested_capacity(claims)

@@ -10,7 +10,12 @@ Policies only ever add allowances, so a declared allow is definite evidence of r
 declared deny can be undone by a policy the documents do not show: isolation claims get the facts as
 INCONCLUSIVE findings (default deny present or not, DNS egress, ingress-controller reachability), and are
 DISPROVEN only when a declared policy allows traffic from every namespace (an `{}` namespaceSelector) to pods
-a tenant-isolation claim says are isolated.
+a tenant-isolation claim says are isolated. What the workloads need against the same policies is netneeds.py.
+
+Params read:
+| param | meaning |
+| --- | --- |
+| `config_block` | `file:start-end` of the policies the claim is about (else the system's, own first) |
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checks.collect.documents import ConfigObject
-from checks.evaluate.declared.common import DeclaredConfig, finding, linked
+from checks.evaluate.declared.common import DeclaredConfig, finding, linked, same_documents
 from checks.ledger import Claim
 from checks.verdicts import Outcome, Verdict
 
@@ -263,16 +268,11 @@ def analyze(claims: Sequence[Claim], config: DeclaredConfig) -> list[Verdict]:
         )
         if claim.is_waived or not about:
             continue
-        candidates = config.objects("NetworkPolicy", claim.system)
-        policies = [p for p in candidates if p in _linked(claim, candidates)]
+        policies = same_documents(claim, linked(claim, config.objects("NetworkPolicy", claim.system))[0])
         if policies:
             ns = declared_namespace(config, claim.system)
             out.append(judge(claim, policies, workloads(config, claim.system, ns), ns))
     return out
-
-
-def _linked(claim: Claim, candidates: list[ConfigObject]) -> list[ConfigObject]:
-    return linked(claim, candidates)[0]
 
 
 def judge(

@@ -4,6 +4,22 @@ Floor = one round trip over the great-circle distance at ~200 km per ms (light i
 Real fibre paths are longer and an HTTP request needs at least one round trip (TCP and TLS add more), so
 no measurement can beat the floor: a claimed latency (bound or stated value) below it is DISPROVEN; above it
 the claim is left to observation from that city. Places come from checks/data/geo.yaml.
+
+Where requests are actually served:
+- `write_region`: writes go to a primary there. A bound that holds for each request (no statistic, or max)
+  must hold for writes: below the floor to the write region it is DISPROVEN; a mean or percentile may be
+  carried by reads served nearer, so it gets the floor as INCONCLUSIVE.
+- `served_from`: every request of the claim's users is served there (e.g. a DNS failover primary). A "global"
+  claim stated for several regions is judged for the farthest of them from the nearest serving place.
+
+Params read (all optional; a claim without a place is not judged):
+| param | meaning |
+| --- | --- |
+| `vantage_city` | the users' city (else `scope.vantage`) |
+| `serving_region` | the region serving them (else `scope.region` when a city is given) |
+| `user_regions` | regions whose users the claim covers (else `scope.regions`, else `scope.region`) |
+| `served_from` | region(s) every request of those users is served from |
+| `write_region` | region(s) writes are served from (a primary database) |
 """
 
 from __future__ import annotations
@@ -100,17 +116,106 @@ def rtt_floor_ms(a: Place, b: Place, km_per_ms: float) -> float:
 
 
 def analyze(claims: Sequence[Claim], geo: Geo) -> list[Verdict]:
-    """Latency claims with a vantage city and a serving region against the fibre floor."""
-    out = []
+    """Latency claims against the fibre floor: to the serving region, to where writes go, to where all
+    requests are served (for users in the claim's city or regions)."""
+    out: list[Verdict] = []
     for claim in claims:
-        city = claim.params.get("vantage_city") or claim.scope.vantage
-        region = claim.params.get("serving_region") or claim.scope.region
-        if claim.is_waived or not city or not region:
+        if claim.is_waived or claim.unit not in ("ms", "s"):
             continue
-        verdict = judge(claim, geo, str(city), str(region))
-        if verdict is not None:
-            out.append(verdict)
+        city = claim.params.get("vantage_city") or claim.scope.vantage
+        region = claim.params.get("serving_region") or (claim.scope.region if city else None)
+        if city and region:
+            verdict = judge(claim, geo, str(city), str(region))
+            if verdict is not None:
+                out.append(verdict)
+        users = user_places(claim, geo)
+        for key, writes in (("served_from", False), ("write_region", True)):
+            served = [p for p in (geo.find(n) for n in _names(claim.params.get(key))) if p is not None]
+            if users and served:
+                out.append(judge_served(claim, geo, users, served, writes=writes))
     return out
+
+
+def _names(value: Any) -> list[str]:
+    if not value:
+        return []
+    return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+
+
+def user_places(claim: Claim, geo: Geo) -> list[Place]:
+    """Where the claim's users are: its vantage city, else the regions it is stated for (users near each)."""
+    city = claim.params.get("vantage_city") or claim.scope.vantage
+    names = (
+        [str(city)]
+        if city
+        else _names(claim.params.get("user_regions"))
+        or list(claim.scope.regions or ())
+        or _names(claim.scope.region)
+    )
+    return [p for p in (geo.find(n) for n in names) if p is not None]
+
+
+def applies_to_every_request(claim: Claim) -> bool:
+    """A bound with no statistic (or a max) holds for each request, as a promise to every user reads."""
+    return claim.scope.statistic in (None, "max")
+
+
+def judge_served(
+    claim: Claim, geo: Geo, users: Sequence[Place], served: Sequence[Place], *, writes: bool
+) -> Verdict:
+    """The farthest of the claim's users from the nearest place serving them, against the claim.
+
+    `served_from`: every request of these users is served there, whatever the statistic. `write_region`:
+    writes are; a bound that holds for each request (no statistic, or max) must hold for writes too, while a
+    mean or percentile could still be carried by reads.
+    """
+    scale = 1000.0 if claim.unit == "s" else 1.0
+    worst = max(users, key=lambda u: min(rtt_floor_ms(u, s, geo.km_per_ms) for s in served))
+    nearest = min(served, key=lambda s: rtt_floor_ms(worst, s, geo.km_per_ms))
+    floor, km = rtt_floor_ms(worst, nearest, geo.km_per_ms), great_circle_km(worst, nearest)
+    what = "a write" if writes else "every request"
+    where = f"users near {worst.label}" if worst.name != worst.label or len(users) > 1 else worst.label
+    farthest = f", the farthest of the claim's {len(users)} places," if len(users) > 1 else ""
+    why = (
+        f"{what} from {where}{farthest} is served in {nearest.label}, {fmt(round(km))} km great-circle away: "
+        f"a round trip through fibre at {fmt(geo.km_per_ms)} km/ms takes at least {floor:.1f} ms"
+    )
+    bound = number(claim.bound) if claim.comparator in ("<", "<=") else None
+    stated = number(claim.stated_value)
+    broken = [f"the bound {claim.bound_text()}"] if bound is not None and bound * scale <= floor else []
+    if stated is not None and stated * scale < floor:
+        broken.append(f"the stated {fmt(stated)} {claim.unit}")
+    decisive = bool(broken) and (not writes or applies_to_every_request(claim))
+    inputs: dict[str, Any] = {
+        "users": [u.name for u in users],
+        "served_from": [s.name for s in served],
+        "writes": writes,
+        "farthest": worst.name,
+        "distance_km": round(km, 1),
+        "floor_ms": round(floor, 2),
+    }
+    if decisive:
+        return finding(
+            claim,
+            Outcome.DISPROVEN,
+            NAME,
+            f"{why}; {' and '.join(broken)} is below it",
+            measured=round(floor, 2),
+            **inputs,
+        )
+    if broken:
+        why += (
+            f"; {' and '.join(broken)} is below it for writes, but the claim's {claim.scope.statistic} "
+            f"may be carried by reads served nearer"
+        )
+    return finding(
+        claim,
+        Outcome.INCONCLUSIVE,
+        NAME,
+        f"{why}; needs observation",
+        measured=round(floor, 2),
+        **inputs,
+    )
 
 
 def judge(claim: Claim, geo: Geo, city: str, region: str) -> Verdict | None:

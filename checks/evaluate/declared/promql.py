@@ -10,6 +10,12 @@ Detected, per rule (with its name and line):
 - a division by container_spec_memory_limit_bytes: containers without a limit report 0, x/0 = +Inf.
 A finding DISPROVES a claim that cites the rule itself; for broader monitoring claims it is reported as
 INCONCLUSIVE context.
+
+Params read:
+| param | meaning |
+| --- | --- |
+| `rule`, `rules` | the alert(s) the claim is about (else the rules whose lines its sources cover) |
+| `config_block` | `file:start-end` restricting `rule`/`rules` to one rule file |
 """
 
 from __future__ import annotations

@@ -46,11 +46,22 @@ def test_achieved_equal_to_a_strict_target_is_disproven_and_non_strict_holds() -
     assert _outcomes(_doc(comparator="<=", bound=120, unit="min", stated_value=120)) == [Outcome.PROVEN]
 
 
-def test_non_document_claims_are_only_ever_disproven() -> None:
+def test_non_document_claims_are_never_proven_and_agreement_is_kept_as_a_finding() -> None:
     running = claim("BP-T-51", comparator="<", bound=100, unit="ms", stated_value=120)
     holding = claim("BP-T-52", comparator="<", bound=100, unit="ms", stated_value=45)
     assert _outcomes(running) == [Outcome.DISPROVEN]
-    assert _outcomes(holding) == []
+    (kept,) = arithmetic.analyze([holding])
+    assert kept.outcome == Outcome.INCONCLUSIVE and "document's numbers agree" in kept.reason
+
+
+def test_shares_of_one_whole_must_add_up_to_the_stated_total() -> None:
+    mix = {"comparator": "==", "bound": (52, 35, 15), "unit": "%", "check": "external.component"}
+    over = claim("BP-T-53", params={"parts": [52, 35, 15], "parts_unit": "%", "total": 100}, **mix)
+    (verdict,) = arithmetic.analyze([over])
+    assert verdict.outcome == Outcome.DISPROVEN and "52 + 35 + 15 = 102 %" in verdict.reason
+    split = claim("BP-T-54", params={"parts": [60, 20, 15, 5], "parts_unit": "%", "total": 100}, **mix)
+    (kept,) = arithmetic.analyze([split])
+    assert kept.outcome == Outcome.INCONCLUSIVE and "'100 == 100' holds" in kept.reason
 
 
 def test_low_high_sums_and_regional_totals() -> None:

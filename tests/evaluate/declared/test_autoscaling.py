@@ -113,6 +113,69 @@ def test_an_unlinked_claim_with_several_hpas_is_not_judged() -> None:
         comparator="<=",
         bound=1,
         unit="s",
+        check="autoscaling.time_to_scale",
         params={"from_replicas": 1, "to_replicas": 5},
     )
     assert autoscaling.analyze([unlinked], yaml_config(text)) == []
+
+
+HPA = "kind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec: {minReplicas: 2, maxReplicas: 20}"
+
+
+def _up_to(pods: int, metric: str = "instance_range") -> Claim:
+    return claim(
+        "BP-T-04",
+        metric=metric,
+        comparator="<=",
+        bound=pods,
+        unit="pods",
+        check="autoscaling.bounds",
+        category="autoscaling",
+        params={"to_replicas": pods, "config_block": "test.yaml:1-3"},
+        file="test.yaml",
+    )
+
+
+def test_up_to_n_pods_without_a_start_count_is_judged_against_max_replicas() -> None:
+    (verdict,) = autoscaling.analyze([_up_to(30)], yaml_config(HPA))
+    assert verdict.outcome == Outcome.DISPROVEN and "maxReplicas 20" in verdict.reason
+
+
+def test_up_to_n_pods_within_max_replicas_is_not_contradicted() -> None:
+    assert autoscaling.analyze([_up_to(20)], yaml_config(HPA)) == []
+
+
+def test_a_time_to_scale_without_a_start_count_starts_from_min_replicas() -> None:
+    timed = claim(
+        "BP-T-05",
+        metric="scale_up_time",
+        comparator="<=",
+        bound=1,
+        unit="s",
+        check="autoscaling.time_to_scale",
+        params={"to_replicas": 10, "config_block": "test.yaml:1-3"},
+        file="test.yaml",
+    )
+    (verdict,) = autoscaling.analyze([timed], yaml_config(HPA))
+    assert verdict.outcome == Outcome.DISPROVEN and verdict.evidence["from"] == 2
+
+
+def _declared_max(value: int) -> Claim:
+    return claim(
+        "BP-T-06",
+        metric="hpa_max_replicas",
+        comparator="==",
+        bound=value,
+        unit="replicas",
+        check="autoscaling.bounds",
+        category="autoscaling",
+        params={"config_block": "test.yaml:1-3"},
+        file="test.yaml",
+    )
+
+
+def test_a_claimed_max_replicas_the_hpa_does_not_declare_is_disproven() -> None:
+    (verdict,) = autoscaling.analyze([_declared_max(25)], yaml_config(HPA))
+    assert verdict.outcome == Outcome.DISPROVEN and "not the 25 claimed" in verdict.reason
+    (same,) = autoscaling.analyze([_declared_max(20)], yaml_config(HPA))
+    assert same.outcome == Outcome.INCONCLUSIVE and "as claimed" in same.reason

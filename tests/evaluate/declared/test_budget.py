@@ -62,3 +62,29 @@ def test_mttr_and_mtbf_implying_less_than_the_target_disprove_it() -> None:
     assert low.outcome == Outcome.DISPROVEN and "99.9300%" in low.reason
     (fine,) = budget.analyze([_uptime(99.9), mttr, mtbf])
     assert fine.outcome == Outcome.INCONCLUSIVE
+
+
+def test_reported_incidents_beyond_the_budget_disprove_the_target() -> None:
+    incidents = {
+        "incidents": 3,
+        "incident_duration": 20,
+        "incident_duration_unit": "min",
+        "incident_window": "30d",
+    }
+    (verdict,) = budget.analyze([_uptime(99.9, scope={"window": "30d"}, params=incidents)])
+    assert verdict.outcome == Outcome.DISPROVEN and "60.00 min per 30d" in verdict.reason
+    assert verdict.evidence["budget_min"] == pytest.approx(43.2)
+
+
+def test_reported_incidents_within_the_budget_report_their_share() -> None:
+    incidents = {"incidents": 12, "incident_duration": 1, "incident_window": "1y"}
+    (verdict,) = budget.analyze([_uptime(99.9, scope={"window": "30d"}, params=incidents)])
+    assert verdict.outcome == Outcome.INCONCLUSIVE and "% of the budget" in verdict.reason
+    assert verdict.measured == pytest.approx(12 * 30 / 365, abs=0.01)
+
+
+def test_mttr_and_mtbf_explaining_a_fraction_of_the_stated_downtime_are_reported() -> None:
+    mttr = claim("BB-T-82", system="BookedBarber V2", metric="mttr", stated_value=4.2, unit="min")
+    mtbf = claim("BB-T-83", system="BookedBarber V2", metric="mtbf", stated_value=720, unit="h")
+    (verdict,) = budget.analyze([_uptime(99.9, stated_value=99.94), mttr, mtbf])
+    assert verdict.outcome == Outcome.INCONCLUSIVE and "6.2x the downtime" in verdict.reason

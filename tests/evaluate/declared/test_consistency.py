@@ -113,9 +113,53 @@ def test_aggregate_targets_are_not_applied_to_components() -> None:
 
 def test_claims_about_different_rules_are_different_subjects() -> None:
     one = claim(
-        "BP-T-76", metric="alert_for_duration", comparator="==", bound=1, unit="min", params={"rules": ["A"]}
+        "BP-T-76",
+        metric="alert_for_duration",
+        comparator="==",
+        bound=1,
+        unit="min",
+        check="monitoring.alerting",
+        params={"rules": ["A"]},
     )
     two = claim(
-        "BP-T-77", metric="alert_for_duration", comparator="==", bound=2, unit="min", params={"rules": ["B"]}
+        "BP-T-77",
+        metric="alert_for_duration",
+        comparator="==",
+        bound=2,
+        unit="min",
+        check="monitoring.alerting",
+        params={"rules": ["B"]},
     )
     assert consistency.analyze([one, two]) == []
+
+
+RATE: dict[str, Any] = {"metric": "sustained_throughput", "comparator": ">=", "check": "http.throughput"}
+
+
+def test_the_same_rate_per_minute_and_per_second_is_a_unit_confusion() -> None:
+    per_minute = claim(
+        "BP-T-67", bound=10000, unit="requests/min", stated_value=10000, scope={"route": "/health"}, **RATE
+    )
+    per_second = claim(
+        "BP-T-68", bound=10000, unit="rps", stated_value=10000, scope={"route_class": "api"}, **RATE
+    )
+    found = consistency.analyze([per_minute, per_second])
+    assert {v.claim_id for v in found} == {"BP-T-67", "BP-T-68"}
+    assert {v.outcome for v in found} == {Outcome.DISPROVEN}
+    assert all("per-second vs per-minute confusion" in v.reason for v in found)
+
+
+def test_different_rates_in_different_scopes_are_no_confusion() -> None:
+    per_minute = claim(
+        "BP-T-67", bound=9000, unit="requests/min", stated_value=9000, scope={"route": "/health"}, **RATE
+    )
+    per_second = claim(
+        "BP-T-68", bound=10000, unit="rps", stated_value=10000, scope={"route_class": "api"}, **RATE
+    )
+    assert consistency.analyze([per_minute, per_second]) == []
+
+
+def test_the_same_figure_for_different_components_stays_open() -> None:
+    a = claim("BP-T-67", bound=10, unit="requests/min", stated_value=10, scope={"component": "a"}, **RATE)
+    b = claim("BP-T-68", bound=10, unit="rps", stated_value=10, scope={"component": "b"}, **RATE)
+    assert {v.outcome for v in consistency.analyze([a, b])} == {Outcome.INCONCLUSIVE}

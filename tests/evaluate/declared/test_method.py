@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from checks.evaluate.declared import method
 from checks.evaluate.declared.method import is_script, script_issues
+from checks.ledger import Claim
 from checks.verdicts import Outcome
 from tests.evaluate.declared.factories import DAY14, claim, real_blocks, real_config, yaml_config
 
@@ -72,3 +73,28 @@ def test_literals_in_code_listings_are_not_measurements() -> None:
 
 def test_claims_citing_plain_text_get_nothing() -> None:
     assert method.analyze([claim("BP-T-B2", line=10)], real_config()) == []
+
+
+def _users(claim_id: str, bound: int, **fields: object) -> Claim:
+    return claim(
+        claim_id,
+        metric="concurrent_users",
+        comparator=">=",
+        bound=bound,
+        unit="users",
+        check="http.concurrency",
+        category="capacity",
+        **fields,
+    )
+
+
+def test_a_capacity_beyond_the_tested_load_rests_on_extrapolation() -> None:
+    tested = _users("BP-T-B3", 2800, stated_value=2800, params={"tested_load_users": 2800}, line=145)
+    (verdict,) = method.untested_capacity([_users("BP-T-B4", 10000, line=17), tested])
+    assert verdict.outcome == Outcome.INCONCLUSIVE and verdict.claim_id == "BP-T-B4"
+    assert "reached 2,800 concurrent users" in verdict.reason and "28% of the 10,000" in verdict.reason
+
+
+def test_a_capacity_within_the_tested_load_is_not_flagged() -> None:
+    tested = _users("BP-T-B3", 12000, params={"tested_load_users": 12000}, line=145)
+    assert method.untested_capacity([_users("BP-T-B4", 10000, line=17), tested]) == []

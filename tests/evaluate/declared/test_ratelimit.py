@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from checks.evaluate.declared import ratelimit
-from checks.evaluate.declared.ratelimit import ATTACKS, BENIGN, per_client_limit
-from checks.evaluate.declared.waf import ExpressionError, Probe, matches
+from checks.blocks.cf_expression import matches
+from checks.evaluate.declared import ratelimit, waf
+from checks.evaluate.declared.common import DeclaredConfig
+from checks.evaluate.declared.waf import ATTACKS, BENIGN
 from checks.ledger import Claim
 from checks.verdicts import Outcome
-from tests.evaluate.declared.factories import DAY14, claim, real_config
+from tests.evaluate.declared.factories import DAY14, claim, real_config, yaml_config
 
 SQLI = 'http.request.body contains "UNION" or http.request.body contains "DROP TABLE"'
 ROBUST = (
@@ -32,26 +31,6 @@ def _rate_claim(bound: object, unit: str = "requests/hour", comparator: str = "=
         scope={"per": "client"},
         **fields,
     )
-
-
-def test_expressions_are_case_sensitive_and_combine() -> None:
-    assert matches(SQLI, Probe(body="1 UNION SELECT"))
-    assert not matches(SQLI, Probe(body="1 union select"))
-    assert matches(
-        'not (ip.geoip.country ne "AR") and http.request.uri.path contains "/api/"', Probe("/api/x")
-    )
-    assert matches('ip.geoip.country in {"AR" "UY"}', Probe(country="UY"))
-    assert matches('lower(url_decode(http.request.body)) contains "union"', Probe(body="%55NION"))
-
-
-def test_unknown_fields_are_errors() -> None:
-    with pytest.raises(ExpressionError):
-        matches("cf.bot_score lt 30", Probe())
-
-
-def test_threshold_per_period_is_requests_per_second() -> None:
-    assert per_client_limit({"rateLimit": {"threshold": 100, "period": 60}}) == pytest.approx(100 / 60)
-    assert per_client_limit({"action": "block"}) is None
 
 
 def test_50000_per_hour_against_100_per_minute_is_disproven() -> None:
@@ -99,7 +78,7 @@ def test_a_claim_citing_the_sqli_rule_is_disproven_with_the_inputs() -> None:
         end_line=381,
         params={"config_block": f"{DAY14}:349-381"},
     )
-    (verdict,) = ratelimit.analyze([about], real_config())
+    (verdict,) = waf.analyze([about], real_config())
     assert verdict.outcome == Outcome.DISPROVEN
     assert "1 union select password" in verdict.reason and "UNION OBRERA METALURGICA" in verdict.reason
 
@@ -116,4 +95,87 @@ def test_a_claim_citing_another_rule_of_the_waf_gets_no_sqli_verdict() -> None:
         end_line=363,
         params={"config_block": f"{DAY14}:349-381"},
     )
-    assert ratelimit.analyze([geo], real_config()) == []
+    assert waf.analyze([geo], real_config()) == []
+
+
+def _gateway(text: str, kind: str = "yaml") -> DeclaredConfig:
+    return yaml_config(text, file="gw.md", kind=kind)
+
+
+NGINX = """limit_req_zone $binary_remote_addr zone=api:10m rate=10r/s;
+server {
+  location /api/ {
+    limit_req zone=api burst=20 nodelay;
+  }
+}"""
+
+
+def test_an_nginx_limit_below_the_claimed_per_client_rate_is_disproven() -> None:
+    over = _rate_claim(50000, file="gw.md")
+    (verdict,) = ratelimit.analyze([over], _gateway(NGINX, "nginx"))
+    assert (
+        verdict.outcome == Outcome.DISPROVEN
+        and "36,000/hour" in verdict.reason
+        and "burst 20" in verdict.reason
+    )
+    assert verdict.cites[-1] == "gw.md:4"
+
+
+def test_a_limit_on_another_path_says_nothing() -> None:
+    static = _rate_claim(50000, file="gw.md", params={"route": "/static/"})
+    assert ratelimit.analyze([static], _gateway(NGINX, "nginx")) == []
+
+
+def test_a_shared_counter_caps_every_client_too() -> None:
+    envoy = """token_bucket: {max_tokens: 100, tokens_per_fill: 10, fill_interval: 1s}
+stat_prefix: local
+filter_enabled: {default_value: {numerator: 100, denominator: HUNDRED}}
+filter_enforced: {default_value: {numerator: 100, denominator: HUNDRED}}"""
+    (verdict,) = ratelimit.analyze([_rate_claim(50000, file="gw.md")], _gateway(envoy))
+    assert verdict.outcome == Outcome.DISPROVEN and "all clients together" in verdict.reason
+
+
+def test_an_unenforced_limit_named_by_the_claim_is_disproven() -> None:
+    envoy = "token_bucket: {max_tokens: 100, tokens_per_fill: 100, fill_interval: 60s}\nstat_prefix: local"
+    named = _rate_claim(100, "requests/min", "<=", file="gw.md", params={"config_block": "gw.md:1-2"})
+    (verdict,) = ratelimit.analyze([named], _gateway(envoy))
+    assert verdict.outcome == Outcome.DISPROVEN and "not enforced" in verdict.reason
+
+
+def test_a_case_sensitive_generic_match_rule_is_bypassed_in_lower_case() -> None:
+    rules = """waf:
+  - name: sql-injection
+    match: "UNION\\s+SELECT|DROP\\s+TABLE"
+    case_sensitive: true
+    action: block"""
+    about = claim(
+        "BP-T-43",
+        metric="waf_sqli_rule",
+        comparator="present",
+        bound=True,
+        file="gw.md",
+        line=2,
+        check="security.headers",
+        category="security",
+    )
+    (verdict,) = waf.analyze([about], _gateway(rules))
+    assert verdict.outcome == Outcome.DISPROVEN and "lower-case keywords passes" in verdict.reason
+
+
+def test_a_detection_only_modsecurity_rule_blocks_nothing() -> None:
+    rules = (
+        "SecRuleEngine DetectionOnly\n"
+        'SecRule ARGS "@rx (?i)union\\s+select" "id:942100,phase:2,deny,msg:\'SQL Injection\'"'
+    )
+    about = claim(
+        "BP-T-44",
+        metric="waf_sqli_rule",
+        comparator="present",
+        bound=True,
+        file="gw.md",
+        line=2,
+        check="security.headers",
+        category="security",
+    )
+    (verdict,) = waf.analyze([about], _gateway(rules, "modsecurity"))
+    assert verdict.outcome == Outcome.DISPROVEN and "blocks nothing" in verdict.reason

@@ -1,13 +1,30 @@
-"""What a drill measured, as frozen data: timelines of writes and events, restore and rollout results.
+"""What a drill measured, as frozen data: timelines of writes and events, restore and rollout results, and
+what a target lets drills exercise at all.
 
 Times are seconds since the drill started (time.monotonic() differences); `started_wall` anchors them to the
-wall clock for reports. Evaluators (checks/evaluate/dr.py) read only these types.
+wall clock for reports. Each result records the target it was measured on, its provenance and how it was
+obtained (`obtained`: the fault and the probe). Evaluators (checks/evaluate/dr.py) read only these types.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from checks.verdicts import Provenance
+
+
+@dataclass(frozen=True)
+class DrillCapabilities:
+    """What the target lets drills exercise (from its `drills` binding); `note` says why a part is missing."""
+
+    postgres: bool = False
+    promotion: str | None = None  # "drill" or "automatic"
+    redis: bool = False
+    rollout: bool = False
+    backup: bool = False
+    regions: int = 1
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +71,9 @@ class FailoverTimeline:
     completed: bool = False
     error: str | None = None
     restored: bool = False
+    target: str = ""
+    provenance: Provenance = Provenance.INDEPENDENT
+    obtained: str = ""
 
     def at(self, kind: str) -> float | None:
         """Time of the first event of `kind`, or None."""
@@ -130,6 +150,9 @@ class RestoreResult:
     completed: bool = False
     error: str | None = None
     events: tuple[Event, ...] = ()
+    target: str = ""
+    provenance: Provenance = Provenance.INDEPENDENT
+    obtained: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -156,6 +179,9 @@ class RolloutResult:
     completed: bool = False
     error: str | None = None
     restarted: tuple[str, ...] = field(default_factory=tuple)
+    target: str = ""
+    provenance: Provenance = Provenance.INDEPENDENT
+    obtained: str = ""
 
     @property
     def failures(self) -> int:
