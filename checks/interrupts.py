@@ -56,6 +56,13 @@ class Interrupts:
     def is_protected(self) -> bool:
         return self._protected > 0
 
+    def uninstall(self) -> None:
+        """Python's own handling again (a command other than `run`)."""
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        self.received.clear()
+
     def settle(self) -> None:
         """The run has concluded and the process exits: ignore further signals. (Python resets its own
         handlers to the default while it finalizes; a signal then would kill it and lose the exit code.)"""

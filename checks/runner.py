@@ -188,7 +188,7 @@ def run_suites(args: argparse.Namespace) -> int:
     console.print(f"documents: {root / 'documents' / 'index.html'}; bundle: {root / 'MANIFEST.sha256'}")
     if getattr(args, "baseline", None):
         return baseline_exit_code(doc, Path(args.baseline))
-    return code
+    return exit_code(doc)
 
 
 def _context(plan: Prepared, args: argparse.Namespace, reports: ReportsDir) -> RunContext:

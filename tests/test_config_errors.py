@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from checks.errors import ConfigError
-from checks.ledger import default_ledger, load_ledger, project_root
-from checks.preflight import check_bindings, check_environment, check_selection
+from checks.ledger import default_ledger, load_ledger, project_root, verify_quotes
+from checks.preflight import check_environment, check_markexpr
+from checks.registry import validate_target_bindings
+from checks.selection import Selection
 from checks.targets import load_targets, select_target
 from tests.test_cli import EXIT_CONFIG, claimcheck
 
@@ -26,7 +28,7 @@ def refused(tmp_path: Path, text: str) -> str:
     path = targets_file(tmp_path, text)
     with pytest.raises(ConfigError) as caught:
         name, target = select_target(path, None)
-        check_bindings(path, name, target, default_ledger())
+        validate_target_bindings(str(path), name, target, default_ledger())
     assert str(path) in str(caught.value)
     return str(caught.value)
 
@@ -84,7 +86,9 @@ def test_tenant_slugs_are_unique(tmp_path: Path) -> None:
 
 def test_a_binding_for_an_unknown_claim_is_refused(tmp_path: Path) -> None:
     message = refused(tmp_path, STAGING + "    bindings: {BP-NOPE-99: {route: /x}}\n")
-    assert "unknown claim 'BP-NOPE-99'" in message and "bindings.BP-NOPE-99" in message
+    assert (
+        "no ledger claim or binding family named 'BP-NOPE-99'" in message and "bindings.BP-NOPE-99" in message
+    )
 
 
 def test_an_unknown_binding_key_is_refused(tmp_path: Path) -> None:
@@ -96,7 +100,7 @@ def test_an_unknown_binding_key_is_refused(tmp_path: Path) -> None:
 
 def test_a_bad_binding_value_is_refused(tmp_path: Path) -> None:
     message = refused(tmp_path, STAGING + "    bindings: {BP-D08-INV-05: {source: redis_nodes}}\n")
-    assert "unknown inventory source 'redis_nodes'" in message
+    assert "bindings.BP-D08-INV-05.source" in message and "'redis_nodes'" in message
 
 
 def test_a_bad_family_binding_is_refused(tmp_path: Path) -> None:
@@ -142,11 +146,12 @@ def test_an_unset_variable_names_the_key_and_the_variable(
 
 def test_the_command_line_selection_is_checked() -> None:
     ledger = default_ledger()
-    with pytest.raises(ConfigError, match="unknown category 'latncy'"):
-        check_selection(ledger, [], ["latncy"], None)
+    with pytest.raises(ConfigError, match="latncy"):
+        Selection.of(categories=["latncy"]).validate(ledger)
     with pytest.raises(ConfigError, match="bad marker expression 'not \\(load'"):
-        check_selection(ledger, [], [], "not (load")
-    check_selection(ledger, [], ["geo_latency", "geo-latency"], "not load and not disruptive")
+        check_markexpr("not (load")
+    Selection.of(categories=["geo_latency", "geo-latency"]).validate(ledger)
+    check_markexpr("not load and not disruptive")
 
 
 # -- the ledger ---------------------------------------------------------------------------------------
@@ -166,7 +171,7 @@ def ledger_copy(tmp_path: Path, old: str, new: str) -> Path:
         ("line", "is not on"),
         ("quote", "is not on"),
         ("far", "past the end of"),
-        ("file", "no document 'nope.txt'"),
+        ("file", "'nope.txt'"),  # the ledger's own file rules refuse it when loading
     ],
 )
 def test_a_source_the_document_does_not_bear_out_is_refused(
@@ -183,10 +188,10 @@ def test_a_source_the_document_does_not_bear_out_is_refused(
     }[change]
     claims = ledger_copy(tmp_path, *replacement)
     with pytest.raises(ConfigError) as caught:
-        load_ledger(claims)
+        verify_quotes(load_ledger(claims))
     message = str(caught.value)
     assert "barberpro_day08.yaml" in message and "BP-D08-LAT-01" in message and expected in message
-    assert "sources[0]" in message
+    assert "sources[0]" in message or "sources.0" in message
 
 
 def test_a_duplicated_ledger_key_is_refused(tmp_path: Path) -> None:

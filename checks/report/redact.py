@@ -15,10 +15,11 @@ import json
 import os
 import threading
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, quote_plus
 
-from checks.targets import Target
+if TYPE_CHECKING:
+    from checks.targets import Target
 
 MASK = "***"
 MIN_SECRET = 4  # shorter values are not treated as secrets (they would mask ordinary words)

@@ -4,12 +4,15 @@ whole at the end.
 ```
 reports/
   .lock                      flock'ed by the run in progress (pid and run id inside)
-  runs/<run id>/             one per run, mode 0700: verdicts.json, allure-results/, allure-report/, evidence/
-  latest -> runs/<run id>    replaced atomically (a rename) when a run ends, interrupted or not
-  verdicts.json, allure-results, allure-report, evidence  -> latest/...
+  .runs/<run id>/            one per run, mode 0700: verdicts.json, allure-results/, documents/, evidence/ ...
+  .latest -> .runs/<run id>  replaced atomically (a rename) when a run ends, interrupted or not
+  verdicts.json, allure-results, allure-report, documents, MANIFEST.sha256, ...  -> .latest/...
+  history.jsonl              Allure's history, carried across runs
 ```
 Until a run ends, `reports/verdicts.json` is the previous run's; a run that cannot write (read-only, full
-disk) leaves it untouched and removes its own directory. Older run directories beyond KEEP are pruned.
+disk) leaves it untouched and removes its own directory. Older run directories beyond KEEP are pruned. The
+run directories and the latest link are dot-names, so the reports folder reads (and verifies, and copies)
+as one bundle: the latest run's.
 """
 
 from __future__ import annotations
@@ -26,8 +29,15 @@ from pathlib import Path
 
 from checks.errors import ConfigError, ReportWriteError
 
-PUBLISHED = ("verdicts.json", "allure-results", "allure-report", "evidence")
+RUNS, LATEST = ".runs", ".latest"
+SHARED = {"history.jsonl", "README.md"}  # files at the root that span runs: never links, never moved
 KEEP = 2  # run directories kept: the latest and the one before
+
+
+def current_run(root: Path) -> Path:
+    """The directory a reports root's latest run lives in (the root itself without run directories)."""
+    latest = root / LATEST
+    return Path(os.path.realpath(latest)) if latest.is_symlink() and latest.exists() else root
 
 
 def _failure(path: Path, exc: OSError, doing: str) -> ReportWriteError:
@@ -45,7 +55,7 @@ class ReportsDir:
 
     @property
     def runs(self) -> Path:
-        return self.root / "runs"
+        return self.root / RUNS
 
     def usable(self) -> None:
         """Raise ReportWriteError unless root is (or can be made) a directory."""
@@ -104,14 +114,29 @@ class ReportsDir:
         shutil.rmtree(run_dir, ignore_errors=True)
 
     def publish(self, run_dir: Path) -> None:
-        """Make `run_dir` the latest run in one rename, link the published names to it, prune old runs."""
+        """Make `run_dir` the latest run in one rename, link every name it holds to it (and drop links to
+        names it does not hold), prune old runs."""
+        names = {p.name for p in run_dir.iterdir() if not p.name.startswith(".")} - SHARED
         try:
-            self._swap(self.root / "latest", Path("runs") / run_dir.name)
-            for name in PUBLISHED:
+            self._swap(self.root / LATEST, Path(RUNS) / run_dir.name)
+            for name in sorted(names):
                 self._link(name)
+            self._unlink_stale(names)
         except OSError as exc:
             raise _failure(self.root, exc, "publish the run into") from None
         self.prune(keep=run_dir.name)
+
+    def _unlink_stale(self, names: set[str]) -> None:
+        """Links to names this run does not hold go; real files and folders from before run directories
+        existed are set aside (then pruned), so nothing of an older run reads as this one's."""
+        for entry in self.root.iterdir():
+            if entry.name in names or entry.name in SHARED or entry.name.startswith("."):
+                continue
+            if entry.is_symlink():
+                if os.readlink(entry).startswith(f"{LATEST}/"):
+                    entry.unlink()
+            else:
+                self._set_aside(entry)
 
     def _swap(self, link: Path, target: Path) -> None:
         tmp = link.with_name(f".{link.name}-{os.getpid()}")
@@ -124,9 +149,9 @@ class ReportsDir:
 
     def _link(self, name: str) -> None:
         link = self.root / name
-        if link.is_symlink() and os.readlink(link) == f"latest/{name}":
+        if link.is_symlink() and os.readlink(link) == f"{LATEST}/{name}":
             return
-        self._swap(link, Path("latest") / name)
+        self._swap(link, Path(LATEST) / name)
 
     def _set_aside(self, path: Path) -> None:
         """A real file or directory from before run directories existed: moved into runs/ (then pruned)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import pytest
 
@@ -17,23 +16,27 @@ from checks.targets import StopCondition, Target
 CONDITION = StopCondition(max_error_ratio=0.5, window=4, interval_s=0.05)
 
 
-def fake_drill(log: list[str]) -> Any:
-    def run(env: object, run_id: str) -> str:
-        log.append("fault injected")
+class FakeDrill:
+    """A drill whose fault lasts 30 s and whose undo is a protected block (as DrillRun's is)."""
+
+    def __init__(self, log: list[str]) -> None:
+        self.log = log
+
+    def run(self) -> str:
+        self.log.append("fault injected")
         try:
             time.sleep(30)  # the fault is in effect; a breach must not wait for this
-            log.append("drill ran to its end")
+            self.log.append("drill ran to its end")
         finally:
             with protected():
                 time.sleep(0.2)  # the undo is never cut short, even by a second breach signal
-                log.append("undone")
+                self.log.append("undone")
         return "timeline"
-
-    return run
 
 
 def session(monkeypatch: pytest.MonkeyPatch, log: list[str], healthy: bool) -> DrillSession:
-    monkeypatch.setitem(drill_session.DRILLS, "fake", (lambda env, run_id: [], fake_drill(log)))
+    monkeypatch.setitem(drill_session.DRILLS, "fake", lambda env, run_id: FakeDrill(log))
+    monkeypatch.setattr(drill_session, "run_drill", lambda drill: drill.run())
     made = DrillSession(
         "t",
         Target(kind="staging"),

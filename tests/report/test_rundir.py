@@ -30,7 +30,7 @@ def test_a_published_run_is_what_the_reports_names_show(tmp_path: Path) -> None:
     assert (reports.root / "verdicts.json").read_text() == "one"
     publish(reports, "run-2", "two")
     assert (reports.root / "verdicts.json").read_text() == "two"
-    assert os.readlink(reports.root / "latest") == "runs/run-2"
+    assert os.readlink(reports.root / ".latest") == ".runs/run-2"
     assert (reports.runs / "run-2").stat().st_mode & 0o777 == 0o700
 
 
@@ -49,7 +49,7 @@ def test_results_from_before_run_directories_are_moved_aside_not_mixed(tmp_path:
     (root / "verdicts.json").write_text("legacy")
     reports = ReportsDir(root)
     publish(reports, "run-1", "new")
-    assert (root / "verdicts.json").read_text() == "new" and (root / "allure-results").is_symlink()
+    assert (root / "verdicts.json").read_text() == "new" and (root / "verdicts.json").is_symlink()
     assert not (root / "allure-results" / "old-result.json").exists()
 
 
