@@ -34,8 +34,14 @@ def add_arguments(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     draft.add_argument("--id-prefix", default=None, help="the system's id prefix (default: its initials)")
     draft.add_argument("--out", type=Path, default=None, help="the ledger file to write (claims/<doc>.yaml)")
     draft.add_argument("--force", action="store_true", help="overwrite an existing draft or document")
-    init = sub.add_parser("init", help="scaffold claims/, targets.yaml and a CI file in a directory")
+    init = sub.add_parser("init", help="scaffold claims/, targets.yaml and a CI workflow in a directory")
     init.add_argument("directory", nargs="?", type=Path, default=None, help="default: the current one")
+    init.add_argument(
+        "--ci",
+        choices=("github", "gitlab", "none"),
+        default="github",
+        help="the CI template to write: GitHub Actions (default), GitLab CI, or none",
+    )
 
 
 def claims_command(args: argparse.Namespace) -> int:
@@ -133,6 +139,6 @@ def init_command(args: argparse.Namespace) -> int:
     from checks.scaffold import scaffold
 
     root = (args.directory or project_dir()).resolve()
-    for line in scaffold(root):
+    for line in scaffold(root, None if args.ci == "none" else args.ci):
         console.print(line, highlight=False, markup=False)
     return 0

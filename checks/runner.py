@@ -15,7 +15,7 @@ import pytest
 from rich.console import Console
 from rich.table import Table
 
-from checks import children
+from checks.collect.load.children import stop_load_children
 from checks.errors import ClaimcheckError, ConfigError, ReportWriteError
 from checks.exitcodes import EXIT_DISPROVEN, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
 from checks.interrupts import INTERRUPTS
@@ -226,7 +226,7 @@ def _judge(args: argparse.Namespace, plan: Prepared, run_dir: Path, context: Run
     except KeyboardInterrupt:
         console.print("claimcheck: interrupted; stopping load, undoing drills, writing verdicts.json")
     finally:
-        children.stop_all()
+        stop_load_children()  # every load process group, before anything else happens
     console.print(f"suites finished in {time.monotonic() - started:.1f} s (pytest exit {code})")
     if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         raise ClaimcheckError(f"the suites could not run (pytest exit {code}); see the messages above")

@@ -1,4 +1,4 @@
-"""`claimcheck init [DIR]`: a project that keeps only data — its ledger, its targets, a CI job.
+"""`claimcheck init [DIR]`: a project that keeps only data — its ledger, its targets, a CI workflow.
 
 Nothing is overwritten: a file that exists is kept and reported as kept.
 """
@@ -54,39 +54,28 @@ targets:
   #     certification: {latency_seconds: 120, latency_rps: 50, probe_count: 3000, drills: false}
 """
 
-CI = """# claimcheck on every change of the documents or the ledger: the ledger must validate and cover every
-# line, and the documents are judged against themselves (exit 1 when a claim is DISPROVEN).
-name: claimcheck
-on:
-  push:
-    paths: ["claims/**", "targets.yaml"]
-  pull_request:
-    paths: ["claims/**", "targets.yaml"]
-jobs:
-  declared:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with: {python-version: "3.11"}
-      - run: pip install claimcheck
-      - run: claimcheck claims coverage
-      - run: claimcheck run --target none --no-html
-      - uses: actions/upload-artifact@v4
-        if: always()
-        with: {name: claimcheck-reports, path: reports/}
-"""
+TEMPLATES = Path(__file__).with_name("templates") / "ci"
+# `init --ci NAME`: the shipped template and where a project keeps it (one source for init and for copying).
+CI_FILES = {
+    "github": ("github-actions.yml", Path(".github") / "workflows" / "claimcheck.yml"),
+    "gitlab": ("gitlab-ci.yml", Path(".gitlab-ci.yml")),
+}
+
+
+def ci_template(name: str) -> str:
+    """The text of a shipped CI template (`github` or `gitlab`)."""
+    return (TEMPLATES / CI_FILES[name][0]).read_text(encoding="utf-8")
+
 
 IGNORED = ("reports/", ".sandbox/")
 
 
-def scaffold(root: Path) -> list[str]:
-    """Create the project's files under `root`; returns one line per file (created or kept)."""
-    files = {
-        root / "claims" / "README.md": CLAIMS_README,
-        root / "targets.yaml": TARGETS,
-        root / ".github" / "workflows" / "claimcheck.yml": CI,
-    }
+def scaffold(root: Path, ci: str | None = "github") -> list[str]:
+    """Create the project's files under `root`, with the CI template `ci` (None: none); returns one line
+    per file (created or kept)."""
+    files = {root / "claims" / "README.md": CLAIMS_README, root / "targets.yaml": TARGETS}
+    if ci is not None:
+        files[root / CI_FILES[ci][1]] = ci_template(ci)
     (root / "claims" / "documents").mkdir(parents=True, exist_ok=True)
     done = [f"ready    {root / 'claims' / 'documents'}/"]
     for path, text in files.items():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -16,32 +15,11 @@ from checks.errors import (
     ResponseTooLarge,
     TargetUnreachable,
 )
+from checks.evidence.http import ProbeSeries as ProbeSeries  # re-exported for existing callers
+from checks.evidence.http import ResponseHeaders as ResponseHeaders
+from checks.evidence.origin import UNKNOWN, Origin
 from checks.report.redact import excerpt
 from checks.targets import HttpEndpoint
-
-
-@dataclass(frozen=True)
-class ResponseHeaders:
-    """One response: status and headers (lower-cased names)."""
-
-    url: str
-    status: int
-    headers: dict[str, str]
-    elapsed_ms: float
-
-
-@dataclass(frozen=True)
-class ProbeSeries:
-    """Repeated requests to one route: status per probe (0 = no answer) and latency in ms."""
-
-    url: str
-    statuses: tuple[int, ...]
-    latencies_ms: tuple[float, ...]
-    errors: tuple[str, ...]
-
-    @property
-    def successes(self) -> int:
-        return sum(1 for s in self.statuses if 200 <= s < 400)
 
 
 def verify_option(endpoint: HttpEndpoint) -> str | bool:
@@ -67,8 +45,8 @@ def _exchange(
     )
 
 
-def _headers_of(answer: Answer) -> ResponseHeaders:
-    return ResponseHeaders(answer.url, answer.status, answer.headers, answer.elapsed_ms)
+def _headers_of(answer: Answer, origin: Origin = UNKNOWN) -> ResponseHeaders:
+    return ResponseHeaders(answer.url, answer.status, answer.headers, answer.elapsed_ms, origin)
 
 
 def get(
@@ -78,13 +56,16 @@ def get(
     *,
     base: str | None = None,
     allow_redirects: bool = False,
+    origin: Origin = UNKNOWN,
 ) -> ResponseHeaders:
-    """GET `path` on the endpoint; raise TargetUnreachable/AccessDenied/CollectionError naming the URL."""
+    """GET `path` on the endpoint; raise TargetUnreachable/AccessDenied/CollectionError naming the URL (and,
+    for a refusal, the identity of `origin`)."""
     url = (base or endpoint.base_url).rstrip("/") + path
     answer = _exchange(endpoint, "GET", url, headers=headers, allow_redirects=allow_redirects)
     if answer.status in (401, 403) and headers:
-        raise AccessDenied(url, f"credentials refused ({answer.status})")
-    return _headers_of(answer)
+        whose = f" of {origin.identity}" if origin.identity else ""
+        raise AccessDenied(url, f"credentials{whose} refused ({answer.status})")
+    return _headers_of(answer, origin)
 
 
 def probe(
@@ -94,6 +75,7 @@ def probe(
     interval_s: float,
     timeout_s: float,
     headers: dict[str, str] | None = None,
+    origin: Origin = UNKNOWN,
 ) -> ProbeSeries:
     """`count` GETs spaced by `interval_s`; failures are recorded per probe, not raised (a refusal of the
     identity, 401/403, is raised: it is not the target's answer to the probe)."""
@@ -112,13 +94,13 @@ def probe(
                 statuses.append(0)
                 errors.append(type(exc).__name__)
             else:
-                if (refused := answer.refused(None)) is not None and headers:
+                if (refused := answer.refused(origin.identity)) is not None and headers:
                     raise refused
             latencies.append((time.monotonic() - started) * 1000)
             time.sleep(max(0.0, interval_s - (time.monotonic() - started)))
     if not any(statuses):
         raise TargetUnreachable(url, f"none of {count} probes got an answer ({errors[:1]})")
-    return ProbeSeries(url, tuple(statuses), tuple(latencies), tuple(errors))
+    return ProbeSeries(url, tuple(statuses), tuple(latencies), tuple(errors), origin)
 
 
 def post(

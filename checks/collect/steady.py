@@ -14,10 +14,13 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType, TracebackType
+from typing import TYPE_CHECKING
 
 from checks.errors import StopConditionBreached
 from checks.interrupts import INTERRUPTS
-from checks.targets import StopCondition
+
+if TYPE_CHECKING:  # the load engine imports this module: checks.targets (pydantic, scipy) stays out
+    from checks.targets import StopCondition
 
 MIN_PROBES = 3  # never breach on one or two early failures
 

@@ -1,11 +1,18 @@
-"""The official client for a target: a direct API URL (e.g. a replay server) or a kubeconfig context."""
+"""The official client for a target: a direct API URL (e.g. a replay server), a kubeconfig context, or the
+service account of the pod claimcheck runs in (`kubernetes.in_cluster`, deploy/kubernetes/)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kubernetes import client, config
+from kubernetes.config.incluster_config import (
+    SERVICE_CERT_FILENAME,
+    SERVICE_TOKEN_FILENAME,
+    InClusterConfigLoader,
+)
 
 from checks.collect.kube._call import register_timeout
 from checks.errors import CollectionError
@@ -26,18 +33,7 @@ class KubeApis:
 
 def kube_apis(k8s: Kubernetes) -> KubeApis:
     """Clients for the target's cluster; a broken kubeconfig is a CollectionError naming it."""
-    if k8s.host:
-        configuration = client.Configuration(host=k8s.host)
-        api = client.ApiClient(configuration)
-    else:
-        path = os.environ.get(k8s.kubeconfig_env) if k8s.kubeconfig_env else None
-        try:
-            api = config.new_client_from_config(config_file=path, context=k8s.context)
-        except (config.ConfigException, OSError) as exc:
-            raise CollectionError(
-                f"kubeconfig {path or '~/.kube/config'} context {k8s.context}", str(exc)
-            ) from exc
-    register_timeout(api, k8s.timeout_s)
+    api = api_client(k8s)
     return KubeApis(
         client.CoreV1Api(api),
         client.NetworkingV1Api(api),
@@ -46,3 +42,41 @@ def kube_apis(k8s: Kubernetes) -> KubeApis:
         client.AuthorizationV1Api(api),
         client.CustomObjectsApi(api),
     )
+
+
+def api_client(k8s: Kubernetes) -> client.ApiClient:
+    """One ApiClient for the cluster (in-cluster service account, a direct URL, or a kubeconfig context),
+    whose calls get the section's timeout_s for connect, read and in total (checks/collect/kube/_call.py)."""
+    made = _new_api_client(k8s)
+    register_timeout(made, k8s.timeout_s)
+    return made
+
+
+def _new_api_client(k8s: Kubernetes) -> client.ApiClient:
+    if k8s.in_cluster:
+        return in_cluster_client()
+    if k8s.host:
+        return client.ApiClient(client.Configuration(host=k8s.host))
+    path = os.environ.get(k8s.kubeconfig_env) if k8s.kubeconfig_env else None
+    try:
+        return config.new_client_from_config(config_file=path, context=k8s.context)
+    except (config.ConfigException, OSError) as exc:
+        raise CollectionError(
+            f"kubeconfig {path or '~/.kube/config'} context {k8s.context}", str(exc)
+        ) from exc
+
+
+def in_cluster_client(
+    token_file: str = SERVICE_TOKEN_FILENAME,
+    ca_file: str = SERVICE_CERT_FILENAME,
+    environ: Mapping[str, str] = os.environ,
+) -> client.ApiClient:
+    """The pod's own service account (KUBERNETES_SERVICE_HOST/PORT, its token and CA), as `kubectl` in a
+    pod uses it; the token is re-read as the kubelet rotates it."""
+    configuration = client.Configuration()
+    loader = InClusterConfigLoader(token_filename=token_file, cert_filename=ca_file, environ=environ)
+    try:
+        loader.load_and_set(configuration)
+    except config.ConfigException as exc:
+        raise CollectionError("in-cluster service account", str(exc)) from exc
+    return client.ApiClient(configuration)
