@@ -48,6 +48,10 @@ class Interrupts:
         elif len(self.received) > 1:
             print(f"claimcheck: {name} again; still stopping (cleaning up first)", file=sys.stderr)
 
+    def note(self, name: str) -> None:
+        """Record a signal another handler took (e.g. passed on to a child) without raising here."""
+        self.received.append(name)
+
     @property
     def interrupted(self) -> bool:
         return bool(self.received)
