@@ -387,6 +387,7 @@ def delegate(module_argv: list[str]) -> int:
         "PYTHONPATH": os.pathsep.join(p for p in (code_root, os.environ.get("PYTHONPATH")) if p),
     }
     child = subprocess.Popen([sys.executable, "-m", *module_argv], cwd=project_root(), env=env)
+
     def pass_on(signum: int, frame: object) -> None:
         child.send_signal(signal.SIGTERM)
         INTERRUPTS.note("SIGTERM")  # `claimcheck run` stops once the child is done

@@ -55,10 +55,11 @@ def hole() -> Iterator[hostile.Server]:
 
 @pytest.fixture
 def black_hole_targets(tmp_path: Path, hole: hostile.Server) -> Path:
-    """A staging target whose gateway accepts and never answers (each call waits its 30 s deadline)."""
+    """A staging target whose gateway accepts and never answers (its first call waits a 300 s deadline, so
+    the run outlasts the test)."""
     path = tmp_path / "targets.yaml"
     path.write_text(
-        "default: bh\ntargets:\n  bh:\n    kind: staging\n    timeout_s: 30\n    max_rps: 5\n"
+        "default: bh\ntargets:\n  bh:\n    kind: staging\n    timeout_s: 300\n    max_rps: 5\n"
         f"    http: {{base_url: 'https://127.0.0.1:{hole.port}', routes: {{api: /api, health: /health}}}}\n"
         f"    tenants: [{{slug: a, api_key_env: {KEY_ENV}}}]\n"
         "    profiles: {nightly: {latency_seconds: 1, latency_rps: 1, probe_count: 2}}\n",
