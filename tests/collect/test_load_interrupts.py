@@ -37,6 +37,8 @@ LOADER = textwrap.dedent("""
         run_open_loop(plan, max_rps=100, out_dir=Path(sys.argv[2]))
     except KeyboardInterrupt:
         sys.exit(130)
+    finally:
+        INTERRUPTS.settle()  # as `claimcheck run` does: a late signal must not kill the exiting interpreter
 """)
 
 
