@@ -68,11 +68,13 @@ def within(seconds: float, endpoint: str) -> Iterator[None]:
     """Run the body with a total deadline; past it the body's sockets are shut and DeadlineExceeded raised."""
     _install_hook()
     sockets = _thread_sockets()
-    fired = threading.Event()
+    fired, done = threading.Event(), threading.Event()
 
     def fire() -> None:
         fired.set()
-        _shut(sockets)
+        while not done.is_set():  # a client that retries on a new socket (urllib3 does) is cut again
+            _shut(sockets)
+            done.wait(0.05)
 
     timer = threading.Timer(seconds, fire)
     timer.daemon = True
@@ -85,6 +87,7 @@ def within(seconds: float, endpoint: str) -> Iterator[None]:
             raise DeadlineExceeded(endpoint, f"no complete answer within {seconds:g} s") from exc
         raise
     finally:
+        done.set()
         timer.cancel()
         _local.depth -= 1
     if fired.is_set():

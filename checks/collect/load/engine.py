@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from checks.collect.deadline import BREAKER, endpoint_key
 from checks.collect.load.children import new_run, spawn, stop_load_children
 from checks.collect.load.plan import (
     OUT_DIR_ENV,
@@ -68,6 +69,7 @@ def run_open_loop(
     condition), a steady-state breach stops the load at once: StopConditionBreached.
     """
     check_governor(plan, max_rps)
+    BREAKER.check(endpoint_key(plan.base_url), plan.url)  # a gateway given up in this run gets no load
     if hosts and _count(hosts) != plan.workers:
         raise ValueError(f"the hosts run {_count(hosts)} workers but the plan has {plan.workers}")
     with reserved_rate(plan.rate, max_rps, f"load on {plan.url}"):
