@@ -12,8 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from checks.claims_cli import add_arguments as add_ledger_commands
-from checks.errors import ClaimcheckError, ConfigError
+from checks.errors import ClaimcheckError, ConfigError, ReportWriteError
 from checks.exitcodes import EXIT_CONFIG, EXIT_DISPROVEN, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
 from checks.project import PROJECT_ENV
 
@@ -59,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="an earlier verdicts.json: exit 1 only on claims that regressed against it",
     )
+    from checks.claims_cli import add_arguments as add_ledger_commands  # heavy: after the signal handlers
+
     add_ledger_commands(sub)
     report = sub.add_parser(
         "report", help="(re)write the report, document view, JUnit, SARIF and manifest of a run; --serve it"
@@ -97,7 +98,23 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from checks.interrupts import INTERRUPTS
+
+    words = sys.argv[1:] if argv is None else argv
+    if "run" in words:
+        INTERRUPTS.install()  # from the first instant (before the parser's imports): acted on once it is safe
     args = _parser().parse_args(argv)
+    if args.command != "run":
+        INTERRUPTS.uninstall()  # another command: Ctrl-C is plain KeyboardInterrupt again
+        return _main(args)
+    INTERRUPTS.install()
+    try:
+        return _main(args)
+    finally:
+        INTERRUPTS.settle()  # concluded: a late signal must not kill the exiting interpreter (exit -2)
+
+
+def _main(args: argparse.Namespace) -> int:
     if args.project is not None:
         os.environ[PROJECT_ENV] = str(args.project.resolve())  # the suites run in-process read it too
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -119,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("claimcheck: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except ReportWriteError as exc:
+        print(f"claimcheck: {exc}; earlier results are unchanged", file=sys.stderr)
+        return EXIT_ERROR
     except ClaimcheckError as exc:
         print(f"claimcheck: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -36,3 +36,28 @@ class TargetUnreachable(CollectionError):
 
 class AccessDenied(CollectionError):
     """The endpoint answered but refused our credentials (401/403)."""
+
+
+class DeadlineExceeded(TargetUnreachable):
+    """The endpoint gave no complete answer within the call's total deadline (connect, read and total)."""
+
+
+class ResponseTooLarge(CollectionError):
+    """The answer was larger than the target's `max_response_bytes`: not read further, never judged."""
+
+
+class StopConditionBreached(CollectionError):
+    """The target's steady state breached the profile's stop condition during load or a drill: the run
+    stops at once, the drill's undo runs, and verdicts.json says `aborted: "stop condition: ..."`."""
+
+
+class ReportWriteError(ClaimcheckError):
+    """The reports directory cannot be written (read-only, full, not a directory): exit 3, nothing partial."""
+
+
+class EndpointGivenUp(TargetUnreachable):
+    """The endpoint gave no answer earlier in this run and is not asked again (see collect/deadline.py)."""
+
+
+class BudgetExceeded(ClaimcheckError):
+    """A suite item ran past its wall-clock budget (the profile's `item_budget_s`): it ends as ERROR."""

@@ -8,7 +8,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -24,6 +23,7 @@ from checks.params import P, Params
 from checks.project import DOCUMENT_SUFFIXES, ledger_dir, project_dir
 from checks.registry import CHECKS
 from checks.units import convert
+from checks.yamlfile import load_yaml, read_text
 
 CATEGORIES = (
     "isolation",
@@ -354,10 +354,7 @@ def _format_validation(file: Path, raw: dict[str, Any], exc: ValidationError) ->
 
 def load_ledger_file(path: Path) -> LedgerFile:
     """Parse and validate one ledger file; a problem raises ConfigError naming file, entry, key and value."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(str(path), f"not valid YAML: {exc}") from exc
+    raw = load_yaml(path)
     if not isinstance(raw, dict):
         raise ConfigError(
             str(path), "expected a mapping with 'system', 'id_prefix', 'documents' and 'claims'"
@@ -418,6 +415,43 @@ def load_ledger(claims_dir: Path) -> Ledger:
     _check_across_files(loaded, documents_dir)
     headers = [f for _, f in loaded]
     return Ledger([c for f in headers for c in f.claims], files, documents_dir, headers)
+
+
+def verify_quotes(ledger: Ledger) -> None:
+    """Every source names a document that exists, a line inside it, and a quote found verbatim on that line
+    (a block cites line..end_line, its quote on the first line). `claimcheck run` calls this before anything
+    is contacted; a ConfigError names the first source that fails, with its ledger file, entry and key.
+    (`claims coverage` lists every such problem instead: checks/coverage.py.)"""
+    lines: dict[str, list[str] | None] = {}
+    for claim in ledger:
+        for index, source in enumerate(claim.sources):
+            if source.file not in lines:
+                path = ledger.documents_dir / source.file
+                lines[source.file] = read_text(path).splitlines() if path.is_file() else None
+            problem = _source_problem(source, lines[source.file])
+            if problem is not None:
+                key, message = problem
+                raise ConfigError(
+                    str(_file_of(ledger, claim.id)), message, entry=claim.id, key=f"sources[{index}].{key}"
+                )
+
+
+def _source_problem(source: Source, lines: list[str] | None) -> tuple[str, str] | None:
+    if lines is None:
+        return "file", f"no document {source.file!r} in the documents directory"
+    last = source.end_line or source.line
+    if last > len(lines):
+        return "line", f"line {last} is past the end of {source.file} ({len(lines)} lines)"
+    if source.quote not in lines[source.line - 1]:
+        return "quote", f"quote {source.quote!r} is not on {source.file}:{source.line}"
+    return None
+
+
+def _file_of(ledger: Ledger, claim_id: str) -> Path | str:
+    """The ledger file that holds an entry (for the error message)."""
+    needle = f"id: {claim_id}"
+    found = next((f for f in ledger.files if needle in f.read_text(encoding="utf-8", errors="replace")), None)
+    return found or ledger.documents_dir.parent
 
 
 def project_root() -> Path:

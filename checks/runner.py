@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +19,21 @@ import pytest
 from rich.console import Console
 from rich.table import Table
 
-from checks.errors import ClaimcheckError, ConfigError
+from checks.collect.load.children import stop_load_children
+from checks.errors import ClaimcheckError, ConfigError, ReportWriteError
 from checks.exitcodes import EXIT_DISPROVEN, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
-from checks.ledger import Ledger, default_ledger, project_root
+from checks.interrupts import INTERRUPTS
+from checks.ledger import Ledger, default_ledger, project_root, verify_quotes
+from checks.preflight import check_environment, check_markexpr, marks_match
 from checks.project import package_dir
 from checks.registry import validate_target_bindings
+from checks.report.manifest import HISTORY, MANIFEST
+from checks.report.outputs import OutputOptions, write_run_outputs
+from checks.report.redact import Redactor
+from checks.report.rundir import ReportsDir
+from checks.report.verdicts_file import RunContext, VerdictsFile
 from checks.selection import Selection
-from checks.targets import Target, select_target
+from checks.targets import Target, load_runtime_env, select_target
 from fixtures import PLUGINS
 
 console = Console(stderr=False)
@@ -33,16 +43,52 @@ def _targets_file(args: argparse.Namespace) -> Path:
     return Path(args.targets_file) if getattr(args, "targets_file", None) else project_root() / "targets.yaml"
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A run that passed every check made before anything is contacted."""
+
+    ledger: Ledger
+    name: str
+    target: Target
+    targets_file: Path
+    run_id: str
+    selected: list[str]
+
+
+def new_run_id() -> str:
+    return f"cc-{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(3)}"
+
+
 def validate_inputs(args: argparse.Namespace) -> tuple[Ledger, str, Target]:
-    """Ledger and target, validated before anything touches a target (ConfigError otherwise)."""
+    """Ledger (every quote at its line), target, bindings and the command line, validated before anything
+    touches a target (ConfigError otherwise)."""
     baseline = getattr(args, "baseline", None)
     if baseline and not Path(baseline).is_file():
         raise ConfigError("command line", f"no such baseline file: {baseline}", key="--baseline")
     ledger = default_ledger()
+    verify_quotes(ledger)
     name, target = select_target(_targets_file(args), args.target)
     validate_target_bindings(str(_targets_file(args)), name, target, ledger)
     run_selection(args).validate(ledger)
+    check_markexpr(args.markexpr)
     return ledger, name, target
+
+
+def prepare(args: argparse.Namespace) -> Prepared:
+    """Every check that needs no target (validate_inputs), the environment variables the target names (a
+    sandbox's are checked after `sandbox up` writes them) and the reports directory."""
+    ledger, name, target = validate_inputs(args)
+    if not _starts_sandbox(args, target):
+        load_runtime_env(target, project_root())
+        check_environment(_targets_file(args), name, target)
+    ReportsDir(reports_dir(args)).usable()
+    chosen = run_selection(args).of_ledger(ledger)
+    selected = [c.id for c in chosen if marks_match(args.markexpr, c.category)]
+    return Prepared(ledger, name, target, _targets_file(args), new_run_id(), selected)
+
+
+def _starts_sandbox(args: argparse.Namespace, target: Target) -> bool:
+    return target.kind == "sandbox" and not args.no_sandbox
 
 
 def run_selection(args: argparse.Namespace) -> Selection:
@@ -60,8 +106,7 @@ def suites_dir() -> Path:
     return package_dir("suites")
 
 
-def _pytest_args(args: argparse.Namespace, name: str, root: Path) -> list[str]:
-    reports = reports_dir(args)
+def _pytest_args(args: argparse.Namespace, plan: Prepared, run_dir: Path) -> list[str]:
     suites = suites_dir()
     plugins = [a for p in PLUGINS for a in ("-p", p)]
     argv = [
@@ -79,16 +124,17 @@ def _pytest_args(args: argparse.Namespace, name: str, root: Path) -> list[str]:
         "-c",
         str(suites / "claimcheck.ini"),
         "--target",
-        name,
+        plan.name,
         "--targets-file",
-        str(_targets_file(args)),
+        str(plan.targets_file),
         "--profile",
         args.profile,
+        "--run-id",
+        plan.run_id,
         "--alluredir",
-        str(reports / "allure-results"),
-        "--clean-alluredir",
+        str(run_dir / "allure-results"),
         "--verdicts",
-        str(reports / "verdicts.json"),
+        str(run_dir / "verdicts.json"),
         "-p",
         "no:terminal",
     ]
@@ -114,37 +160,126 @@ def _pytest_args(args: argparse.Namespace, name: str, root: Path) -> list[str]:
 
 
 def run_suites(args: argparse.Namespace) -> int:
-    """`claimcheck run`: the main job."""
-    ledger, name, target = validate_inputs(args)
-    root = project_root()
+    """`claimcheck run`: the main job (see checks/interrupts.py and checks/report/rundir.py)."""
+    plan = prepare(args)
     console.print(
-        f"[bold]claimcheck[/] {len(ledger)} ledger entries, target [bold]{name}[/] ({target.kind}), "
-        f"profile {args.profile}"
+        f"[bold]claimcheck[/] {len(plan.ledger)} ledger entries, target [bold]{plan.name}[/] "
+        f"({plan.target.kind}), profile {args.profile}, {len(plan.selected)} claims selected"
     )
-    if target.kind == "sandbox" and not args.no_sandbox:
-        sandbox_command("up")
-    started = time.monotonic()
+    reports = ReportsDir(reports_dir(args))
+    with reports.locked(plan.run_id):
+        run_dir = reports.fresh(plan.run_id)
+        try:
+            context = _context(plan, args, reports)
+            code = _judge(args, plan, run_dir, context)
+            _check_written(context)
+            doc = _conclude(context, code, run_dir)
+            _check_written(context)
+        except BaseException:
+            reports.discard(run_dir)  # nothing partial; the previous results stay as they were
+            raise
+        reports.publish(run_dir)
+    summarise(doc)
+    root = reports.root
+    if not args.no_html and (run_dir / "allure-report" / "index.html").is_file():
+        console.print(
+            f"report: {root / 'allure-report' / 'index.html'} (open it with `claimcheck report --serve`)"
+        )
+    elif not args.no_html:
+        console.print(
+            f"claimcheck: no HTML report (see above); the exit code is the verdicts' own ({exit_code(doc)})"
+        )
+    console.print(f"documents: {root / 'documents' / 'index.html'}; bundle: {root / 'MANIFEST.sha256'}")
+    if getattr(args, "baseline", None):
+        return baseline_exit_code(doc, Path(args.baseline))
+    return exit_code(doc)
+
+
+def _context(plan: Prepared, args: argparse.Namespace, reports: ReportsDir) -> RunContext:
+    redactor = Redactor.for_target(plan.target)
+    profile = plan.target.profiles.get(args.profile)
+    verdicts = VerdictsFile.start(
+        reports.runs / plan.run_id / "verdicts.json",
+        plan.ledger,
+        plan.name,
+        plan.target.kind,
+        args.profile,
+        plan.run_id,
+        redactor,
+        description=plan.target.description,
+        policy=profile.policy.model_dump() if profile else None,
+    )
+    verdicts.expect(plan.selected)
+    return RunContext(verdicts, redactor, history=reports.root / HISTORY)
+
+
+def _judge(args: argparse.Namespace, plan: Prepared, run_dir: Path, context: RunContext) -> int | None:
+    """Sandbox, environment, suites: interruptible (once). None when interrupted before pytest returned."""
     from checks.report.progress import ProgressPlugin
 
-    reports = reports_dir(args)
-    (reports / "verdicts.json").unlink(missing_ok=True)  # never summarise an earlier run's file
-    code = pytest.main(_pytest_args(args, name, root), plugins=[ProgressPlugin(console)])
-    console.print(f"suites finished in {time.monotonic() - started:.1f} s (pytest exit {int(code)})")
+    code: int | None = None
+    started = time.monotonic()
+    try:
+        with INTERRUPTS.arm():
+            if _starts_sandbox(args, plan.target):
+                _sandbox_up()
+                load_runtime_env(plan.target, project_root())
+                check_environment(plan.targets_file, plan.name, plan.target)
+            plugins: list[object] = [ProgressPlugin(console), context]
+            code = int(pytest.main(_pytest_args(args, plan, run_dir), plugins=plugins))
+    except KeyboardInterrupt:
+        console.print("claimcheck: interrupted; stopping load, undoing drills, writing verdicts.json")
+    finally:
+        stop_load_children()  # every load process group, before anything else happens
+    console.print(f"suites finished in {time.monotonic() - started:.1f} s (pytest exit {code})")
     if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
-        raise ClaimcheckError(f"the suites could not run (pytest exit {int(code)}); see the messages above")
-    verdicts = _read_verdicts(reports / "verdicts.json")
-    if verdicts is None:
-        raise ConfigError(
-            str(suites_dir()), f"the suites produced no verdicts.json (pytest exit {int(code)})"
-        )
-    summarise(verdicts)
-    index = reports / "allure-report" / "index.html"
-    if not args.no_html and index.is_file():
-        console.print(f"report: {index} (open it with `claimcheck report --serve`)")
-    console.print(f"documents: {reports / 'documents' / 'index.html'}; bundle: {reports / 'MANIFEST.sha256'}")
-    if getattr(args, "baseline", None):
-        return baseline_exit_code(verdicts, Path(args.baseline))
-    return exit_code(verdicts)
+        raise ClaimcheckError(f"the suites could not run (pytest exit {code}); see the messages above")
+    return code
+
+
+def _sandbox_up() -> None:
+    """`sandbox up`, waited for; interrupted (its child stopped by the same signal), the run is too."""
+    try:
+        sandbox_command("up")
+    except ClaimcheckError:
+        if INTERRUPTS.interrupted:
+            raise KeyboardInterrupt("interrupted while the sandbox came up") from None
+        raise
+    if INTERRUPTS.interrupted:
+        raise KeyboardInterrupt("interrupted while the sandbox came up")
+
+
+def _check_written(context: RunContext) -> None:
+    problems = [*context.write_problems]
+    if context.verdicts.write_error is not None:
+        problems.append(str(context.verdicts.write_error))
+    if problems:
+        raise ReportWriteError(problems[0])
+
+
+def _conclude(context: RunContext, code: int | None, run_dir: Path) -> dict[str, Any]:
+    """Finish verdicts.json (interrupted or not) and, when the suites never got to it, the run's other
+    outputs (documents, JUnit, SARIF, manifest; never the HTML report after an interruption)."""
+    verdicts = context.verdicts
+    # the suites' own finish knows an abort from an interruption; without it, the run never got that far
+    interrupted = INTERRUPTS.raised or not verdicts.finished or bool(verdicts.run["interrupted"])
+    with INTERRUPTS.protected():
+        if not verdicts.finished or (interrupted and not verdicts.run["interrupted"]):
+            verdicts.finish(interrupted=interrupted)
+        doc = verdicts.document()
+        if not (run_dir / MANIFEST).is_file():
+            try:
+                write_run_outputs(
+                    run_dir,
+                    doc,
+                    results_dir=run_dir / "allure-results",
+                    ledger=verdicts.ledger,
+                    redact=verdicts.redactor.text,
+                    options=OutputOptions(html=False, history=context.history),
+                )
+            except OSError as exc:
+                context.write_problems.append(f"cannot write the run's outputs: {exc.strerror or exc}")
+    return doc
 
 
 def baseline_exit_code(verdicts: dict[str, Any], baseline: Path) -> int:
@@ -184,9 +319,10 @@ def judge_claims(
         no_html=True,
         reports_dir=str(reports),
     )
-    _, name, _ = validate_inputs(args)
+    ledger, name, chosen = validate_inputs(args)
+    plan = Prepared(ledger, name, chosen, Path(targets_file), new_run_id(), list(claims))
     (reports / "verdicts.json").unlink(missing_ok=True)
-    code = pytest.main(_pytest_args(args, name, project_root()))
+    code = pytest.main(_pytest_args(args, plan, reports))
     if code == pytest.ExitCode.INTERRUPTED:
         raise KeyboardInterrupt
     verdicts = _read_verdicts(reports / "verdicts.json")
@@ -202,12 +338,14 @@ def _read_verdicts(path: Path) -> dict[str, Any] | None:
 
 
 def exit_code(verdicts: dict[str, Any]) -> int:
-    """1 DISPROVEN > 3 ERROR > 0; 130 when the run did not finish."""
+    """130 interrupted; else 1 DISPROVEN > 3 ERROR or aborted > 0."""
     if verdicts["run"].get("interrupted"):
         return EXIT_INTERRUPTED
     outcomes = {c["verdict"] for c in verdicts["claims"]}
     if "DISPROVEN" in outcomes:
         return EXIT_DISPROVEN
+    if verdicts["run"].get("aborted"):
+        return EXIT_ERROR  # stopped early (stop condition, run budget): never reads as a clean run
     return EXIT_ERROR if "ERROR" in outcomes else EXIT_OK
 
 
@@ -249,7 +387,12 @@ def delegate(module_argv: list[str]) -> int:
         "PYTHONPATH": os.pathsep.join(p for p in (code_root, os.environ.get("PYTHONPATH")) if p),
     }
     child = subprocess.Popen([sys.executable, "-m", *module_argv], cwd=project_root(), env=env)
-    previous = signal.signal(signal.SIGTERM, lambda signum, frame: child.send_signal(signal.SIGTERM))
+
+    def pass_on(signum: int, frame: object) -> None:
+        child.send_signal(signal.SIGTERM)
+        INTERRUPTS.note("SIGTERM")  # `claimcheck run` stops once the child is done
+
+    previous = signal.signal(signal.SIGTERM, pass_on)
     try:
         while True:
             try:

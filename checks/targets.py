@@ -9,12 +9,15 @@ import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from checks.errors import ConfigError
 from checks.sufficiency import SufficiencyPolicy
 from checks.verdicts import Provenance
+from checks.yamlfile import load_yaml
+
+DEFAULT_TIMEOUT_S = 10.0
+DEFAULT_MAX_RESPONSE_BYTES = 16 * 2**20
 
 
 class _Strict(BaseModel):
@@ -28,7 +31,9 @@ class HttpEndpoint(_Strict):
     plain_url: str | None = Field(default=None, pattern=r"^http://")
     ca_file: str | None = None
     server_hostname: str | None = None
-    timeout_s: float = 10.0
+    # connect, read and total deadline of one request (defaults to the target's timeout_s)
+    timeout_s: float = Field(default=DEFAULT_TIMEOUT_S, gt=0)
+    max_response_bytes: int = Field(default=DEFAULT_MAX_RESPONSE_BYTES, gt=0)
     routes: dict[str, str] = Field(
         default_factory=dict
     )  # route class (api, static, ml...) -> path to measure
@@ -49,13 +54,19 @@ class Tenant(_Strict):
     network: str | None = None  # vantage point name of the tenant's network
 
 
+SslMode = Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+
+
 class PgNode(_Strict):
     host: str
     port: int = Field(ge=1, le=65535)
     dbname: str
     user: str
     password_env: str | None = None
-    sslmode: str = "prefer"
+    # default: prefer on a sandbox, verify-full anywhere else (set by the target)
+    sslmode: SslMode = "verify-full"
+    sslrootcert: str | None = None
+    timeout_s: float = Field(default=DEFAULT_TIMEOUT_S, gt=0)  # connect_timeout and statement_timeout
 
 
 class Postgres(_Strict):
@@ -69,6 +80,9 @@ class RedisNode(_Strict):
     host: str
     port: int = Field(ge=1, le=65535)
     password_env: str | None = None
+    tls: bool = False  # rediss://: TLS with certificate verification
+    ca_file: str | None = None
+    timeout_s: float = Field(default=DEFAULT_TIMEOUT_S, gt=0)
 
 
 class Sentinel(RedisNode):
@@ -85,16 +99,21 @@ class Prometheus(_Strict):
     url: str = Field(pattern=r"^https?://")
     bearer_token_env: str | None = None
     app_job: str = "app"
+    ca_file: str | None = None
+    timeout_s: float = Field(default=DEFAULT_TIMEOUT_S, gt=0)
+    max_response_bytes: int = Field(default=DEFAULT_MAX_RESPONSE_BYTES, gt=0)
 
 
 class Aws(_Strict):
-    endpoint_url: str | None = None  # a local moto server; None means the real AWS endpoints
+    # a local moto server; None means the real AWS endpoints
+    endpoint_url: str | None = Field(default=None, pattern=r"^https?://[^/\s]+")
     regions: tuple[str, ...] = ()
     access_key_id_env: str | None = None
     secret_access_key_env: str | None = None
     buckets: dict[str, str] = Field(default_factory=dict)  # role -> bucket name
     db_instances: dict[str, str] = Field(default_factory=dict)  # role -> instance id
     resource_prefix: dict[str, str] = Field(default_factory=dict)  # system -> name prefix of its resources
+    timeout_s: float = Field(default=DEFAULT_TIMEOUT_S, gt=0)
 
 
 class Kubernetes(_Strict):
@@ -106,6 +125,7 @@ class Kubernetes(_Strict):
     tenant_namespace_selector: str = "claimcheck.io/tenant"
     app_namespace: str | None = None
     probes_allowed: bool = False
+    timeout_s: float = Field(default=DEFAULT_TIMEOUT_S, gt=0)
 
 
 class VantagePoint(_Strict):
@@ -116,6 +136,8 @@ class VantagePoint(_Strict):
     gateway_url: str | None = None  # how the gateway is addressed from inside this vantage point
     ssh_host: str | None = None  # user@host[:port], reached through testinfra's ssh backend
     ssh_identity_file: str | None = None
+    # the host keys to trust (required outside a sandbox: no trust on first use)
+    ssh_known_hosts: str | None = None
     pod: str | None = None  # kind pod: the pod the probe runs in, through the exec API
     namespace: str | None = None
     container: str | None = None  # the pod's container (needed when it has more than one)
@@ -123,6 +145,16 @@ class VantagePoint(_Strict):
     # True when the path from this vantage point is emulated (a delay claimcheck configured, not a real
     # network): its measurements are shown but never decide a claim.
     emulated: bool = False
+    timeout_s: float = Field(default=DEFAULT_TIMEOUT_S, gt=0)
+
+
+class StopCondition(_Strict):
+    """When load or a drill must stop at once: the steady-state probe's failures over a sliding window."""
+
+    route: str = "health"  # route class of the steady-state probe
+    max_error_ratio: float = Field(default=0.5, ge=0, le=1)
+    window: int = Field(default=10, ge=1)  # the last N probes
+    interval_s: float = Field(default=1.0, gt=0)
 
 
 class LoadMaster(_Strict):
@@ -183,6 +215,11 @@ class LoadProfile(_Strict):
     # (netns, ssh) and pods, all sending one schedule at `max_rps` in total
     load_workers: Annotated[int, Field(ge=1)] | tuple[LoadWorker, ...] = 1
     load_master: LoadMaster = Field(default_factory=LoadMaster)
+    # wall-clock budget of one suite item (load and drill items add their own run time), and of the run
+    item_budget_s: float = Field(default=120.0, gt=0)
+    drill_budget_s: float = Field(default=600.0, gt=0)
+    run_budget_s: float | None = Field(default=None, gt=0)
+    stop_condition: StopCondition | None = None
     # when evidence suffices to decide (confidence, minimum samples and durations): checks/sufficiency.py
     policy: SufficiencyPolicy = Field(default_factory=SufficiencyPolicy)
 
@@ -232,6 +269,22 @@ class Target(_Strict):
     manifests: str | None = None
     profiles: dict[str, LoadProfile] = Field(default_factory=dict)
     bindings: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # the default deadline of every section (each may set its own timeout_s) and body cap of HTTP answers
+    timeout_s: float = Field(default=DEFAULT_TIMEOUT_S, gt=0)
+    max_response_bytes: int = Field(default=DEFAULT_MAX_RESPONSE_BYTES, gt=0)
+    allow_plaintext: bool = False  # http:// to a non-sandbox gateway, or a bearer token over http://
+
+    @model_validator(mode="before")
+    @classmethod
+    def _section_defaults(cls, raw: Any) -> Any:
+        return section_defaults(raw) if isinstance(raw, dict) else raw
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Target:
+        check_tenants(self)
+        check_transport(self)
+        return self
+
     # Evidence sources whose values claimcheck itself set up from the documents (a sandbox's provisioned
     # cloud resources, say), each with the reason: evidence from them is `constructed` and decides nothing.
     constructed: dict[str, str] = Field(default_factory=dict)
@@ -254,6 +307,87 @@ class TargetsFile(_Strict):
     targets: dict[str, Target]
 
 
+SECTIONS_WITH_TIMEOUT = (
+    ("http",),
+    ("prometheus",),
+    ("aws",),
+    ("kubernetes",),
+    ("postgres", "primary"),
+    ("postgres", "replica"),
+    ("postgres", "admin"),
+    ("redis", "primary"),
+    ("redis", "replica"),
+    ("redis", "sentinel"),
+)
+
+
+def section_defaults(raw: dict[str, Any]) -> dict[str, Any]:
+    """Copy the target-wide `timeout_s`, `max_response_bytes` and the sandbox's sslmode into each section
+    that does not set its own (inputs are never mutated)."""
+    out = dict(raw)
+    timeout = out.get("timeout_s", DEFAULT_TIMEOUT_S)
+    cap = out.get("max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)
+    for path in SECTIONS_WITH_TIMEOUT:
+        _fill(out, path, {"timeout_s": timeout})
+    for path in (("http",), ("prometheus",)):
+        _fill(out, path, {"max_response_bytes": cap})
+    if out.get("kind") == "sandbox":
+        for node in ("primary", "replica", "admin"):
+            _fill(out, ("postgres", node), {"sslmode": "prefer"})
+    points = out.get("vantage_points")
+    if isinstance(points, list | tuple):
+        out["vantage_points"] = [{"timeout_s": timeout, **p} if isinstance(p, dict) else p for p in points]
+    return out
+
+
+def _fill(raw: dict[str, Any], path: tuple[str, ...], defaults: dict[str, Any]) -> None:
+    head, *rest = path
+    node = raw.get(head)
+    if not isinstance(node, dict):
+        return
+    node = dict(node)
+    raw[head] = node
+    if rest:
+        _fill(node, tuple(rest), defaults)
+    else:
+        for key, value in defaults.items():
+            node.setdefault(key, value)
+
+
+def check_tenants(target: Target) -> None:
+    """Tenant slugs are unique, and probe_tenant / load_tenant name one of them."""
+    slugs = [t.slug for t in target.tenants]
+    twice = sorted({s for s in slugs if slugs.count(s) > 1})
+    if twice:
+        raise ValueError(f"tenants: slug {twice[0]!r} appears more than once")
+    for key in ("probe_tenant", "load_tenant"):
+        named = getattr(target, key)
+        if named is not None and named not in slugs:
+            raise ValueError(f"{key}: {named!r} names no tenant (tenants: {', '.join(slugs) or 'none'})")
+
+
+def check_transport(target: Target) -> None:
+    """Outside a sandbox: no plaintext gateway or bearer token unless allowed, and ssh hosts are pinned."""
+    if target.kind == "sandbox":
+        return
+    plain = []
+    if target.http is not None and target.http.base_url.startswith("http://"):
+        plain.append(f"http.base_url: {target.http.base_url!r}")
+    prom = target.prometheus
+    if prom is not None and prom.bearer_token_env and prom.url.startswith("http://"):
+        plain.append(f"prometheus.url: {prom.url!r} with a bearer token")
+    if plain and not target.allow_plaintext:
+        raise ValueError(
+            f"{plain[0]} is plaintext on a {target.kind} target; use https:// or set allow_plaintext: true"
+        )
+    for point in target.vantage_points:
+        if point.kind == "ssh" and not point.ssh_known_hosts:
+            raise ValueError(
+                f"vantage_points: {point.name!r} is an ssh host with no ssh_known_hosts "
+                "(required outside a sandbox: the host key is never accepted on first use)"
+            )
+
+
 def _error(path: Path, exc: ValidationError) -> ConfigError:
     err = exc.errors()[0]
     loc = [str(p) for p in err["loc"]]
@@ -266,16 +400,14 @@ def _error(path: Path, exc: ValidationError) -> ConfigError:
 
 def load_targets(path: Path) -> TargetsFile:
     """Parse and validate targets.yaml; problems raise ConfigError naming file, target and key."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(str(path), "file not found") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(str(path), f"not valid YAML: {exc}") from exc
+    raw = load_yaml(path)
     if not isinstance(raw, dict):
         raise ConfigError(str(path), "expected a mapping with 'default' and 'targets'")
-    raw.setdefault("targets", {})
-    raw["targets"].setdefault("none", {"kind": "none", "description": "declared evidence only"})
+    targets = raw.get("targets")
+    if not isinstance(targets, dict):
+        shown = "missing" if "targets" not in raw else f"value: {targets!r}"
+        raise ConfigError(str(path), f"expected a mapping of target names ({shown})", key="targets")
+    raw = {**raw, "targets": {"none": {"kind": "none", "description": "declared evidence only"}, **targets}}
     try:
         parsed = TargetsFile.model_validate(raw)
     except ValidationError as exc:
@@ -305,6 +437,9 @@ def secret(name: str | None, *, key: str) -> str:
     value = os.environ.get(name)
     if value is None:
         raise ConfigError("targets.yaml", f"environment variable {name} is not set", key=key)
+    from checks.report.redact import register_secret
+
+    register_secret(value)
     return value
 
 

@@ -40,28 +40,83 @@ SUITE = textwrap.dedent("""
 """)
 
 
+LEAKY_SUITE = textwrap.dedent("""
+    import base64, os, time
+    from urllib.parse import quote
+    import pytest
+    from checks.errors import CollectionError, StopConditionBreached
+    from fixtures.claims import claim_params
+
+    PARAMS = claim_params("waived")[:6]
+
+    @pytest.fixture(scope="session")
+    def declared_findings():
+        return {}
+
+    @pytest.mark.parametrize("claim", PARAMS)
+    def test_leaks(claim, judge):
+        token = os.environ["CC_TOKEN"]
+        index = [p.values[0].id for p in PARAMS].index(claim.id)
+        if index == 0:  # echoed by a server in an error body, and cut at 200 characters by the collector
+            raise CollectionError("http://prom", ("x" * 190 + "Bearer " + token)[:200])
+        if index == 1:
+            basic = base64.b64encode(f"user:{token}".encode()).decode()
+            forms = f"Basic {basic} / {quote(token)} / {token.encode().hex()}"
+            raise CollectionError("http://gw", f"Authorization: {forms}")
+        if index == 2:
+            print("debug: token is", token)
+            raise RuntimeError(f"boom {token}")
+        if index == 3:
+            raise StopConditionBreached("steady state", "9 of the last 10 probes failed")
+        time.sleep(0.1)
+""")
+
+SLOW_SUITE = textwrap.dedent("""
+    import time
+    import pytest
+    from fixtures.claims import claim_params
+
+    @pytest.fixture(scope="session")
+    def declared_findings():
+        return {}
+
+    @pytest.mark.parametrize("claim", claim_params("waived")[:2])
+    def test_slow(claim, judge):
+        time.sleep(30)
+""")
+
 PLUGINS = (
     "fixtures.targets",
     "fixtures.claims",
     "fixtures.safety",
+    "fixtures.budget",
     "fixtures.reporting",
     "fixtures.endpoints",
 )
 
 
+def _default_sigint() -> None:
+    # a background job of a shell starts with SIGINT ignored; the child sets its own disposition
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run_suite(
-    tmp_path: Path, extra_env: dict[str, str], text: str = SUITE, plugin_names: tuple[str, ...] = PLUGINS
+    tmp_path: Path,
+    extra_env: dict[str, str],
+    text: str = SUITE,
+    plugin_names: tuple[str, ...] = PLUGINS,
+    target_extra: str = "",
 ) -> tuple[subprocess.CompletedProcess[str], dict]:
     suite = tmp_path / "test_suite.py"
     suite.write_text(text, encoding="utf-8")
     targets = tmp_path / "targets.yaml"
     targets.write_text(
         "default: t\ntargets:\n  t:\n    kind: staging\n    http: {base_url: 'https://x.invalid'}\n"
-        "    tenants: [{slug: a, api_key_env: CC_TOKEN}]\n",
+        "    tenants: [{slug: a, api_key_env: CC_TOKEN}]\n" + target_extra,
         encoding="utf-8",
     )
     verdicts = tmp_path / "verdicts.json"
-    env = {**os.environ, "CC_TOKEN": "sup3r-s3cret-token", **extra_env}
+    env = {**os.environ, "CC_TOKEN": "sup3r-s3cret-token-0123456789", **extra_env}
     plugins = [arg for name in plugin_names for arg in ("-p", name)]
     cmd = [
         sys.executable,
@@ -87,7 +142,14 @@ def run_suite(
         str(tmp_path / "allure"),
     ]
     done = subprocess.run(
-        cmd, cwd=project_root(), env=env, capture_output=True, text=True, timeout=120, check=False
+        cmd,
+        cwd=project_root(),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        preexec_fn=_default_sigint,
     )
     return done, json.loads(verdicts.read_text(encoding="utf-8"))
 
@@ -121,7 +183,7 @@ def test_secrets_never_reach_verdicts_or_allure_results(tmp_path: Path) -> None:
     texts = [(tmp_path / "verdicts.json").read_text()] + [
         p.read_text() for p in (tmp_path / "allure").iterdir() if p.suffix in (".json", ".txt", ".properties")
     ]
-    assert all("sup3r-s3cret-token" not in t for t in texts)
+    assert all("sup3r-s3cret-token-0123456789" not in t for t in texts)
     assert "token=***" in texts[0]
 
 
@@ -165,6 +227,48 @@ def test_quotes_are_shown_literally_in_the_markdown_description() -> None:
 
     escaped = "\\# Test 3: scale\\-up \\| \\*\\*Uptime\\*\\*: 99\\.99%"
     assert _md("# Test 3: scale-up | **Uptime**: 99.99%") == escaped
+
+
+def _texts(tmp_path: Path) -> list[str]:
+    files = [tmp_path / "verdicts.json", *(p for p in tmp_path.rglob("*") if p.is_file())]
+    return [p.read_text(errors="replace") for p in files]
+
+
+def test_no_form_or_fragment_of_a_secret_reaches_any_report(tmp_path: Path) -> None:
+    done, _ = run_suite(tmp_path, {}, LEAKY_SUITE)
+    token = "sup3r-s3cret-token-0123456789"
+    fragments = {token[i : i + 8] for i in range(len(token) - 7)}
+    leaks = [f for t in _texts(tmp_path) for f in fragments if f in t]
+    assert leaks == [], done.stdout[-1500:]
+    assert token not in done.stdout + done.stderr
+
+
+def test_allure_results_are_private(tmp_path: Path) -> None:
+    run_suite(tmp_path, {}, LEAKY_SUITE)
+    assert (tmp_path / "allure").stat().st_mode & 0o777 == 0o700  # every result file inside a 0700 dir
+    written = [*(tmp_path / "allure").glob("*-result.json"), *(tmp_path / "allure").glob("*-container.json")]
+    assert written and {p.stat().st_mode & 0o777 for p in written} == {0o600}  # and allure-pytest's are 0600
+
+
+def test_a_stop_condition_aborts_the_run_and_leaves_the_rest_not_reached(tmp_path: Path) -> None:
+    _, doc = run_suite(tmp_path, {}, LEAKY_SUITE)
+    assert doc["run"]["aborted"].startswith("stop condition: steady state: 9 of the last 10")
+    assert doc["run"]["complete"] is False and doc["run"]["interrupted"] is False
+    records = [r for r in doc["claims"] if r["verdict"] != "NOT_RUN" or r["reason"].startswith("selected")]
+    assert [r["verdict"] for r in records[:4]] == ["ERROR"] * 4
+    assert all(r["reason"].startswith("selected but not reached") for r in records[4:]) and len(records) == 6
+
+
+def test_an_item_past_its_budget_is_error_and_the_run_states_its_worst_case(tmp_path: Path) -> None:
+    profile = (
+        "    profiles: {nightly: {latency_seconds: 1, latency_rps: 1, probe_count: 1, item_budget_s: 1}}\n"
+    )
+    done, doc = run_suite(tmp_path, {}, SLOW_SUITE, target_extra=profile)
+    records = [r for r in doc["claims"] if r["verdict"] != "NOT_RUN"]
+    assert [r["verdict"] for r in records] == ["ERROR", "ERROR"]
+    assert all("ran past its budget of 1 s" in r["reason"] for r in records)
+    assert doc["run"]["worst_case_s"] == 32  # 2 items x 1 s + the shutdown allowance
+    assert "worst case: 0 min 32 s" in done.stdout
 
 
 DECLARED_SUITE = textwrap.dedent("""

@@ -21,8 +21,8 @@ import requests
 from checks.collect.clients import redis_address, redis_client, redis_failures
 from checks.collect.isolation.bindings import SpecialCategoryBinding
 from checks.collect.isolation.web import ids_in, send, session_for
-from checks.collect.prometheus import query
-from checks.errors import CollectionError, TargetUnreachable
+from checks.collect.prometheus import api_data, query
+from checks.errors import CollectionError
 from checks.evidence.compliance import CanaryTrail as CanaryTrail
 from checks.evidence.compliance import PlaceSearch as PlaceSearch
 from checks.evidence.origin import UNKNOWN, Origin
@@ -131,19 +131,7 @@ def search_logs(patterns: tuple[str, ...], canary: str) -> list[PlaceSearch]:
 
 
 def _prom_get(prom: Prometheus, path: str) -> list[str]:
-    url = prom.url.rstrip("/") + path
-    headers = {}
-    if prom.bearer_token_env:
-        headers["Authorization"] = "Bearer " + secret(
-            prom.bearer_token_env, key="prometheus.bearer_token_env"
-        )
-    try:
-        body = requests.get(url, headers=headers, timeout=15).json()
-    except (requests.RequestException, ValueError) as exc:
-        raise TargetUnreachable(url, f"no usable answer: {exc}") from exc
-    if body.get("status") != "success":
-        raise CollectionError(url, f"query failed: {body.get('error')}")
-    return [str(v) for v in body["data"]]
+    return [str(v) for v in api_data(prom, path)]
 
 
 def wait_for_scrape(prom: Prometheus, since: float, timeout_s: float) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 
 import boto3
 
+from checks.collect.clients import boto_config, bounded_boto_client
 from checks.targets import Aws, secret
 
 
@@ -25,8 +26,15 @@ class AwsClients:
         return boto3.session.Session()
 
     def client(self, service: str, region: str) -> Any:
-        """A client of `service` in `region` (through the target's endpoint_url when it has one)."""
-        return self._session().client(service, region_name=region, endpoint_url=self.aws.endpoint_url)
+        """A client of `service` in `region` (through the target's endpoint_url when it has one), with the
+        target's timeout for connect and read, at most 2 attempts, and a total deadline per call."""
+        made = self._session().client(
+            service,
+            region_name=region,
+            endpoint_url=self.aws.endpoint_url,
+            config=boto_config(self.aws.timeout_s),
+        )
+        return bounded_boto_client(made, self.aws.timeout_s)
 
     def per_region(self, service: str) -> dict[str, Any]:
         """One client per region the target lists."""

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from checks.collect.clients import ssh_options
 from checks.collect.geo_pod import run_probe_in_pod
 from checks.collect.http import verify_option
 from checks.errors import CollectionError, TargetUnreachable
@@ -32,7 +33,7 @@ def _run_over_ssh(vantage: VantagePoint, args: list[str], ca_pem: str, timeout_s
     host = testinfra.get_host(
         f"ssh://{vantage.ssh_host}",
         ssh_identity_file=vantage.ssh_identity_file,
-        ssh_extra_args="-o BatchMode=yes -o StrictHostKeyChecking=accept-new",
+        ssh_extra_args=ssh_options(vantage),
         timeout=int(timeout_s),
     )
     remote = [*args[:3], "-", *args[4:]]  # the CA is read from the environment ("-")

@@ -3,24 +3,50 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
+from typing import Any
 
 import requests
 
-from checks.errors import AccessDenied, CollectionError, TargetUnreachable
+from checks.collect.clients import Answer, fetch, http_session, verify_for
+from checks.errors import (
+    AccessDenied,
+    CollectionError,
+    EndpointGivenUp,
+    ResponseTooLarge,
+    TargetUnreachable,
+)
 from checks.evidence.http import ProbeSeries as ProbeSeries  # re-exported for existing callers
 from checks.evidence.http import ResponseHeaders as ResponseHeaders
 from checks.evidence.origin import UNKNOWN, Origin
-from checks.ledger import project_root
+from checks.report.redact import excerpt
 from checks.targets import HttpEndpoint
 
 
 def verify_option(endpoint: HttpEndpoint) -> str | bool:
     """The CA bundle to verify the gateway with (relative paths are from the project root)."""
-    if endpoint.ca_file is None:
-        return True
-    path = Path(endpoint.ca_file)
-    return str(path if path.is_absolute() else project_root() / path)
+    return verify_for(endpoint.ca_file)
+
+
+def _exchange(
+    endpoint: HttpEndpoint,
+    method: str,
+    url: str,
+    session: requests.Session | None = None,
+    **kwargs: Any,
+) -> Answer:
+    return fetch(
+        session,
+        method,
+        url,
+        timeout_s=endpoint.timeout_s,
+        max_bytes=endpoint.max_response_bytes,
+        verify=verify_option(endpoint),
+        **kwargs,
+    )
+
+
+def _headers_of(answer: Answer, origin: Origin = UNKNOWN) -> ResponseHeaders:
+    return ResponseHeaders(answer.url, answer.status, answer.headers, answer.elapsed_ms, origin)
 
 
 def get(
@@ -35,28 +61,11 @@ def get(
     """GET `path` on the endpoint; raise TargetUnreachable/AccessDenied/CollectionError naming the URL (and,
     for a refusal, the identity of `origin`)."""
     url = (base or endpoint.base_url).rstrip("/") + path
-    try:
-        response = requests.get(
-            url,
-            headers=headers or {},
-            timeout=endpoint.timeout_s,
-            verify=verify_option(endpoint),
-            allow_redirects=allow_redirects,
-        )
-    except requests.ConnectionError as exc:
-        raise TargetUnreachable(url, f"no answer: {exc}") from exc
-    except requests.RequestException as exc:
-        raise CollectionError(url, f"request failed: {exc}") from exc
-    if response.status_code in (401, 403) and headers:
+    answer = _exchange(endpoint, "GET", url, headers=headers, allow_redirects=allow_redirects)
+    if answer.status in (401, 403) and headers:
         whose = f" of {origin.identity}" if origin.identity else ""
-        raise AccessDenied(url, f"credentials{whose} refused ({response.status_code})")
-    return ResponseHeaders(
-        url,
-        response.status_code,
-        {k.lower(): v for k, v in response.headers.items()},
-        response.elapsed.total_seconds() * 1000,
-        origin,
-    )
+        raise AccessDenied(url, f"credentials{whose} refused ({answer.status})")
+    return _headers_of(answer, origin)
 
 
 def probe(
@@ -68,20 +77,25 @@ def probe(
     headers: dict[str, str] | None = None,
     origin: Origin = UNKNOWN,
 ) -> ProbeSeries:
-    """`count` GETs spaced by `interval_s`; failures are recorded per probe, not raised."""
+    """`count` GETs spaced by `interval_s`; failures are recorded per probe, not raised (a refusal of the
+    identity, 401/403, is raised: it is not the target's answer to the probe)."""
     url = endpoint.base_url.rstrip("/") + path
+    bounded = endpoint.model_copy(update={"timeout_s": min(timeout_s, endpoint.timeout_s)})
     statuses, latencies, errors = [], [], []
-    with requests.Session() as session:
+    with http_session() as session:
         for _ in range(count):
             started = time.monotonic()
             try:
-                response = session.get(
-                    url, headers=headers or {}, timeout=timeout_s, verify=verify_option(endpoint)
-                )
-                statuses.append(response.status_code)
-            except requests.RequestException as exc:
+                answer = _exchange(bounded, "GET", url, session, headers=headers)
+                statuses.append(answer.status)
+            except (ResponseTooLarge, EndpointGivenUp):
+                raise  # a series that could never be complete: ERROR, not a run of failed probes
+            except CollectionError as exc:
                 statuses.append(0)
                 errors.append(type(exc).__name__)
+            else:
+                if (refused := answer.refused(origin.identity)) is not None and headers:
+                    raise refused
             latencies.append((time.monotonic() - started) * 1000)
             time.sleep(max(0.0, interval_s - (time.monotonic() - started)))
     if not any(statuses):
@@ -94,19 +108,9 @@ def post(
 ) -> ResponseHeaders:
     """POST `path` as a test identity (an ordinary request, e.g. a login); failures name the URL."""
     url = endpoint.base_url.rstrip("/") + path
-    try:
-        response = requests.post(
-            url, json=body or {}, headers=headers, timeout=endpoint.timeout_s, verify=verify_option(endpoint)
-        )
-    except requests.RequestException as exc:
-        raise TargetUnreachable(url, f"no answer: {exc}") from exc
-    if response.status_code in (401, 403):
-        raise AccessDenied(url, f"credentials refused ({response.status_code})")
-    if response.status_code >= 400:
-        raise CollectionError(url, f"answered {response.status_code}: {response.text[:200]}")
-    return ResponseHeaders(
-        url,
-        response.status_code,
-        {k.lower(): v for k, v in response.headers.items()},
-        response.elapsed.total_seconds() * 1000,
-    )
+    answer = _exchange(endpoint, "POST", url, headers=headers, json=body or {})
+    if answer.status in (401, 403):
+        raise AccessDenied(url, f"credentials refused ({answer.status})")
+    if answer.status >= 400:
+        raise CollectionError(url, f"answered {answer.status}: {excerpt(answer.text)}")
+    return _headers_of(answer)

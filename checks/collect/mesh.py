@@ -7,7 +7,8 @@ from typing import Any
 from kubernetes.client.exceptions import ApiException
 from urllib3.exceptions import HTTPError
 
-from checks.collect.kube._call import api_error
+from checks.collect.deadline import endpoint_key, guarded
+from checks.collect.kube._call import api_error, timeout_of
 from checks.errors import TargetUnreachable
 from checks.evidence.origin import UNKNOWN, Origin
 from checks.evidence.transport import MeshPolicies as MeshPolicies
@@ -40,8 +41,12 @@ def collect_peer_authentications(
     """
     for version in VERSIONS:
         endpoint = f"/apis/{GROUP}/{version}/{PLURAL}"
+        seconds, host = timeout_of(custom.list_cluster_custom_object)
         try:
-            body = custom.list_cluster_custom_object(GROUP, version, PLURAL, _request_timeout=15)
+            with guarded(endpoint, seconds, key=endpoint_key(host)):
+                body = custom.list_cluster_custom_object(
+                    GROUP, version, PLURAL, _request_timeout=(seconds, seconds)
+                )
         except ApiException as exc:
             if exc.status == 404:
                 continue

@@ -9,7 +9,9 @@ from typing import Any
 
 import psycopg
 
-from checks.errors import AccessDenied, CollectionError, TargetUnreachable
+from checks.collect.clients import pg_options
+from checks.collect.deadline import BREAKER
+from checks.errors import AccessDenied, CollectionError, DeadlineExceeded, TargetUnreachable
 from checks.evidence.origin import UNKNOWN, Origin
 from checks.evidence.timings import Timings
 from checks.targets import PgNode, secret
@@ -31,6 +33,8 @@ def connect(
     """A connection to `node` (password from the environment variable targets.yaml names at `key`)."""
     env = password_env or node.password_env
     password = secret(env, key=key) if env else None
+    where, breaker_key = endpoint(node), f"{node.host}:{node.port}"
+    BREAKER.check(breaker_key, where)
     try:
         conn = psycopg.connect(
             host=node.host,
@@ -38,17 +42,19 @@ def connect(
             dbname=node.dbname,
             user=user or node.user,
             password=password,
-            sslmode=node.sslmode,
-            connect_timeout=10,
             autocommit=autocommit,
+            **pg_options(node),
         )
     except psycopg.OperationalError as exc:
-        text = str(exc)
+        text = str(exc).strip()
+        first = text.splitlines()[0] if text else "no answer"
         if "authentication" in text or "permission" in text or "password" in text:
-            raise AccessDenied(endpoint(node), text.strip().splitlines()[0]) from exc
-        raise TargetUnreachable(
-            endpoint(node), text.strip().splitlines()[0] if text else "no answer"
-        ) from exc
+            raise AccessDenied(where, first) from exc
+        if "timeout expired" in text:
+            BREAKER.no_answer(breaker_key, f"no answer within {node.timeout_s:g} s")
+            raise DeadlineExceeded(where, f"no answer within {node.timeout_s:g} s ({first})") from exc
+        raise TargetUnreachable(where, first) from exc
+    BREAKER.answered(breaker_key)
     try:
         yield conn
     finally:

@@ -14,8 +14,9 @@ from pathlib import PurePosixPath
 
 import requests
 
+from checks.collect.deadline import guarded
 from checks.collect.http import verify_option
-from checks.errors import TargetUnreachable
+from checks.errors import CollectionError, DeadlineExceeded, TargetUnreachable
 from checks.evidence import http as shapes
 from checks.evidence.http import ProbeSeries
 from checks.evidence.origin import UNKNOWN, Origin
@@ -53,19 +54,23 @@ def _answer(
     session: requests.Session, endpoint: HttpEndpoint, url: str, headers: dict[str, str], body: str | None
 ) -> tuple[int, str]:
     method = "POST" if body is not None else "GET"
-    with session.request(
-        method,
-        url,
-        headers=headers,
-        data=body,
-        timeout=endpoint.timeout_s,
-        verify=verify_option(endpoint),
-        allow_redirects=False,
-        stream=True,
-    ) as response:
-        content = next(response.iter_content(MAX_BODY_BYTES), b"")
-        shape = body_shape(response.status_code, response.headers.get("content-type", ""), content)
-        return response.status_code, shape
+    with guarded(url, endpoint.timeout_s):  # connect, read and a total deadline; the breaker
+        try:
+            with session.request(
+                method,
+                url,
+                headers=headers,
+                data=body,
+                timeout=endpoint.timeout_s,
+                verify=verify_option(endpoint),
+                allow_redirects=False,
+                stream=True,
+            ) as response:
+                content = next(response.iter_content(MAX_BODY_BYTES), b"")
+                shape = body_shape(response.status_code, response.headers.get("content-type", ""), content)
+                return response.status_code, shape
+        except requests.Timeout as exc:
+            raise DeadlineExceeded(url, f"no answer within {endpoint.timeout_s:g} s") from exc
 
 
 def _request_headers(path: str, headers: dict[str, str] | None, body: str | None) -> dict[str, str]:
@@ -81,7 +86,7 @@ def _attempt(
     """(status, body shape, error) of one request; a request that got no answer is (0, no answer, why)."""
     try:
         return (*_answer(session, endpoint, url, headers, body), None)
-    except requests.RequestException as exc:
+    except (requests.RequestException, CollectionError) as exc:
         return 0, shapes.NO_ANSWER, f"{type(exc).__name__}: {str(exc)[:200]}"
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import requests
-
-from checks.errors import AccessDenied, CollectionError, TargetUnreachable
+from checks.collect.clients import Answer, fetch, verify_for
+from checks.errors import CollectionError
 from checks.evidence.origin import UNKNOWN, Origin
 
 # the evidence types, re-exported for callers that import them from their collector
@@ -14,27 +13,43 @@ from checks.evidence.prometheus import AvailabilityHistory as AvailabilityHistor
 from checks.evidence.prometheus import LiveRule as LiveRule
 from checks.evidence.prometheus import PrometheusSettings as PrometheusSettings
 from checks.evidence.prometheus import Series as Series
+from checks.report.redact import excerpt
 from checks.targets import Prometheus, secret
 from checks.units import UnitError, prometheus_seconds
 
 
-def _api(prom: Prometheus, path: str, params: dict[str, str]) -> list[dict[str, object]]:
+def _request(prom: Prometheus, path: str, params: dict[str, str] | None = None) -> Answer:
+    """One GET of the HTTP API within the section's deadline and body cap, with the bearer token when the
+    target names one (every request: queries, flags, config and rules alike)."""
     url = prom.url.rstrip("/") + path
     headers = {}
     if prom.bearer_token_env:
         headers["Authorization"] = "Bearer " + secret(
             prom.bearer_token_env, key="prometheus.bearer_token_env"
         )
-    try:
-        response = requests.get(url, params=params, headers=headers, timeout=15)
-    except requests.ConnectionError as exc:
-        raise TargetUnreachable(url, f"no answer: {exc}") from exc
-    if response.status_code in (401, 403):
-        raise AccessDenied(url, f"refused ({response.status_code})")
-    body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
-    if response.status_code != 200 or body.get("status") != "success":
+    answer = fetch(
+        None,
+        "GET",
+        url,
+        timeout_s=prom.timeout_s,
+        max_bytes=prom.max_response_bytes,
+        verify=verify_for(prom.ca_file),
+        headers=headers,
+        params=params,
+    )
+    refused = answer.refused("prometheus bearer token" if prom.bearer_token_env else None)
+    if refused is not None:
+        raise refused
+    return answer
+
+
+def _api(prom: Prometheus, path: str, params: dict[str, str]) -> list[dict[str, object]]:
+    answer = _request(prom, path, params)
+    is_json = answer.headers.get("content-type", "").startswith("application/json")
+    body = answer.json() if is_json else {}
+    if answer.status != 200 or body.get("status") != "success":
         raise CollectionError(
-            url, f"query failed ({response.status_code}): {body.get('error', response.text[:200])}"
+            answer.url, f"query failed ({answer.status}): {body.get('error') or excerpt(answer.text)}"
         )
     return body["data"]["result"]  # type: ignore[no-any-return]
 
@@ -95,17 +110,20 @@ def _duration_s(text: str) -> float:
         raise CollectionError("prometheus configuration", str(exc)) from exc
 
 
+def api_data(prom: Prometheus, path: str) -> Any:
+    """The `data` of one API answer (status 200, `status: success`), else CollectionError naming the URL."""
+    answer = _request(prom, path)
+    if answer.status != 200:
+        raise CollectionError(answer.url, f"answered {answer.status}: {excerpt(answer.text)}")
+    body = answer.json()
+    if not isinstance(body, dict) or body.get("status") != "success" or "data" not in body:
+        raise CollectionError(answer.url, f"not a successful API answer: {excerpt(answer.text)}")
+    return body["data"]
+
+
 def _get(prom: Prometheus, path: str) -> dict[str, object]:
-    url = prom.url.rstrip("/") + path
-    try:
-        response = requests.get(url, timeout=15)
-    except requests.ConnectionError as exc:
-        raise TargetUnreachable(url, f"no answer: {exc}") from exc
-    if response.status_code in (401, 403):
-        raise AccessDenied(url, f"refused ({response.status_code})")
-    if response.status_code != 200:
-        raise CollectionError(url, f"answered {response.status_code}")
-    return response.json()["data"]  # type: ignore[no-any-return]
+    data: dict[str, object] = api_data(prom, path)
+    return data
 
 
 def _groups(prom: Prometheus) -> list[Any]:

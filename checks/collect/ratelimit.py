@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import requests
 
+from checks.collect.clients import Answer, fetch, http_session
 from checks.collect.http import verify_option
-from checks.errors import AccessDenied, CollectionError, TargetUnreachable
 from checks.evidence.origin import UNKNOWN, Origin
 from checks.evidence.security import LimitPolicy as LimitPolicy
 from checks.evidence.security import RateLimitProbe as RateLimitProbe
@@ -18,21 +18,26 @@ HEADERS = ("ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "ratelim
 Identity = tuple[str, dict[str, str]]  # (name, request headers that authenticate as it)
 
 
-def _limit_headers(response: requests.Response) -> dict[str, str]:
-    return {k: response.headers[k] for k in HEADERS if k in response.headers}
+def _limit_headers(answer: Answer) -> dict[str, str]:
+    return {k: answer.headers[k] for k in HEADERS if k in answer.headers}
 
 
-def _get(session: requests.Session, http: HttpEndpoint, url: str, identity: Identity) -> requests.Response:
-    """One GET as `identity`; a refusal of the identity itself (401/403) is AccessDenied naming it."""
-    try:
-        response = session.get(url, headers=identity[1], timeout=http.timeout_s, verify=verify_option(http))
-    except requests.ConnectionError as exc:
-        raise TargetUnreachable(url, str(exc)) from exc
-    except requests.RequestException as exc:
-        raise CollectionError(url, str(exc)) from exc
-    if response.status_code in (401, 403):
-        raise AccessDenied(url, f"identity {identity[0]!r} refused with {response.status_code}")
-    return response
+def _get(session: requests.Session, http: HttpEndpoint, url: str, identity: Identity) -> Answer:
+    """One GET as `identity` within the endpoint's deadline and body cap; a refusal of the identity itself
+    (401/403) is AccessDenied naming it and the URL."""
+    answer = fetch(
+        session,
+        "GET",
+        url,
+        timeout_s=http.timeout_s,
+        max_bytes=http.max_response_bytes,
+        verify=verify_option(http),
+        headers=identity[1],
+    )
+    refused = answer.refused(identity[0])
+    if refused is not None:
+        raise refused
+    return answer
 
 
 @dataclass
@@ -53,9 +58,9 @@ def _burst(
     for i in range(count):
         time.sleep(max(0.0, started + i / max_rps - time.monotonic()))
         response = _get(session, http, url, identity)
-        burst.statuses.append(response.status_code)
+        burst.statuses.append(response.status)
         burst.seen.update(_limit_headers(response))
-        if response.status_code == 429:
+        if response.status == 429:
             burst.refusal = _limit_headers(response)
             break
     burst.elapsed_s = time.monotonic() - started
@@ -69,7 +74,7 @@ def _paced(
     started, sent, accepted = time.monotonic(), 0, 0
     while time.monotonic() - started < seconds:
         time.sleep(max(0.0, started + sent / rps - time.monotonic()))
-        status = _get(session, http, url, identity).status_code
+        status = _get(session, http, url, identity).status
         sent, accepted = sent + 1, accepted + (200 <= status < 300)
     return sent, accepted, time.monotonic() - started
 
@@ -91,13 +96,13 @@ def collect_rate_limit(
     depend on how full its bucket was when the probe began."""
     url = http.base_url.rstrip("/") + path
     rate = min(paced[0], max_rps) if paced else 0.0
-    with requests.Session() as session:
-        before = _get(session, http, url, other).status_code if other else None
+    with http_session() as session:
+        before = _get(session, http, url, other).status if other else None
         burst = _burst(session, http, url, identity, count, max_rps)
         steady = (0, 0, 0.0)
         if paced is not None and burst.refusal is not None:
             steady = _paced(session, http, url, identity, rate, paced[1])
-        after = _get(session, http, url, other).status_code if other else None
+        after = _get(session, http, url, other).status if other else None
     first = burst.statuses.index(429) + 1 if 429 in burst.statuses else None
     return RateLimitProbe(
         url, identity[0], len(burst.statuses), burst.elapsed_s, tuple(burst.statuses), first, burst.seen,
@@ -110,6 +115,6 @@ def collect_limit_policy(
 ) -> LimitPolicy:
     """One request's RateLimit-* headers (the limiter's advertised policy), without spending the budget."""
     url = http.base_url.rstrip("/") + path
-    with requests.Session() as session:
+    with http_session() as session:
         response = _get(session, http, url, identity)
-    return LimitPolicy(url, identity[0], response.status_code, _limit_headers(response), origin)
+    return LimitPolicy(url, identity[0], response.status, _limit_headers(response), origin)

@@ -10,7 +10,8 @@ import warnings
 
 from cryptography import x509
 
-from checks.errors import CollectionError, TargetUnreachable
+from checks.collect.deadline import BREAKER
+from checks.errors import CollectionError, DeadlineExceeded, TargetUnreachable
 from checks.evidence.origin import UNKNOWN, Origin
 from checks.evidence.transport import ACCEPTED as ACCEPTED
 from checks.evidence.transport import REFUSED as REFUSED
@@ -66,6 +67,8 @@ def probe_version(
         except ssl.SSLError as exc:
             outcome = UNTESTABLE if exc.reason in CLIENT_SIDE else REFUSED
             return VersionResult(version, outcome, None, str(exc.reason or exc))
+        except TimeoutError as exc:  # no answer is not a refusal: it proves nothing about the version
+            raise DeadlineExceeded(f"{host}:{port}", f"no TLS answer within {timeout_s:g} s") from exc
         except OSError as exc:  # reset or closed mid-handshake: the server would not talk this version
             return VersionResult(version, REFUSED, None, f"connection dropped during handshake: {exc}")
 
@@ -167,6 +170,8 @@ def collect_tls_posture(
     """Try TLS 1.0-1.3 one at a time, read the served chain, verify it against `ca_file` (system CAs
     when None) for `server_hostname`, read HSTS from one HTTPS GET and, given `http_port`, where plain
     HTTP sends us."""
+    key = f"{host}:{port}"
+    BREAKER.check(key, key)
     try:
         versions = tuple(probe_version(host, port, server_hostname, v, timeout_s) for v in VERSIONS)
         chain = _served_chain(host, port, server_hostname, timeout_s)
@@ -174,9 +179,14 @@ def collect_tls_posture(
         hsts = _hsts(host, port, server_hostname, timeout_s)
         redirect = _redirect(host, http_port, server_hostname, timeout_s) if http_port else None
     except (ssl.SSLError, http.client.HTTPException, OSError) as exc:
+        if isinstance(exc, TimeoutError | DeadlineExceeded):
+            BREAKER.no_answer(key, f"no TLS answer within {timeout_s:g} s")
+        if isinstance(exc, TimeoutError):
+            raise DeadlineExceeded(key, f"no answer within {timeout_s:g} s: {exc}") from exc
         if isinstance(exc, TargetUnreachable):
             raise
         raise CollectionError(f"{host}:{port}", f"TLS/HTTP exchange failed: {exc}") from exc
+    BREAKER.answered(key)
     return TlsPosture(
         host,
         port,

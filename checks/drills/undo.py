@@ -20,6 +20,7 @@ from types import FrameType, TracebackType
 from typing import Any
 
 from checks.drills.state import DONE, FAILED, StateFile, UndoAction, refusal
+from checks.interrupts import protected
 
 Executor = Callable[[UndoAction], None]
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -110,12 +111,13 @@ class DrillRun:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._unwinding = True
-        for _ in range(5):
-            try:
-                self._finish(exc)
-                break
-            except KeyboardInterrupt as again:  # a signal that raced the switch to deferred handling
-                self._state.data["signals"].append(f"{again} (before undo started; ignored)")
+        with protected():  # no item budget (SIGALRM) cuts the undo short either
+            for _ in range(5):
+                try:
+                    self._finish(exc)
+                    break
+                except KeyboardInterrupt as again:  # a signal that raced the switch to deferred handling
+                    self._state.data["signals"].append(f"{again} (before undo started; ignored)")
         self._restore()
         if self._late_signal is not None and not isinstance(exc, KeyboardInterrupt):
             # the undo finished despite the signal; now honour it

@@ -24,7 +24,10 @@ LABELS = {
 
 
 def _reports_dir(value: str | None) -> Path:
-    return Path(value) if value else project_root() / "reports"
+    """The run directory to read: a reports root's latest run (checks/report/rundir.py), else the folder."""
+    from checks.report.rundir import current_run
+
+    return current_run(Path(value) if value else project_root() / "reports")
 
 
 def _redactor(target_name: str | None) -> Redactor:
@@ -41,16 +44,22 @@ def _redactor(target_name: str | None) -> Redactor:
 
 def report_command(args: argparse.Namespace) -> int:
     """Rewrite a run's outputs from its verdicts.json, then optionally serve them on 127.0.0.1."""
+    from checks.report.manifest import HISTORY
     from checks.report.outputs import OutputOptions, write_run_outputs
     from checks.report.records import load
+    from checks.report.rundir import RUNS
 
     reports = _reports_dir(args.reports_dir)
     verdicts = reports / "verdicts.json"
     if not verdicts.is_file():
         raise ClaimcheckError(f"{verdicts}: no verdicts (run `claimcheck run` first)")
     doc = load(verdicts)
+    root = reports.parent.parent if reports.parent.name == RUNS else reports
     options = OutputOptions(
-        html=not args.no_html, single_file=args.single_file, sarif_inconclusive=args.sarif_inconclusive
+        html=not args.no_html,
+        single_file=args.single_file,
+        sarif_inconclusive=args.sarif_inconclusive,
+        history=root / HISTORY,
     )
     done = write_run_outputs(
         reports,

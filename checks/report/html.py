@@ -36,9 +36,16 @@ ANALYTICS_INLINE = re.compile(
     r"<script\b[^>]*>(?:(?!</script>).)*?(?:gtag\(|dataLayer)(?:(?!</script>).)*</script>", re.I | re.S
 )
 
+ALLURE_ENV = "CLAIMCHECK_ALLURE_CLI"
+
 
 def allure_command(root: Path) -> list[str]:
-    """The Allure CLI: the project's node_modules first, then one on PATH."""
+    """The Allure CLI: `$CLAIMCHECK_ALLURE_CLI`, else the project's node_modules, else one on PATH."""
+    chosen = os.environ.get(ALLURE_ENV)
+    if chosen is not None:
+        if not Path(chosen).is_file():
+            raise ClaimcheckError(f"Allure CLI not found at {chosen} (${ALLURE_ENV})")
+        return [chosen]
     local = root / "node_modules" / ".bin" / "allure"
     if local.exists():
         return [str(local)]
@@ -126,8 +133,9 @@ def generate_html(
     `history` is the Allure 3 history file (JSON lines) carried between runs: read, then extended by this
     run (a regenerated report of the same run replaces its own earlier point)."""
     root = project_root()
-    results = results or root / "reports" / "allure-results"
-    output = output or root / "reports" / "allure-report"
+    # through the reports/ links into the latest run's own directory (a link may not point anywhere yet)
+    results = Path(os.path.realpath(results or root / "reports" / "allure-results"))
+    output = Path(os.path.realpath(output or root / "reports" / "allure-report"))
     if not results.is_dir():
         raise ClaimcheckError(f"{results}: no Allure results (run `claimcheck run` first)")
     _clear_previous(output)

@@ -108,7 +108,12 @@ class ProgressPlugin:
         self.config = config
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
+        from fixtures.budget import budgets_of, worst_case_line
         from fixtures.claims import claim_of
+
+        budgets = budgets_of(session.config)
+        if budgets is not None:  # stated before the first item starts
+            self.console.print(worst_case_line(budgets), highlight=False)
 
         for item in session.items:
             claim = claim_of(item)

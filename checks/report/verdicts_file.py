@@ -8,17 +8,21 @@ end (also on Ctrl-C/SIGTERM), so a hard kill loses at most that much.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from checks import __version__
+from checks.errors import ReportWriteError
+from checks.interrupts import protected
 from checks.judgement import Judgement
 from checks.ledger import Claim, Ledger, project_root
 from checks.report.redact import Redactor
@@ -118,9 +122,18 @@ def claim_record(
     return record
 
 
+NOT_SELECTED = "not selected for this run"
+NOT_REACHED = "selected but not reached (run interrupted or item not executed)"
+
+
 @dataclass
 class VerdictsFile:
-    """The run's verdict record, kept in memory and written atomically to `path` on every change."""
+    """The run's verdict record, kept in memory and written atomically to `path` on every change.
+
+    Verdicts are redacted once, when recorded: everything read back from here (the file, the console's
+    progress lines) is already masked. A write that fails (read-only, full disk) leaves no temporary file
+    and raises ReportWriteError; `write_error` keeps it for the runner.
+    """
 
     path: Path
     ledger: Ledger
@@ -129,6 +142,7 @@ class VerdictsFile:
     verdicts: dict[str, Verdict] = field(default_factory=dict)
     judgements: dict[str, Judgement] = field(default_factory=dict)
     not_run: dict[str, str] = field(default_factory=dict)
+    write_error: ReportWriteError | None = None
     _flushed: float = 0.0
 
     @classmethod
@@ -158,29 +172,56 @@ class VerdictsFile:
             "complete": False,
             "interrupted": False,
             "aborted": None,
+            "worst_case_s": None,
             "claimcheck_version": __version__,
             "git_sha": git_sha(project_root()),
             "ledger_hash": ledger.digest,
         }
-        made = cls(path, ledger, run, redactor, not_run={c.id: "not selected for this run" for c in ledger})
+        made = cls(path, ledger, run, redactor, not_run=dict.fromkeys((c.id for c in ledger), NOT_SELECTED))
         made.write()
         return made
 
     def expect(self, claim_ids: list[str]) -> None:
-        """Claims selected for this run: 'not reached' until a verdict arrives."""
-        for claim_id in claim_ids:
-            self.not_run[claim_id] = "selected but not reached (run interrupted or item not executed)"
+        """The claims selected for this run ('not reached' until a verdict arrives); every other claim is
+        'not selected'. Called again when the exact selection is known (after collection)."""
+        chosen = set(claim_ids)
+        self.not_run = {c.id: NOT_REACHED if c.id in chosen else NOT_SELECTED for c in self.ledger}
         self.write()
 
     def record(self, judgement: Judgement) -> None:
+        judgement = replace(
+            judgement,
+            verdict=self._redacted(judgement.verdict),
+            findings=tuple(self._redacted(f) for f in judgement.findings),
+        )
         self.judgements[judgement.claim_id] = judgement
         self.verdicts[judgement.claim_id] = judgement.verdict
         if time.monotonic() - self._flushed >= FLUSH_S:
-            self.write()
+            with contextlib.suppress(ReportWriteError):  # kept in write_error: the runner stops the run
+                self.write()
+
+    def _redacted(self, verdict: Verdict) -> Verdict:
+        """Redacted once, here, before any reporter reads it (the file, the console's progress lines)."""
+        return replace(
+            verdict,
+            reason=self.redactor.text(verdict.reason),
+            measured=self.redactor.data(_jsonable(verdict.measured)),
+            evidence=self.redactor.data(_jsonable(verdict.evidence)),
+        )
+
+    def note(self, **fields: Any) -> None:
+        """Set run-section fields (e.g. `aborted`, `worst_case_s`) and write."""
+        self.run.update(fields)
+        self.write()
+
+    @property
+    def finished(self) -> bool:
+        return self.run["finished"] is not None
 
     def finish(self, *, interrupted: bool) -> None:
         reached = all(cid in self.verdicts for cid, why in self.not_run.items() if why.startswith("selected"))
-        self.run.update(finished=now_iso(), interrupted=interrupted, complete=reached and not interrupted)
+        ended_early = interrupted or self.run.get("aborted") is not None
+        self.run.update(finished=now_iso(), interrupted=interrupted, complete=reached and not ended_early)
         self.write()
 
     def counts(self) -> dict[str, int]:
@@ -199,9 +240,38 @@ class VerdictsFile:
         return {"run": {**self.run, "counts": self.counts()}, "claims": claims}
 
     def write(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".verdicts-", dir=self.path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(self.document(), indent=1, ensure_ascii=False))
-        os.replace(tmp, self.path)
+        """Replace the file whole (temp file, fsync, rename); no signal cuts a write short."""
+        with protected():
+            self._write(json.dumps(self.document(), indent=1, ensure_ascii=False).encode())
         self._flushed = time.monotonic()
+
+    def _write(self, data: bytes) -> None:
+        tmp: str | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".verdicts-", dir=self.path.parent)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+            tmp = None
+        except OSError as exc:
+            reason = "no space left on the device" if exc.errno == errno.ENOSPC else exc.strerror or str(exc)
+            self.write_error = ReportWriteError(f"cannot write {self.path}: {reason}")
+            raise self.write_error from None
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+
+
+@dataclass(eq=False)  # a pytest plugin object: hashed by identity
+class RunContext:
+    """What `claimcheck run` hands the suites (as a pytest plugin object): the run's one verdicts file and
+    its one redactor. Without it (plain pytest), the reporting plugin makes its own."""
+
+    verdicts: VerdictsFile
+    redactor: Redactor
+    history: Path | None = None  # the Allure history carried between runs (the reports root's, not the run's)
+    write_problems: list[str] = field(default_factory=list)  # reports that could not be written

@@ -29,10 +29,11 @@ from checks.ledger import Claim
 from checks.params import FailoverParams
 from checks.plots import failover_timeline_png, rollout_timeline_png
 from checks.sufficiency import SufficiencyPolicy
-from checks.targets import Target
+from checks.targets import LoadProfile, Target
 from checks.verdicts import Verdict, error
 from fixtures.claims import claim_params, ledger
 from fixtures.judging import Judge
+from fixtures.load import steady_watch
 
 Evaluate = Callable[[Any, Claim, SufficiencyPolicy], Verdict]
 
@@ -64,9 +65,18 @@ WIRING: dict[str, tuple[str, type, Evaluate]] = {
 
 
 @pytest.fixture(scope="session")
-def drills(target_name: str, target: Target, run_id: str, dry_run: bool) -> Iterator[DrillSession]:
-    """Each drill at most once per session, labelled with this run's id."""
-    yield DrillSession(target_name, target, run_id, dry_run)
+def drills(
+    target_name: str, target: Target, run_id: str, dry_run: bool, load_profile: LoadProfile | None
+) -> Iterator[DrillSession]:
+    """Each drill at most once per session, labelled with this run's id, under the profile's stop
+    condition (a breach stops the drill at once, undoes it and aborts the run)."""
+    yield DrillSession(
+        target_name,
+        target,
+        run_id,
+        dry_run,
+        watch=lambda drill: steady_watch(target, load_profile, f"steady state during {drill}"),
+    )
 
 
 def _evidence(judge: Judge, claim: Claim, drills: DrillSession) -> Any:

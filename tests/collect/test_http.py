@@ -201,7 +201,7 @@ def test_probe_counts_error_statuses(tls_server: TlsServer) -> None:
 def test_probe_records_timeouts_as_status_zero(tls_server: TlsServer) -> None:
     series = probe(tls_server.endpoint(), "/sometimes-slow", count=4, interval_s=0, timeout_s=SLOW_S / 3)
     assert series.statuses == (200, 0, 200, 0) and series.successes == 2
-    assert series.errors == ("ReadTimeout", "ReadTimeout")
+    assert series.errors == ("DeadlineExceeded", "DeadlineExceeded")
 
 
 def test_probe_spaces_requests_by_the_interval(tls_server: TlsServer) -> None:

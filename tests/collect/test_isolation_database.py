@@ -115,7 +115,12 @@ def node(admin_dsn: str, monkeypatch: pytest.MonkeyPatch) -> PgNode:
         monkeypatch.setenv(f"CC_T_PW_{spec.db_role}", spec.db_password)
     port = int(admin_dsn.split("port=")[1].split()[0])
     return PgNode(
-        host="127.0.0.1", port=port, dbname="barberpro", user="claimcheck_app", password_env="CC_T_APP_PW"
+        host="127.0.0.1",
+        port=port,
+        dbname="barberpro",
+        user="claimcheck_app",
+        password_env="CC_T_APP_PW",
+        sslmode="prefer",  # a local server without TLS
     )
 
 

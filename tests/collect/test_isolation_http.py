@@ -191,7 +191,7 @@ def test_canary_trail(server: tuple[bool, HttpEndpoint, Path], tmp_path: Path) -
         log_files=(str(tmp_path / "*.log"),),
     )
     trail = collect_canary_trail(
-        Target(kind="staging", http=http, tenants=TENANTS), TENANTS[0], binding, "run-7"
+        Target(kind="staging", http=http, tenants=TENANTS, allow_plaintext=True), TENANTS[0], binding, "run-7"
     )
     assert trail.read_contains_canary and "run-7" in trail.canary and trail.cleanup.startswith("not deleted")
     logs = [p for p in trail.places if p.kind == "log"]

@@ -112,7 +112,11 @@ def target() -> Iterator[Target]:
                 )
             )
         time.sleep(1.0)
-        yield Target(kind="staging", http=HttpEndpoint(base_url=f"http://127.0.0.1:{GATEWAY_PORT}"))
+        yield Target(
+            kind="staging",
+            http=HttpEndpoint(base_url=f"http://127.0.0.1:{GATEWAY_PORT}"),
+            allow_plaintext=True,
+        )
     finally:
         for proc in services:
             proc.terminate()

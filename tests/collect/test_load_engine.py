@@ -19,7 +19,7 @@ import pytest
 
 from checks.collect.load import GovernorExceeded, LoadPlan, run_open_loop
 from checks.collect.load.samples import LatencySamples, histogram_of, read_log
-from checks.errors import TargetUnreachable
+from checks.errors import AccessDenied, TargetUnreachable
 
 pytestmark = pytest.mark.integration
 
@@ -237,11 +237,14 @@ def test_tls_verified_against_the_given_ca_with_an_api_key_header(nginx: Nginx, 
     assert API_KEY not in repr(plan) and API_KEY not in Path(samples.log_path).read_text()
 
 
-def test_a_missing_api_key_is_counted_as_errors(nginx: Nginx, tmp_path: Path) -> None:
-    samples = run_open_loop(
-        LoadPlan(nginx.http, "/private", rate=50, duration_s=1), max_rps=1000, out_dir=tmp_path
-    )
-    assert samples.status_counts == {401: 50} and samples.errors == 50
+def test_a_refused_identity_is_a_permission_error_naming_it_not_a_latency_sample(
+    nginx: Nginx, tmp_path: Path
+) -> None:
+    plan = LoadPlan(nginx.http, "/private", rate=50, duration_s=1, identity="acme-load")
+    with pytest.raises(AccessDenied) as caught:
+        run_open_loop(plan, max_rps=1000, out_dir=tmp_path)
+    assert "'acme-load' refused with 401 on 50 of 50 requests" in str(caught.value)
+    assert f"{nginx.http}/private" in str(caught.value)
 
 
 def test_a_certificate_from_another_ca_is_refused(nginx: Nginx, tmp_path: Path) -> None:

@@ -56,6 +56,7 @@ def primary(pg: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> PgNode:
         dbname="barberpro",
         user="postgres",
         password_env=PASSWORD_ENV,
+        sslmode="prefer",  # a local server without TLS (verify-full is the default off a sandbox)
     )
 
 
@@ -68,6 +69,7 @@ def replica(pg: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> PgNode:
         dbname="barberpro",
         user="postgres",
         password_env=PASSWORD_ENV,
+        sslmode="prefer",  # a local server without TLS (verify-full is the default off a sandbox)
     )
 
 

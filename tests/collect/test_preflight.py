@@ -16,7 +16,7 @@ from checks.evaluate.latency import latency_within
 from checks.evaluate.throughput import throughput_offer, throughput_within
 from checks.evidence import http as shapes
 from checks.evidence.origin import Origin
-from checks.targets import HttpEndpoint, LoadProfile, Target
+from checks.targets import HttpEndpoint, LoadProfile, Target, Tenant
 from checks.verdicts import Outcome
 from fixtures.load import LoadRunner
 from tests.evaluate.factories import claim
@@ -101,7 +101,9 @@ def test_an_html_body_is_recognised_without_its_content_type() -> None:
 
 def runner(endpoint: HttpEndpoint) -> LoadRunner:
     profile = LoadProfile(latency_seconds=5, latency_rps=50, probe_count=10)
-    return LoadRunner(Target(kind="staging", http=endpoint, max_rps=100), "hostile", profile)
+    return LoadRunner(
+        Target(kind="staging", http=endpoint, max_rps=100, allow_plaintext=True), "hostile", profile
+    )
 
 
 @pytest.mark.parametrize("path", ["/html", "/empty-json", "/not-json", "/error"])
@@ -123,8 +125,14 @@ def test_a_throughput_claim_on_a_failing_route_is_an_error(hostile: HttpEndpoint
     assert verdict.outcome is Outcome.ERROR and "status 500 x30" in verdict.reason
 
 
-def test_a_refused_identity_is_an_error_naming_it_and_the_endpoint(hostile: HttpEndpoint) -> None:
-    target = Target(kind="staging", http=hostile, max_rps=100, load_tenant="acme")
+def test_a_refused_identity_is_an_error_naming_it_and_the_endpoint(
+    hostile: HttpEndpoint, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CC_T_ACME_KEY", "acme-key")
+    acme = Tenant(slug="acme", api_key_env="CC_T_ACME_KEY")  # load_tenant must name a tenant
+    target = Target(
+        kind="staging", http=hostile, max_rps=100, tenants=(acme,), load_tenant="acme", allow_plaintext=True
+    )
     run = LoadRunner(target, "hostile", None)("api", "/refused", 50, 5)
     verdict = latency_within(run, claim("http.latency", "latency"))
     assert verdict.outcome is Outcome.ERROR

@@ -220,6 +220,7 @@ def local_target(
     raw: dict[str, Any] = {
         "kind": "staging",
         "allow_disruptive": True,
+        "allow_plaintext": True,  # throwaway local servers without TLS
         "profiles": {
             "certification": {"latency_seconds": 1, "latency_rps": 1, "probe_count": 1, "drills": True}
         },

@@ -21,7 +21,7 @@ TARGET = Target.model_validate(
             }
         },
         "redis": {"primary": {"host": "127.0.0.1", "port": 6390}},
-        "prometheus": {"url": "http://127.0.0.1:9390", "bearer_token_env": "CC_T_PROM_TOKEN"},
+        "prometheus": {"url": "https://127.0.0.1:9390", "bearer_token_env": "CC_T_PROM_TOKEN"},
     }
 )
 
@@ -67,3 +67,42 @@ def test_for_target_reads_only_the_set_variables(monkeypatch: pytest.MonkeyPatch
 def test_secrets_in_mapping_keys_are_masked() -> None:
     masked = Redactor(["hunter22"]).data({"postgresql://app:hunter22@db": "refused"})
     assert "hunter22" not in repr(masked)
+
+
+SECRET = "sup3r-s3cret-token-0123456789"
+
+
+@pytest.mark.parametrize("prefix", ["", "u:", "us:", "usr:"])
+def test_base64_of_a_secret_is_masked_at_any_alignment(prefix: str) -> None:
+    import base64
+
+    encoded = base64.b64encode(f"{prefix}{SECRET}xyz".encode()).decode()
+    assert encoded[8:28] not in Redactor([SECRET]).text(f"Authorization: Basic {encoded}")
+
+
+def test_url_encoded_hex_and_json_escaped_forms_are_masked() -> None:
+    from urllib.parse import quote
+
+    secret = 'p@ss w/rd"tok3n'
+    text = f"q={quote(secret, safe='')} hex={secret.encode().hex()} json={json_escaped(secret)}"
+    assert Redactor([secret]).text(text) == f"q={MASK} hex={MASK} json={MASK}"
+
+
+def json_escaped(value: str) -> str:
+    import json
+
+    return json.dumps(value)[1:-1]
+
+
+def test_any_fragment_of_eight_characters_is_masked_and_shorter_ones_kept() -> None:
+    redactor = Redactor([SECRET])
+    assert SECRET[3:11] not in redactor.text(f"cut: ...{SECRET[3:11]}")
+    assert redactor.text(f"kept: {SECRET[:7]}") == f"kept: {SECRET[:7]}"
+
+
+def test_an_excerpt_is_redacted_on_the_full_text_before_it_is_cut() -> None:
+    from checks.report.redact import excerpt, register_secret
+
+    register_secret(SECRET)
+    cut = excerpt("x" * 190 + SECRET, 200)
+    assert not any(SECRET[i : i + 8] in cut for i in range(len(SECRET) - 7)) and len(cut) <= 200

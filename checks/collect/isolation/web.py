@@ -8,8 +8,8 @@ from typing import Any
 
 import requests
 
+from checks.collect.clients import fetch, http_session
 from checks.collect.http import verify_option
-from checks.errors import CollectionError, TargetUnreachable
 from checks.evidence.security import BodyKind
 from checks.targets import HttpEndpoint
 
@@ -44,7 +44,7 @@ class Reply:
 
 def session_for(endpoint: HttpEndpoint) -> requests.Session:
     """A session (connection reuse) for one collection against the gateway."""
-    return requests.Session()
+    return http_session()
 
 
 def send(
@@ -57,27 +57,22 @@ def send(
     data: bytes | None = None,
     json: Any = None,
 ) -> Reply:
-    """One request; no answer raises TargetUnreachable, any other transport failure CollectionError."""
+    """One request within the endpoint's deadline and body cap; no answer raises TargetUnreachable, any
+    other transport failure CollectionError."""
     url = endpoint.base_url.rstrip("/") + path
-    try:
-        # verify per request: a session-level setting loses to REQUESTS_CA_BUNDLE in the environment
-        response = session.request(
-            method,
-            url,
-            headers=headers or {},
-            data=data,
-            json=json,
-            timeout=endpoint.timeout_s,
-            allow_redirects=False,
-            verify=verify_option(endpoint),
-        )
-    except requests.ConnectionError as exc:
-        raise TargetUnreachable(url, f"no answer: {exc}") from exc
-    except requests.RequestException as exc:
-        raise CollectionError(url, f"request failed: {exc}") from exc
-    return Reply(
-        url, response.status_code, {k.lower(): v for k, v in response.headers.items()}, response.text
+    # verify per request: a session-level setting loses to REQUESTS_CA_BUNDLE in the environment
+    answer = fetch(
+        session,
+        method,
+        url,
+        timeout_s=endpoint.timeout_s,
+        max_bytes=endpoint.max_response_bytes,
+        verify=verify_option(endpoint),
+        headers=headers,
+        data=data,
+        json=json,
     )
+    return Reply(url, answer.status, answer.headers, answer.text)
 
 
 def ids_in(body: Any, field: str, id_field: str) -> list[str]:

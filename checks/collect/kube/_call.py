@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -10,12 +11,26 @@ import urllib3
 from kubernetes.client import ApiClient
 from kubernetes.client.exceptions import ApiException
 
-from checks.errors import AccessDenied, CollectionError, TargetUnreachable
+from checks.collect.deadline import endpoint_key, guarded
+from checks.errors import AccessDenied, CollectionError, DeadlineExceeded, TargetUnreachable
+from checks.targets import DEFAULT_TIMEOUT_S
 
 T = TypeVar("T")
-# A client-side bound on one request, so a hung API server becomes TargetUnreachable rather than a hang.
-REQUEST_TIMEOUT_S = 10.0
 MAX_PAGES = 1000
+# The target's timeout per ApiClient (kube_apis registers it): connect, read and total of one request.
+_TIMEOUTS: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
+
+
+def register_timeout(api_client: Any, seconds: float) -> None:
+    """Every call through `api_client` gets `seconds` for connect, read and in total."""
+    _TIMEOUTS[api_client] = seconds
+
+
+def timeout_of(fn: Callable[..., Any]) -> tuple[float, str]:
+    """The deadline registered for the client behind a bound API method, and its host (breaker key)."""
+    api_client = getattr(getattr(fn, "__self__", None), "api_client", None)
+    host = str(getattr(getattr(api_client, "configuration", None), "host", "kubernetes"))
+    return _TIMEOUTS.get(api_client, DEFAULT_TIMEOUT_S), host
 
 
 def endpoint_of(api: Any, method: str, path: str) -> str:
@@ -39,15 +54,20 @@ def api_error(endpoint: str, exc: ApiException) -> CollectionError:
 
 
 def call(endpoint: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Call one client method, mapping every failure onto a CollectionError subclass."""
-    try:
-        return fn(*args, _request_timeout=REQUEST_TIMEOUT_S, **kwargs)
-    except ApiException as exc:
-        raise api_error(endpoint, exc) from exc
-    except (urllib3.exceptions.HTTPError, OSError) as exc:
-        raise TargetUnreachable(endpoint, f"no answer from the API server: {exc}") from exc
-    except ValueError as exc:
-        raise CollectionError(endpoint, f"unreadable answer: {exc}") from exc
+    """Call one client method within the target's deadline, mapping every failure onto a CollectionError
+    subclass."""
+    seconds, host = timeout_of(fn)
+    with guarded(endpoint, seconds, key=endpoint_key(host)):
+        try:
+            return fn(*args, _request_timeout=(seconds, seconds), **kwargs)
+        except ApiException as exc:
+            raise api_error(endpoint, exc) from exc
+        except urllib3.exceptions.TimeoutError as exc:
+            raise DeadlineExceeded(endpoint, f"no answer within {seconds:g} s") from exc
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise TargetUnreachable(endpoint, f"no answer from the API server: {exc}") from exc
+        except ValueError as exc:
+            raise CollectionError(endpoint, f"unreadable answer: {exc}") from exc
 
 
 def list_all(

@@ -14,6 +14,7 @@ from kubernetes.config.incluster_config import (
     InClusterConfigLoader,
 )
 
+from checks.collect.kube._call import register_timeout
 from checks.errors import CollectionError
 from checks.targets import Kubernetes
 
@@ -44,7 +45,14 @@ def kube_apis(k8s: Kubernetes) -> KubeApis:
 
 
 def api_client(k8s: Kubernetes) -> client.ApiClient:
-    """One ApiClient for the cluster: in-cluster service account, a direct URL, or a kubeconfig context."""
+    """One ApiClient for the cluster (in-cluster service account, a direct URL, or a kubeconfig context),
+    whose calls get the section's timeout_s for connect, read and in total (checks/collect/kube/_call.py)."""
+    made = _new_api_client(k8s)
+    register_timeout(made, k8s.timeout_s)
+    return made
+
+
+def _new_api_client(k8s: Kubernetes) -> client.ApiClient:
     if k8s.in_cluster:
         return in_cluster_client()
     if k8s.host:

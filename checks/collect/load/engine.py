@@ -10,6 +10,7 @@ here is stopped by `stop_load_children` (children.py) on every way out of `run_o
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -20,6 +21,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from checks.collect.deadline import BREAKER, endpoint_key
 from checks.collect.load.children import new_run, spawn, stop_load_children
 from checks.collect.load.plan import (
     OUT_DIR_ENV,
@@ -32,7 +34,8 @@ from checks.collect.load.plan import (
 from checks.collect.load.rows import RunInfo, WorkerRows, merged_rows, read_worker_rows
 from checks.collect.load.samples import LatencySamples, histogram_of_ns, merge_histograms, summarize
 from checks.collect.load.workers import MasterAddress, start_hosts, start_local_workers
-from checks.errors import TargetUnreachable
+from checks.collect.steady import SteadyWatch
+from checks.errors import AccessDenied, TargetUnreachable
 
 if TYPE_CHECKING:  # checks.targets (pydantic and the policy's scipy) stays out of a lone engine run
     from checks.targets import LoadMaster, LoadWorker
@@ -51,6 +54,7 @@ def run_open_loop(
     out_dir: Path | None = None,
     hosts: tuple[LoadWorker, ...] = (),
     master: LoadMaster | None = None,
+    watch: SteadyWatch | None = None,
 ) -> LatencySamples:
     """Send `plan` open-loop and return what was observed; refuses (GovernorExceeded) when the plan's
     rate, added to what this process already sends, is above `max_rps`.
@@ -60,9 +64,12 @@ def run_open_loop(
     in a new directory (inside `out_dir` when given, else a temp dir): worker-K.rows (each worker's raw
     rows, binary), worker-K.hist (its HdrHistogram), run.json, the merged requests.log and, with several
     workers, each worker's text log worker-K.log. Raises
-    TargetUnreachable when no request got any HTTP response.
+    TargetUnreachable when no request got any HTTP response, and AccessDenied (naming the plan's identity
+    and the URL) when the target refused the identity (401/403). With `watch` (the profile's stop
+    condition), a steady-state breach stops the load at once: StopConditionBreached.
     """
     check_governor(plan, max_rps)
+    BREAKER.check(endpoint_key(plan.base_url), plan.url)  # a gateway given up in this run gets no load
     if hosts and _count(hosts) != plan.workers:
         raise ValueError(f"the hosts run {_count(hosts)} workers but the plan has {plan.workers}")
     with reserved_rate(plan.rate, max_rps, f"load on {plan.url}"):
@@ -72,7 +79,8 @@ def run_open_loop(
         run = new_run()
         try:
             lead = _start(run, plan, out, hosts, master)
-            _wait(lead, plan, out)
+            with watch or contextlib.nullcontext():
+                _wait(lead, plan, out, watch)
         finally:
             stop_load_children(run)
             for tmp in out.glob("worker-tmp-*"):  # the locustfile copies netns workers fetched
@@ -137,11 +145,13 @@ def _start(
     return lead
 
 
-def _wait(lead: subprocess.Popen[bytes], plan: LoadPlan, out: Path) -> None:
+def _wait(lead: subprocess.Popen[bytes], plan: LoadPlan, out: Path, watch: SteadyWatch | None = None) -> None:
     """Until run.json appears (the master's last act), the master (or lone process) ended, or the
-    deadline."""
+    deadline; a breach of the stop condition raises at once (the caller then stops every process)."""
     deadline = time.monotonic() + STARTUP_ALLOWANCE_S + plan.duration_s + plan.timeout_s + 15
     while time.monotonic() < deadline:
+        if watch is not None:
+            watch.raise_if_breached(f"load on {plan.url}")
         if (out / "run.json").exists() or lead.poll() is not None:
             return
         time.sleep(0.05)
@@ -169,6 +179,13 @@ def _collect(plan: LoadPlan, out: Path) -> LatencySamples:
         first = failed[0] if len(failed) else "no response"
         raise TargetUnreachable(
             plan.url, f"none of {len(rows.status)} requests got an HTTP response ({first})"
+        )
+    refused = rows.status[(rows.status == 401) | (rows.status == 403)]
+    if len(refused):
+        raise AccessDenied(
+            plan.url,
+            f"identity {plan.identity or '(none)'!r} refused with {int(refused[0])} on {len(refused)} of "
+            f"{len(rows.status)} requests: a permission error, not a measurement",
         )
     return summarize(
         plan.url,

@@ -65,6 +65,7 @@ class LoadPlan:
     timeout_s: float = 10.0
     max_connections: int = 1000
     workers: int = 1
+    identity: str | None = None  # the test identity the headers authenticate as (named in errors)
 
     def __post_init__(self) -> None:
         if self.rate <= 0 or self.duration_s <= 0:

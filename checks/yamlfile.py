@@ -1,0 +1,70 @@
+"""The one YAML loader for claimcheck's inputs (targets.yaml, the ledger): UTF-8 only, duplicate keys refused.
+
+PyYAML's safe loader keeps the last of two equal keys silently (a duplicated target name once turned a
+target into `kind: none`); this loader raises a ConfigError naming the file, the line and the key instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError
+from yaml.nodes import MappingNode
+
+from checks.errors import ConfigError
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader whose mappings refuse a key that appears twice."""
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise DuplicateKey(key, line, seen[key])
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+class DuplicateKey(ConstructorError):
+    """A mapping key given twice."""
+
+    def __init__(self, key: Any, line: int, first: int) -> None:
+        super().__init__(problem=f"duplicate key {key!r} at line {line} (first at line {first})")
+        self.key, self.line, self.first = key, line, first
+
+
+def read_text(path: Path) -> str:
+    """The file as UTF-8 text; a missing or undecodable file is a ConfigError naming it."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(str(path), "file not found") from None
+    except OSError as exc:
+        raise ConfigError(str(path), f"cannot read: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            str(path), f"not UTF-8: byte {data[exc.start]:#04x} at offset {exc.start} (line {line})"
+        ) from None
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse one YAML file strictly (UTF-8, unique keys); every problem is a ConfigError naming the file."""
+    text = read_text(path)
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
+    except DuplicateKey as exc:
+        raise ConfigError(
+            str(path), f"duplicate key at line {exc.line} (first at line {exc.first})", key=str(exc.key)
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(str(path), f"not valid YAML: {exc}") from None
