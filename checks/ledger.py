@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from checks.cache import yaml_load
 from checks.errors import ConfigError
 from checks.params import P, Params
 from checks.project import DOCUMENT_SUFFIXES, ledger_dir, project_dir
@@ -355,7 +356,7 @@ def _format_validation(file: Path, raw: dict[str, Any], exc: ValidationError) ->
 def load_ledger_file(path: Path) -> LedgerFile:
     """Parse and validate one ledger file; a problem raises ConfigError naming file, entry, key and value."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ConfigError(str(path), f"not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):

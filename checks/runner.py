@@ -14,11 +14,13 @@ import pytest
 from rich.console import Console
 from rich.table import Table
 
+from checks import fastpath
 from checks.errors import ClaimcheckError, ConfigError
 from checks.exitcodes import EXIT_DISPROVEN, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
 from checks.ledger import Ledger, default_ledger, project_root
 from checks.project import package_dir
 from checks.registry import validate_target_bindings
+from checks.report.outputs import OutputOptions
 from checks.selection import Selection
 from checks.targets import Target, select_target
 from fixtures import PLUGINS
@@ -125,7 +127,10 @@ def run_suites(args: argparse.Namespace) -> int:
 
     reports = reports_dir(args)
     (reports / "verdicts.json").unlink(missing_ok=True)  # never summarise an earlier run's file
-    code = pytest.main(_pytest_args(args, name, root), plugins=[ProgressPlugin(console)])
+    code = settle_declared_run(args, name, target, ledger)
+    if code is None:
+        plugins = [ProgressPlugin(console), *outcome_recorders(args, name, target, ledger)]
+        code = pytest.main(_pytest_args(args, name, root), plugins=plugins)
     console.print(f"suites finished in {time.monotonic() - started:.1f} s (pytest exit {int(code)})")
     if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         raise ClaimcheckError(f"the suites could not run (pytest exit {int(code)}); see the messages above")
@@ -142,6 +147,49 @@ def run_suites(args: argparse.Namespace) -> int:
     if getattr(args, "baseline", None):
         return baseline_exit_code(verdicts, Path(args.baseline))
     return exit_code(verdicts)
+
+
+def _run_key(args: argparse.Namespace, name: str, target: Target) -> fastpath.RunKey:
+    return fastpath.RunKey(name, target, _targets_file(args), args.profile, bool(args.dry_run))
+
+
+def settle_declared_run(args: argparse.Namespace, name: str, target: Target, ledger: Ledger) -> int | None:
+    """On a target of kind `none`, the run's outputs from the suite items' recorded outcomes, without pytest
+    (checks/fastpath.py); None when the suites must run (a claim without a current record)."""
+    if not fastpath.applies(target, args.markexpr):
+        return None
+    options = OutputOptions(
+        html=not args.no_html,
+        single_file=bool(getattr(args, "single_file", False)),
+        sarif_inconclusive=bool(getattr(args, "sarif_inconclusive", False)),
+        target_description=target.description,
+    )
+    selected = [c for c in ledger if run_selection(args).wants(c)]
+    settled = fastpath.settle_from_record(
+        _run_key(args, name, target), ledger, selected, reports_dir(args), options
+    )
+    if settled is None:
+        return None
+    from checks.report.progress import ProgressPlugin
+
+    console.print(f"progress: {len(selected)} claims settled from their recorded outcomes (no suite ran)")
+    ProgressPlugin(console).replay(fastpath.progress_of(settled, ledger))
+    for note in settled.notes:
+        console.print(f"claimcheck: {note}", markup=False)
+    return int(pytest.ExitCode.OK)
+
+
+def outcome_recorders(args: argparse.Namespace, name: str, target: Target, ledger: Ledger) -> list[object]:
+    """The plugin that records outcomes for `settle_declared_run`, on a target of kind `none`."""
+    if not fastpath.applies(target, args.markexpr):
+        return []
+    from checks.declared import findings_for_target
+
+    return [
+        fastpath.OutcomeRecorder(
+            _run_key(args, name, target).digest(), findings_for_target(ledger, target), ledger
+        )
+    ]
 
 
 def baseline_exit_code(verdicts: dict[str, Any], baseline: Path) -> int:

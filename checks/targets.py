@@ -12,6 +12,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from checks.cache import yaml_load
 from checks.errors import ConfigError
 from checks.sufficiency import SufficiencyPolicy
 from checks.verdicts import Provenance
@@ -196,7 +197,7 @@ def _error(path: Path, exc: ValidationError) -> ConfigError:
 def load_targets(path: Path) -> TargetsFile:
     """Parse and validate targets.yaml; problems raise ConfigError naming file, target and key."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(str(path), "file not found") from None
     except yaml.YAMLError as exc:
