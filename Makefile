@@ -6,8 +6,10 @@
 run: setup
 	claimcheck run --target local
 
+# pytest-xdist: one worker per core (-n auto); --dist loadscope keeps each test module on one worker, so a
+# module's servers start once and modules with fixed names (network namespaces, ports) never run twice at once.
 test: setup
-	@python -m pytest; status=$$?; \
+	@python -m pytest -n auto --dist loadscope; status=$$?; \
 	if [ $$status -eq 5 ]; then echo 'pytest collected no tests: failing'; exit 1; fi; exit $$status
 
 setup: setup-system setup-python setup-node
