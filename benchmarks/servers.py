@@ -41,8 +41,11 @@ http {{
 PLAIN_LOCUSTFILE = Path(__file__).with_name("plain_locustfile.py")
 
 
-def plain_locust_stats(base_url: str, path: str, users: int, seconds: float) -> dict[str, str]:
-    """Run plain closed-loop Locust (benchmarks/plain_locustfile.py) headless; its Aggregated CSV row."""
+def plain_locust_stats(
+    base_url: str, path: str, users: int, seconds: float, per_user_rps: float = 0.0
+) -> dict[str, str]:
+    """Run plain Locust (benchmarks/plain_locustfile.py) headless, closed loop (or each user paced at
+    `per_user_rps`): its Aggregated CSV row, plus "cpu_s", the CPU it spent from test start to stop."""
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [sys.executable, "-m", "locust", "-f", str(PLAIN_LOCUSTFILE), "--headless", "--only-summary"]
         cmd += [
@@ -58,9 +61,16 @@ def plain_locust_stats(base_url: str, path: str, users: int, seconds: float) -> 
             base_url,
         ]
         cmd += ["--loglevel", "ERROR", "--exit-code-on-error", "0"]
-        subprocess.run(cmd, capture_output=True, check=True, env={**os.environ, "BENCH_PATH": path})
+        env = {
+            **os.environ,
+            "BENCH_PATH": path,
+            "BENCH_CPU_FILE": f"{tmp}/cpu",
+            "BENCH_THROUGHPUT": str(per_user_rps),
+        }
+        subprocess.run(cmd, capture_output=True, check=True, env=env)
         with Path(f"{tmp}/p_stats.csv").open() as fh:
-            return list(csv.DictReader(fh))[-1]
+            row = list(csv.DictReader(fh))[-1]
+        return row | {"cpu_s": Path(f"{tmp}/cpu").read_text().strip()}
 
 
 @dataclass(frozen=True)

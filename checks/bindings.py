@@ -23,6 +23,11 @@ class ClaimBinding(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     route: str | None = Field(default=None, description="the path that measures this claim on the target")
+    evidence_source: str | None = Field(
+        default=None,
+        description="the target's source this claim's evidence stands for (a `constructed:` key when "
+        "claimcheck set it up from the documents: the verdict is then NOT_APPLICABLE, sandbox fidelity)",
+    )
 
 
 B = TypeVar("B", bound=BaseModel)

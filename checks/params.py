@@ -170,6 +170,14 @@ class DocumentParams(SumInputs, ServingInputs):
     cross_reference: str | None = Field(default=None, description="another document the claim restates")
 
 
+class ReplicationParams(Params):
+    """db.replication_lag."""
+
+    max_lag_s: float | None = Field(
+        default=None, ge=0, description="the lag a 'streaming replication' claim allows (its section's RPO)"
+    )
+
+
 class FailoverParams(Params):
     """dr.failover, dr.rpo, dr.backup_restore, dr.redis_failover."""
 

@@ -76,7 +76,9 @@ CHECKS: dict[str, Check] = _checks(
         p.QueryLatencyParams,
         b.QueryBinding,
     ),
-    Check("db.replication_lag", "Streaming replication lag between primary and replica."),
+    Check(
+        "db.replication_lag", "Streaming replication lag between primary and replica.", p.ReplicationParams
+    ),
     Check("cache.latency", "Cache (Redis) operation latency.", p.QueueingInputs, binding=b.CacheKeyBinding),
     Check(
         "cache.policy",

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from checks.cache import yaml_load
 from checks.errors import ConfigError
@@ -126,6 +126,51 @@ class VantagePoint(_Strict):
     emulated: bool = False
 
 
+class LoadMaster(_Strict):
+    """Where the Locust master of a distributed load run listens; workers on other hosts dial it."""
+
+    bind_host: str = "127.0.0.1"
+    port: int = Field(default=0, ge=0, le=65535)  # 0: a free port, passed to the workers claimcheck starts
+    advertise_host: str | None = None  # the address workers dial (default: bind_host)
+
+    @property
+    def dial_host(self) -> str:
+        """The address a worker connects to."""
+        return self.advertise_host or self.bind_host
+
+
+class NetnsLoadWorker(_Strict):
+    """A worker process claimcheck starts inside a network namespace of this machine (`ip netns exec`)."""
+
+    kind: Literal["netns"]
+    netns: str
+    processes: int = Field(default=1, ge=1)
+
+
+class SshLoadWorker(_Strict):
+    """Worker processes claimcheck starts on an ssh host through testinfra; the host needs `python` with
+    locust installed (the worker's code comes from the master: `locust -f -`)."""
+
+    kind: Literal["ssh"]
+    ssh_host: str  # user@host[:port]
+    ssh_identity_file: str | None = None
+    python: str = "python3"
+    processes: int = Field(default=1, ge=1)
+
+
+class PodLoadWorkers(_Strict):
+    """Worker pods of deploy/kubernetes/load-worker.yaml: they dial the master themselves; claimcheck waits
+    for `replicas` of them (it never scales the Deployment)."""
+
+    kind: Literal["pod"]
+    deployment: str = "claimcheck-load-worker"
+    namespace: str = "claimcheck"
+    replicas: int = Field(ge=1)
+
+
+LoadWorker = Annotated[NetnsLoadWorker | SshLoadWorker | PodLoadWorkers, Field(discriminator="kind")]
+
+
 class LoadProfile(_Strict):
     """How much evidence a profile gathers on this target."""
 
@@ -135,10 +180,36 @@ class LoadProfile(_Strict):
     drills: bool = False
     # a user's pause between requests (Little's law turns users into a rate)
     think_time_s: float = Field(default=5.0, ge=0)
-    # >1: a Locust master with this many local worker processes
-    load_workers: int = Field(default=1, ge=1)
+    # a count: >1 runs a Locust master with that many local worker processes; or a list of worker hosts
+    # (netns, ssh) and pods, all sending one schedule at `max_rps` in total
+    load_workers: Annotated[int, Field(ge=1)] | tuple[LoadWorker, ...] = 1
+    load_master: LoadMaster = Field(default_factory=LoadMaster)
     # when evidence suffices to decide (confidence, minimum samples and durations): checks/sufficiency.py
     policy: SufficiencyPolicy = Field(default_factory=SufficiencyPolicy)
+
+    @model_validator(mode="after")
+    def _workers_can_reach_the_master(self) -> LoadProfile:
+        if isinstance(self.load_workers, int):
+            return self
+        if not self.load_workers:
+            raise ValueError("load_workers: give a count or at least one worker host")
+        kinds = {w.kind for w in self.load_workers}
+        loopback = self.load_master.dial_host.startswith("127.") or self.load_master.dial_host == "localhost"
+        if kinds & {"netns", "pod"} and loopback:
+            raise ValueError(
+                "load_master: workers in namespaces or pods cannot dial a master on loopback; "
+                "set load_master.bind_host (or advertise_host) to an address they reach"
+            )
+        if "pod" in kinds and self.load_master.port == 0:
+            raise ValueError("load_master.port: pod workers dial a fixed port (the Deployment's, e.g. 5557)")
+        return self
+
+    @property
+    def worker_count(self) -> int:
+        """How many workers share a load run's schedule."""
+        if isinstance(self.load_workers, int):
+            return self.load_workers
+        return sum(w.replicas if w.kind == "pod" else w.processes for w in self.load_workers)
 
 
 class Target(_Strict):

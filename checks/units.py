@@ -46,6 +46,7 @@ _FRACTION = {"%": 0.01, "percent": 0.01, "fraction": 1.0, "ratio": 1.0, "‰": 0
 _RATIO = {"x": 1.0, "×": 1.0, "times": 1.0}
 _MONEY = ("USD", "$", "ARS", "EUR", "BRL")
 _WINDOW = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zµ]+)\s*$")
+_PROMETHEUS_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)")
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,14 @@ def window_seconds(window: str) -> float:
         return to_seconds(float(match[1]), match[2])
     except UnitError:
         raise UnitError(f"not a window: {window!r} (expected e.g. 30d, 1h, 5m)") from None
+
+
+def prometheus_seconds(text: str) -> float:
+    """A Prometheus duration ('1m', '1h30m', '15s', '30d') in seconds; UnitError when it is not one."""
+    parts = _PROMETHEUS_DURATION.findall(text.strip())
+    if not parts or "".join(v + u for v, u in parts) != text.strip():
+        raise UnitError(f"not a Prometheus duration: {text!r}")
+    return sum(to_seconds(float(v), "min" if u == "m" else u) for v, u in parts)
 
 
 def as_fraction(value: float, name: str | None) -> float:

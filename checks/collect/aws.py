@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 
 from checks.errors import AccessDenied, CollectionError, TargetUnreachable
+from checks.evidence.storage import BucketPosture as BucketPosture
+from checks.evidence.storage import DbInstance as DbInstance
+from checks.evidence.storage import DbInventory as DbInventory
+from checks.evidence.storage import DeleteProbe as DeleteProbe
+from checks.evidence.storage import ReplicationRule as ReplicationRule
 
 T = TypeVar("T")
 DENIED_CODES = {
@@ -20,70 +24,6 @@ DENIED_CODES = {
     "ExpiredToken",
     "InvalidClientTokenId",
 }
-
-
-@dataclass(frozen=True)
-class ReplicationRule:
-    """One S3 replication rule: status and destination bucket with the destination's region."""
-
-    rule_id: str
-    status: str
-    destination_bucket: str
-    destination_region: str
-
-
-@dataclass(frozen=True)
-class BucketPosture:
-    """What an S3 bucket is configured to do with data at rest."""
-
-    bucket: str
-    region: str
-    encryption_algorithm: str | None  # "AES256", "aws:kms", "aws:kms:dsse"; None when no default encryption
-    kms_key_id: str | None
-    key_manager: str | None  # "CUSTOMER" or "AWS" for KMS keys
-    versioning: str  # "Enabled", "Suspended" or "Disabled"
-    object_lock_enabled: bool
-    lock_mode: str | None  # "COMPLIANCE" or "GOVERNANCE" default retention
-    retention_days: int | None
-    retention_years: int | None
-    replication: tuple[ReplicationRule, ...]
-
-
-@dataclass(frozen=True)
-class DbInstance:
-    """One RDS instance: engine, class, encryption, and its place in a replication topology."""
-
-    instance_id: str
-    region: str
-    engine: str
-    instance_class: str
-    storage_encrypted: bool
-    kms_key_id: str | None
-    replica_source: str | None
-    replica_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class DbInventory:
-    """Every RDS instance in the regions asked about."""
-
-    regions: tuple[str, ...]
-    instances: tuple[DbInstance, ...]
-
-
-@dataclass(frozen=True)
-class DeleteProbe:
-    """A version written with a run-id key, then an attempt to delete exactly that version."""
-
-    bucket: str
-    key: str
-    version_id: str
-    refused: bool
-    error_code: str
-    message: str
-    lock_mode: str | None  # the lock S3 reported on the written version
-    retain_until: str | None
-    governance_bypass_attempted: bool = False
 
 
 def _endpoint(client: Any, operation: str, target: str) -> str:
@@ -259,3 +199,20 @@ def object_lock_delete_probe(s3: Any, bucket: str, run_id: str) -> DeleteProbe:
     except AccessDenied as denied:
         return DeleteProbe(bucket, key, version, True, "AccessDenied", str(denied), *lock)
     return DeleteProbe(bucket, key, version, False, "", "version deleted", *lock)
+
+
+def collect_buckets(s3: Any, names: Sequence[str], prefix: str | None) -> tuple[str, ...]:
+    """The buckets a claim is about: `names` when given, else every bucket whose name starts with `prefix`
+    (the claim's system's resource prefix; none without one)."""
+    if names:
+        return tuple(names)
+    if prefix is None:
+        return ()
+    listed = aws_call(_endpoint(s3, "ListBuckets", "*"), s3.list_buckets)
+    return tuple(b["Name"] for b in listed.get("Buckets", []) if str(b["Name"]).startswith(prefix))
+
+
+def only_named(inventory: DbInventory, prefix: str | None) -> DbInventory:
+    """The instances of one system (names starting with its resource prefix; none without one)."""
+    kept = tuple(i for i in inventory.instances if prefix is not None and i.instance_id.startswith(prefix))
+    return DbInventory(inventory.regions, kept)

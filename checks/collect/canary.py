@@ -12,48 +12,25 @@ import glob
 import secrets
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import redis
 import requests
 
+from checks.collect.clients import redis_address, redis_client, redis_failures
 from checks.collect.isolation.bindings import SpecialCategoryBinding
 from checks.collect.isolation.web import ids_in, send, session_for
 from checks.collect.prometheus import query
 from checks.errors import CollectionError, TargetUnreachable
+from checks.evidence.compliance import CanaryTrail as CanaryTrail
+from checks.evidence.compliance import PlaceSearch as PlaceSearch
+from checks.evidence.origin import UNKNOWN, Origin
 from checks.ledger import project_root
 from checks.targets import HttpEndpoint, Prometheus, RedisNode, Target, Tenant, secret
 
 CACHE_HEADERS = ("cache-control", "age", "x-cache", "expires", "pragma")
 REDIS_BATCH = 500
-
-
-@dataclass(frozen=True)
-class PlaceSearch:
-    """One place searched for the canary: what it was, whether it was searched fully, where the canary was."""
-
-    kind: str
-    name: str
-    searched: bool
-    found: tuple[str, ...] = ()
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class CanaryTrail:
-    """The canary's write, its reads (with their cache headers), every place searched and the cleanup."""
-
-    canary: str
-    tenant: str
-    record_id: str | None
-    write_status: int
-    read_statuses: tuple[int, ...]
-    read_contains_canary: bool
-    cache_headers: tuple[dict[str, str], ...]
-    places: tuple[PlaceSearch, ...]
-    cleanup: str
 
 
 def make_canary(tenant: str, run_id: str) -> str:
@@ -115,22 +92,19 @@ def _batches(client: redis.Redis, limit: int) -> Iterator[list[bytes]]:
 
 def search_redis(node: RedisNode, canary: str, max_keys: int) -> PlaceSearch:
     """SCAN every key; the canary in a key name or in any value (string, hash, list, set, zset, stream)."""
-    name, needle = f"redis://{node.host}:{node.port}", canary.encode()
+    name, needle = redis_address(node), canary.encode()
     password = secret(node.password_env, key="redis.primary.password_env") if node.password_env else None
-    client = redis.Redis(host=node.host, port=node.port, password=password, socket_timeout=10)
+    client = redis_client(node, password)
     found, scanned = [], 0
     try:
-        for keys in _batches(client, max_keys + 1):
-            scanned += len(keys)
-            found += [
-                k.decode(errors="replace")
-                for k, v in zip(keys, _redis_values(client, keys), strict=True)
-                if needle in k or needle in repr(v).encode()
-            ]
-    except redis.ConnectionError as exc:
-        raise TargetUnreachable(name, str(exc)) from exc
-    except redis.RedisError as exc:
-        raise CollectionError(name, str(exc)) from exc
+        with redis_failures(node):
+            for keys in _batches(client, max_keys + 1):
+                scanned += len(keys)
+                found += [
+                    k.decode(errors="replace")
+                    for k, v in zip(keys, _redis_values(client, keys), strict=True)
+                    if needle in k or needle in repr(v).encode()
+                ]
     finally:
         client.close()
     full = scanned <= max_keys
@@ -231,8 +205,26 @@ def _write_and_read(
     return record_id, created.status, reads, cleanup
 
 
+NO_LOGS = PlaceSearch(
+    "log", "(none bound)", False, note="no log files bound (bindings.special_category.log_files)"
+)
+
+
+def _places(
+    target: Target, binding: SpecialCategoryBinding, canary: str, written_at: float
+) -> list[PlaceSearch]:
+    """Every place the target exposes, searched for the canary: metric labels, Redis, log files."""
+    places: list[PlaceSearch] = []
+    if target.prometheus is not None:
+        scraped = wait_for_scrape(target.prometheus, written_at, binding.scrape_wait_s)
+        places.append(search_prometheus(target.prometheus, canary, scraped))
+    if target.redis is not None:
+        places.append(search_redis(target.redis.primary, canary, binding.max_redis_keys))
+    return places + (search_logs(binding.log_files, canary) if binding.log_files else [NO_LOGS])
+
+
 def collect_canary_trail(
-    target: Target, tenant: Tenant, binding: SpecialCategoryBinding, run_id: str
+    target: Target, tenant: Tenant, binding: SpecialCategoryBinding, run_id: str, *, origin: Origin = UNKNOWN
 ) -> CanaryTrail:
     """Write one canary record as `tenant`, read it twice, then search every place the target exposes."""
     http = target.http
@@ -241,21 +233,6 @@ def collect_canary_trail(
     headers = {"X-API-Key": secret(tenant.api_key_env, key=f"tenants.{tenant.slug}.api_key_env")}
     canary, written_at = make_canary(tenant.slug, run_id), time.time()
     record_id, status, reads, cleanup = _write_and_read(http, binding, headers, canary)
-    places: list[PlaceSearch] = []
-    if target.prometheus is not None:
-        scraped = wait_for_scrape(target.prometheus, written_at, binding.scrape_wait_s)
-        places.append(search_prometheus(target.prometheus, canary, scraped))
-    if target.redis is not None:
-        places.append(search_redis(target.redis.primary, canary, binding.max_redis_keys))
-    places += (
-        search_logs(binding.log_files, canary)
-        if binding.log_files
-        else [
-            PlaceSearch(
-                "log", "(none bound)", False, note="no log files bound (bindings.special_category.log_files)"
-            )
-        ]
-    )
     return CanaryTrail(
         canary,
         tenant.slug,
@@ -264,6 +241,7 @@ def collect_canary_trail(
         tuple(r.status for r in reads),
         any(canary in r.text for r in reads),
         tuple({h: r.headers[h] for h in CACHE_HEADERS if h in r.headers} for r in reads),
-        tuple(places),
+        tuple(_places(target, binding, canary, written_at)),
         cleanup,
+        origin,
     )

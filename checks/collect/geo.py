@@ -7,32 +7,20 @@ import shlex
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from checks.collect.geo_pod import run_probe_in_pod
 from checks.collect.http import verify_option
 from checks.errors import CollectionError, TargetUnreachable
+from checks.evidence.geo import VantageLatency as VantageLatency  # re-exported for existing callers
+from checks.evidence.origin import Origin
 from checks.ledger import project_root
 from checks.targets import HttpEndpoint, Kubernetes, VantagePoint
+from checks.verdicts import Provenance
 
 PROBE = Path(__file__).with_name("geo_probe.py")
 PROBE_ENV = "CLAIMCHECK_PROBE_CA_PEM"
-
-
-@dataclass(frozen=True)
-class VantageLatency:
-    """Requests from one vantage point: per-request connect, TLS, time-to-first-byte and total (ms)."""
-
-    vantage: str
-    city: str | None
-    url: str
-    connect_ms: tuple[float, ...]
-    tls_ms: tuple[float, ...]
-    ttfb_ms: tuple[float, ...]
-    total_ms: tuple[float, ...]
-    statuses: tuple[int, ...]
-    errors: tuple[str, ...]
 
 
 def _run_over_ssh(vantage: VantagePoint, args: list[str], ca_pem: str, timeout_s: float) -> str:
@@ -97,6 +85,13 @@ def _command(vantage: VantagePoint, args: list[str]) -> list[str]:
     raise CollectionError(f"vantage {vantage.name}", f"vantage kind {vantage.kind!r} has no probe runner yet")
 
 
+def vantage_origin(vantage: VantagePoint, target: str) -> Origin:
+    """Where samples from `vantage` come from: an emulated vantage point's path is a delay claimcheck
+    configured, so its evidence is `emulated` (shown, never decisive)."""
+    provenance = Provenance.EMULATED if vantage.emulated else Provenance.INDEPENDENT
+    return Origin(target, provenance, vantage.name, vantage.kind)
+
+
 def collect_vantage_latency(
     vantage: VantagePoint,
     http: HttpEndpoint,
@@ -105,11 +100,11 @@ def collect_vantage_latency(
     header: tuple[str, str] = ("", ""),
     *,
     kube: Kubernetes | None = None,
+    target: str = "",
 ) -> VantageLatency:
     """Run the probe `count` times from `vantage` against the gateway as addressed from there (a pod
     vantage point through the exec API of `kube`, the target's cluster, unless it names its own)."""
-    base = vantage.gateway_url or http.base_url
-    url = base.rstrip("/") + path
+    url = (vantage.gateway_url or http.base_url).rstrip("/") + path
     ca = verify_option(http)
     args = [url, str(count), http.server_hostname or "localhost", ca if isinstance(ca, str) else "", *header]
     if vantage.kind == "ssh":
@@ -119,9 +114,13 @@ def collect_vantage_latency(
         body = json.loads(run_probe_in_pod(vantage, kube, args, timeout_s=30 + count))
     else:
         body = json.loads(_run_locally(vantage, args, url, count))
-    samples = body["samples"]
-    if not samples:
+    if not body["samples"]:
         raise TargetUnreachable(url, f"no request from {vantage.name} succeeded: {body['errors'][:2]}")
+    return _latency_of(vantage, url, body, vantage_origin(vantage, target))
+
+
+def _latency_of(vantage: VantagePoint, url: str, body: dict[str, Any], origin: Origin) -> VantageLatency:
+    samples = body["samples"]
 
     def column(key: str) -> tuple[float, ...]:
         return tuple(float(s[key]) for s in samples)
@@ -136,4 +135,5 @@ def collect_vantage_latency(
         column("total_ms"),
         tuple(int(s["status"]) for s in samples),
         tuple(body["errors"]),
+        origin,
     )

@@ -3,38 +3,16 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 
 from checks.errors import AccessDenied, CollectionError, TargetUnreachable
+from checks.evidence.http import ProbeSeries as ProbeSeries  # re-exported for existing callers
+from checks.evidence.http import ResponseHeaders as ResponseHeaders
+from checks.evidence.origin import UNKNOWN, Origin
 from checks.ledger import project_root
 from checks.targets import HttpEndpoint
-
-
-@dataclass(frozen=True)
-class ResponseHeaders:
-    """One response: status and headers (lower-cased names)."""
-
-    url: str
-    status: int
-    headers: dict[str, str]
-    elapsed_ms: float
-
-
-@dataclass(frozen=True)
-class ProbeSeries:
-    """Repeated requests to one route: status per probe (0 = no answer) and latency in ms."""
-
-    url: str
-    statuses: tuple[int, ...]
-    latencies_ms: tuple[float, ...]
-    errors: tuple[str, ...]
-
-    @property
-    def successes(self) -> int:
-        return sum(1 for s in self.statuses if 200 <= s < 400)
 
 
 def verify_option(endpoint: HttpEndpoint) -> str | bool:
@@ -52,8 +30,10 @@ def get(
     *,
     base: str | None = None,
     allow_redirects: bool = False,
+    origin: Origin = UNKNOWN,
 ) -> ResponseHeaders:
-    """GET `path` on the endpoint; raise TargetUnreachable/AccessDenied/CollectionError naming the URL."""
+    """GET `path` on the endpoint; raise TargetUnreachable/AccessDenied/CollectionError naming the URL (and,
+    for a refusal, the identity of `origin`)."""
     url = (base or endpoint.base_url).rstrip("/") + path
     try:
         response = requests.get(
@@ -68,12 +48,14 @@ def get(
     except requests.RequestException as exc:
         raise CollectionError(url, f"request failed: {exc}") from exc
     if response.status_code in (401, 403) and headers:
-        raise AccessDenied(url, f"credentials refused ({response.status_code})")
+        whose = f" of {origin.identity}" if origin.identity else ""
+        raise AccessDenied(url, f"credentials{whose} refused ({response.status_code})")
     return ResponseHeaders(
         url,
         response.status_code,
         {k.lower(): v for k, v in response.headers.items()},
         response.elapsed.total_seconds() * 1000,
+        origin,
     )
 
 
@@ -84,6 +66,7 @@ def probe(
     interval_s: float,
     timeout_s: float,
     headers: dict[str, str] | None = None,
+    origin: Origin = UNKNOWN,
 ) -> ProbeSeries:
     """`count` GETs spaced by `interval_s`; failures are recorded per probe, not raised."""
     url = endpoint.base_url.rstrip("/") + path
@@ -103,7 +86,7 @@ def probe(
             time.sleep(max(0.0, interval_s - (time.monotonic() - started)))
     if not any(statuses):
         raise TargetUnreachable(url, f"none of {count} probes got an answer ({errors[:1]})")
-    return ProbeSeries(url, tuple(statuses), tuple(latencies), tuple(errors))
+    return ProbeSeries(url, tuple(statuses), tuple(latencies), tuple(errors), origin)
 
 
 def post(

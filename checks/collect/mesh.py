@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from kubernetes.client.exceptions import ApiException
@@ -10,29 +9,12 @@ from urllib3.exceptions import HTTPError
 
 from checks.collect.kube._call import api_error
 from checks.errors import TargetUnreachable
+from checks.evidence.origin import UNKNOWN, Origin
+from checks.evidence.transport import MeshPolicies as MeshPolicies
+from checks.evidence.transport import PeerAuthentication as PeerAuthentication
 
 GROUP, PLURAL = "security.istio.io", "peerauthentications"
 VERSIONS = ("v1", "v1beta1")  # v1 since Istio 1.22; v1beta1 before (and still served)
-
-
-@dataclass(frozen=True)
-class PeerAuthentication:
-    """One PeerAuthentication: where it applies and which mTLS mode it sets (UNSET inherits)."""
-
-    namespace: str
-    name: str
-    mode: str
-    has_selector: bool
-    port_modes: dict[str, str]
-
-
-@dataclass(frozen=True)
-class MeshPolicies:
-    """Every PeerAuthentication in the cluster; `installed` is False when the CRD is absent."""
-
-    installed: bool
-    root_namespace: str
-    policies: tuple[PeerAuthentication, ...]
 
 
 def _record(item: dict[str, Any]) -> PeerAuthentication:
@@ -49,7 +31,9 @@ def _record(item: dict[str, Any]) -> PeerAuthentication:
     )
 
 
-def collect_peer_authentications(custom: Any, root_namespace: str = "istio-system") -> MeshPolicies:
+def collect_peer_authentications(
+    custom: Any, root_namespace: str = "istio-system", *, origin: Origin = UNKNOWN
+) -> MeshPolicies:
     """List PeerAuthentications in all namespaces (security.istio.io v1, else v1beta1).
 
     Only when neither version is served (404 on both) is the mesh reported as not installed.
@@ -64,5 +48,5 @@ def collect_peer_authentications(custom: Any, root_namespace: str = "istio-syste
             raise api_error(endpoint, exc) from exc
         except (OSError, HTTPError) as exc:
             raise TargetUnreachable(endpoint, str(exc)) from exc
-        return MeshPolicies(True, root_namespace, tuple(_record(i) for i in body.get("items", [])))
-    return MeshPolicies(False, root_namespace, ())
+        return MeshPolicies(True, root_namespace, tuple(_record(i) for i in body.get("items", [])), origin)
+    return MeshPolicies(False, root_namespace, (), origin)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 
 from checks.errors import AccessDenied, CollectionError, TargetUnreachable
+from checks.evidence.origin import UNKNOWN, Origin
+from checks.evidence.timings import Timings
 from checks.targets import PgNode, secret
 
 
@@ -65,98 +66,26 @@ def fetch_one(conn: psycopg.Connection[Any], sql: str, where: str) -> tuple[Any,
     return tuple(row)
 
 
-@dataclass(frozen=True)
-class ReplicationSample:
-    """One look at a primary/replica pair: is the replica replaying, how far behind (bytes, seconds)."""
-
-    in_recovery: bool
-    receiver_status: str | None  # None: pg_stat_wal_receiver hides it from roles without pg_read_all_stats
-    lag_bytes: int
-    lag_s: float
-    receive_lsn: str | None = None  # visible to any role: WAL this replica has received from its primary
-
-    @property
-    def streaming(self) -> bool | None:
-        """True/False when the replica says so; None when its status is hidden and nothing else tells."""
-        if not self.in_recovery:
-            return False
-        if self.receiver_status is not None:
-            return self.receiver_status == "streaming"
-        # Hidden status: a replica that has received WAL and is within 16 MiB of the primary is following it.
-        return True if self.receive_lsn is not None and 0 <= self.lag_bytes < 16 * 2**20 else None
-
-
-@dataclass(frozen=True)
-class ReplicationLag:
-    """Repeated samples of replication lag."""
-
-    primary: str
-    replica: str
-    samples: tuple[ReplicationSample, ...]
-
-    @property
-    def lags_s(self) -> list[float]:
-        return [s.lag_s for s in self.samples]
-
-
-_REPLICA_SQL = (
-    "SELECT pg_is_in_recovery(), (SELECT status FROM pg_stat_wal_receiver LIMIT 1), "
-    "pg_last_wal_replay_lsn()::text, pg_last_wal_receive_lsn()::text, "
-    "COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)::float8"
-)
-
-
-def _sample(
-    primary: psycopg.Connection[Any], replica: psycopg.Connection[Any], names: tuple[str, str]
-) -> ReplicationSample:
-    (current,) = fetch_one(primary, "SELECT pg_current_wal_lsn()::text", names[0])
-    in_recovery, status, replay, received, since_replay = fetch_one(replica, _REPLICA_SQL, names[1])
-    if not in_recovery or replay is None:
-        return ReplicationSample(bool(in_recovery), status, -1, float("inf"), received)
-    (lag_bytes,) = fetch_one(primary, f"SELECT pg_wal_lsn_diff('{current}', '{replay}')::bigint", names[0])
-    # Caught up: no lag, however long since the last transaction; behind: the time since the last replay.
-    lag_s = 0.0 if int(lag_bytes) <= 0 else float(since_replay)
-    return ReplicationSample(True, status, max(0, int(lag_bytes)), lag_s, received)
-
-
-def collect_replication_lag(
-    primary: PgNode, replica: PgNode, count: int, interval_s: float
-) -> ReplicationLag:
-    """Sample the replica's lag behind the primary `count` times (read-only)."""
-    names = (endpoint(primary), endpoint(replica))
-    samples = []
-    with (
-        connect(primary, "postgres.primary.password_env") as p,
-        connect(replica, "postgres.replica.password_env") as r,
-    ):
-        for _ in range(count):
-            samples.append(_sample(p, r, names))
-            time.sleep(interval_s)
-    return ReplicationLag(names[0], names[1], tuple(samples))
-
-
-@dataclass(frozen=True)
-class QueryTimings:
-    """Wall-clock times of one read-only query, repeated."""
-
-    endpoint: str
-    sql: str
-    latencies_ms: tuple[float, ...]
-
-
-def collect_query_timings(node: PgNode, sql: str, count: int) -> QueryTimings:
-    """Run `sql` `count` times on one connection, timing each round trip (network included)."""
+def collect_query_timings(
+    node: PgNode, sql: str, count: int, *, interval_s: float = 0.0, origin: Origin = UNKNOWN
+) -> Timings:
+    """Run `sql` `count` times on one connection, `interval_s` apart, timing each round trip (network
+    included)."""
     where = endpoint(node)
-    timings = []
+    timings, at = [], []
     with connect(node, "postgres.primary.password_env") as conn:
+        began, wall = time.monotonic(), time.time()
         for _ in range(count):
+            at.append(time.time())
             started = time.perf_counter()
             try:
                 conn.execute(sql).fetchall()
             except psycopg.Error as exc:
                 raise CollectionError(where, f"{sql!r} failed: {exc}") from exc
             timings.append((time.perf_counter() - started) * 1000)
-    return QueryTimings(where, sql, tuple(timings))
+            if interval_s:
+                time.sleep(interval_s)
+    return Timings(where, sql, tuple(timings), wall, time.monotonic() - began, origin, tuple(at))
 
 
 def collect_setting(node: PgNode, name: str) -> str:

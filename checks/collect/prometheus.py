@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import requests
 
 from checks.errors import AccessDenied, CollectionError, TargetUnreachable
+from checks.evidence.origin import UNKNOWN, Origin
+
+# the evidence types, re-exported for callers that import them from their collector
+from checks.evidence.prometheus import AvailabilityHistory as AvailabilityHistory
+from checks.evidence.prometheus import LiveRule as LiveRule
+from checks.evidence.prometheus import PrometheusSettings as PrometheusSettings
+from checks.evidence.prometheus import Series as Series
 from checks.targets import Prometheus, secret
-
-
-@dataclass(frozen=True)
-class Series:
-    """One range-query result: labels and (timestamp, value) points."""
-
-    labels: dict[str, str]
-    points: tuple[tuple[float, float], ...]
-
-
-@dataclass(frozen=True)
-class AvailabilityHistory:
-    """What Prometheus remembers about a job: `up` samples and request counters over a window."""
-
-    job: str
-    window_s: float
-    history_s: float
-    up_samples: int
-    up_ok: int
-    requests: float
-    errors: float
+from checks.units import UnitError, prometheus_seconds
 
 
 def _api(prom: Prometheus, path: str, params: dict[str, str]) -> list[dict[str, object]]:
@@ -66,59 +52,47 @@ def query_range(prom: Prometheus, expr: str, start: float, end: float, step_s: f
     return [Series(dict(r["metric"]), tuple((float(t), float(v)) for t, v in r["values"])) for r in rows]
 
 
-def collect_availability_history(prom: Prometheus, window_s: float, now: float) -> AvailabilityHistory:
+def collect_availability_history(
+    prom: Prometheus, window_s: float, now: float, *, origin: Origin = UNKNOWN
+) -> AvailabilityHistory:
     """`up` of the app job over the window (every raw sample, counted server-side), how far back the history
-    reaches, and the job's request/error counters' increase over the window."""
+    reaches, and the job's request/error counters' increase over the window. A job Prometheus scrapes but
+    has not scraped yet has no history (up_samples 0); a job it does not scrape at all has `job_known` False.
+    """
     job, span = prom.app_job, f"{int(window_s)}s"
-    resolution = max(15, int(window_s / 10000))
     selector = f'up{{job="{job}"}}'
     samples = query(prom, f"sum(count_over_time({selector}[{span}]))")
     if not samples:
-        raise CollectionError(prom.url, f"no `up` series for job {job!r}")
+        return AvailabilityHistory(job, window_s, 0.0, 0, 0, 0.0, 0.0, _scrapes_job(prom, job), origin)
     ok = query(prom, f"sum(sum_over_time({selector}[{span}]))")
+    resolution = max(15, int(window_s / 10000))
     first = query(prom, f"min(min_over_time(timestamp({selector})[{span}:{resolution}s]))")
     total = query(prom, f'sum(increase(http_requests_total{{job="{job}"}}[{span}]))')
     errors = query(prom, f'sum(increase(http_requests_total{{job="{job}",status=~"5.."}}[{span}]))')
-    history = now - first[0][1] if first else 0.0
     return AvailabilityHistory(
         job,
         window_s,
-        history,
+        now - first[0][1] if first else 0.0,
         int(samples[0][1]),
         int(ok[0][1]) if ok else 0,
         total[0][1] if total else 0.0,
         errors[0][1] if errors else 0.0,
+        True,
+        origin,
     )
 
 
-@dataclass(frozen=True)
-class LiveRule:
-    """An alerting rule as the running Prometheus evaluates it."""
-
-    group: str
-    name: str
-    expr: str
-    for_s: float
-    eval_s: float
-    labels: dict[str, str]
-
-
-@dataclass(frozen=True)
-class PrometheusSettings:
-    """The running server's configuration: retention, intervals, scrape jobs and alerting rules."""
-
-    url: str
-    retention: str
-    scrape_interval_s: float
-    evaluation_interval_s: float
-    job_scrape_s: dict[str, float]
-    rules: tuple[LiveRule, ...]
+def _scrapes_job(prom: Prometheus, job: str) -> bool:
+    """True when the server has an active scrape target of `job` (scraped or not yet)."""
+    active: Any = _get(prom, "/api/v1/targets?state=active").get("activeTargets", [])
+    return any(str((t.get("labels") or {}).get("job")) == job for t in active)
 
 
 def _duration_s(text: str) -> float:
-    from checks.evaluate.declared.common import prom_seconds
-
-    return prom_seconds(text, 60.0)
+    try:
+        return prometheus_seconds(str(text))
+    except UnitError as exc:
+        raise CollectionError("prometheus configuration", str(exc)) from exc
 
 
 def _get(prom: Prometheus, path: str) -> dict[str, object]:

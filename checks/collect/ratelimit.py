@@ -3,61 +3,73 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import requests
 
 from checks.collect.http import verify_option
-from checks.errors import CollectionError, TargetUnreachable
+from checks.errors import AccessDenied, CollectionError, TargetUnreachable
+from checks.evidence.origin import UNKNOWN, Origin
+from checks.evidence.security import LimitPolicy as LimitPolicy
+from checks.evidence.security import RateLimitProbe as RateLimitProbe
 from checks.targets import HttpEndpoint
 
 HEADERS = ("ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "ratelimit-policy", "retry-after")
-
-
-@dataclass(frozen=True)
-class RateLimitProbe:
-    """What one identity saw while sending `sent` requests as fast as it could, and what another saw after."""
-
-    url: str
-    identity: str
-    sent: int
-    elapsed_s: float
-    statuses: tuple[int, ...]
-    first_refusal: int | None  # 1-based index of the first 429
-    limit_headers: dict[str, str]  # RateLimit-* and Retry-After as last seen
-    other_identity: str | None
-    other_status: int | None
-    paced_rps: float = 0.0  # after the first refusal: requests sent at this steady rate...
-    paced_sent: int = 0
-    paced_accepted: int = 0  # ...and how many the limiter let through (its refill rate)
-    paced_s: float = 0.0
-    refusal_headers: dict[str, str] | None = None
-    other_status_before: int | None = None  # the other identity, asked before the burst (must be served)
-
-    @property
-    def accepted(self) -> int:
-        return sum(1 for s in self.statuses if 200 <= s < 300)
+Identity = tuple[str, dict[str, str]]  # (name, request headers that authenticate as it)
 
 
 def _limit_headers(response: requests.Response) -> dict[str, str]:
     return {k: response.headers[k] for k in HEADERS if k in response.headers}
 
 
+def _get(session: requests.Session, http: HttpEndpoint, url: str, identity: Identity) -> requests.Response:
+    """One GET as `identity`; a refusal of the identity itself (401/403) is AccessDenied naming it."""
+    try:
+        response = session.get(url, headers=identity[1], timeout=http.timeout_s, verify=verify_option(http))
+    except requests.ConnectionError as exc:
+        raise TargetUnreachable(url, str(exc)) from exc
+    except requests.RequestException as exc:
+        raise CollectionError(url, str(exc)) from exc
+    if response.status_code in (401, 403):
+        raise AccessDenied(url, f"identity {identity[0]!r} refused with {response.status_code}")
+    return response
+
+
+@dataclass
+class _Burst:
+    """What the burst saw, request by request (local to one collection)."""
+
+    statuses: list[int] = field(default_factory=list)
+    seen: dict[str, str] = field(default_factory=dict)
+    refusal: dict[str, str] | None = None
+    elapsed_s: float = 0.0
+
+
+def _burst(
+    session: requests.Session, http: HttpEndpoint, url: str, identity: Identity, count: int, max_rps: float
+) -> _Burst:
+    """Up to `count` GETs, never faster than `max_rps`, stopping at the first 429."""
+    burst, started = _Burst(), time.monotonic()
+    for i in range(count):
+        time.sleep(max(0.0, started + i / max_rps - time.monotonic()))
+        response = _get(session, http, url, identity)
+        burst.statuses.append(response.status_code)
+        burst.seen.update(_limit_headers(response))
+        if response.status_code == 429:
+            burst.refusal = _limit_headers(response)
+            break
+    burst.elapsed_s = time.monotonic() - started
+    return burst
+
+
 def _paced(
-    session: requests.Session,
-    http: HttpEndpoint,
-    url: str,
-    headers: dict[str, str],
-    rps: float,
-    seconds: float,
+    session: requests.Session, http: HttpEndpoint, url: str, identity: Identity, rps: float, seconds: float
 ) -> tuple[int, int, float]:
     """Requests at a steady `rps` for `seconds`: (sent, accepted, elapsed)."""
     started, sent, accepted = time.monotonic(), 0, 0
     while time.monotonic() - started < seconds:
         time.sleep(max(0.0, started + sent / rps - time.monotonic()))
-        status = session.get(
-            url, headers=headers, timeout=http.timeout_s, verify=verify_option(http)
-        ).status_code
+        status = _get(session, http, url, identity).status_code
         sent, accepted = sent + 1, accepted + (200 <= status < 300)
     return sent, accepted, time.monotonic() - started
 
@@ -65,76 +77,39 @@ def _paced(
 def collect_rate_limit(
     http: HttpEndpoint,
     path: str,
-    identity: tuple[str, dict[str, str]],
+    identity: Identity,
     count: int,
-    other: tuple[str, dict[str, str]] | None,
+    other: Identity | None,
     *,
     max_rps: float,
     paced: tuple[float, float] | None = None,
+    origin: Origin = UNKNOWN,
 ) -> RateLimitProbe:
     """Send up to `count` GETs as `identity` (never faster than the governor's `max_rps`), stop at the first
     429, then one GET as `other` to show the limit is per client. With `paced=(rps, seconds)`, keep sending at
     that steady rate after the refusal: the share let through is the limiter's refill rate, which does not
     depend on how full its bucket was when the probe began."""
     url = http.base_url.rstrip("/") + path
-    statuses: list[int] = []
-    seen: dict[str, str] = {}
-    refusal: dict[str, str] | None = None
-    started = time.monotonic()
+    rate = min(paced[0], max_rps) if paced else 0.0
     with requests.Session() as session:
-        try:
-            before = None
-            if other is not None:
-                before = session.get(
-                    url, headers=other[1], timeout=http.timeout_s, verify=verify_option(http)
-                ).status_code
-            started = time.monotonic()
-            for i in range(count):
-                time.sleep(max(0.0, started + i / max_rps - time.monotonic()))
-                response = session.get(
-                    url, headers=identity[1], timeout=http.timeout_s, verify=verify_option(http)
-                )
-                statuses.append(response.status_code)
-                seen.update(_limit_headers(response))
-                if response.status_code == 429:
-                    refusal = _limit_headers(response)
-                    break
-            elapsed = time.monotonic() - started
-            steady = (0, 0, 0.0)
-            if paced is not None and refusal is not None:
-                steady = _paced(session, http, url, identity[1], min(paced[0], max_rps), paced[1])
-            other_status = None
-            if other is not None:
-                other_status = session.get(
-                    url, headers=other[1], timeout=http.timeout_s, verify=verify_option(http)
-                ).status_code
-        except requests.ConnectionError as exc:
-            raise TargetUnreachable(url, str(exc)) from exc
-        except requests.RequestException as exc:
-            raise CollectionError(url, str(exc)) from exc
-    first = statuses.index(429) + 1 if 429 in statuses else None
+        before = _get(session, http, url, other).status_code if other else None
+        burst = _burst(session, http, url, identity, count, max_rps)
+        steady = (0, 0, 0.0)
+        if paced is not None and burst.refusal is not None:
+            steady = _paced(session, http, url, identity, rate, paced[1])
+        after = _get(session, http, url, other).status_code if other else None
+    first = burst.statuses.index(429) + 1 if 429 in burst.statuses else None
     return RateLimitProbe(
-        url,
-        identity[0],
-        len(statuses),
-        elapsed,
-        tuple(statuses),
-        first,
-        seen,
-        other[0] if other else None,
-        other_status,
-        min(paced[0], max_rps) if paced else 0.0,
-        *steady,
-        refusal,
-        before,
-    )
+        url, identity[0], len(burst.statuses), burst.elapsed_s, tuple(burst.statuses), first, burst.seen,
+        other[0] if other else None, after, rate, *steady, burst.refusal, before, origin,
+    )  # fmt: skip
 
 
-def collect_limit_policy(http: HttpEndpoint, path: str, headers: dict[str, str]) -> dict[str, str]:
+def collect_limit_policy(
+    http: HttpEndpoint, path: str, identity: Identity, *, origin: Origin = UNKNOWN
+) -> LimitPolicy:
     """One request's RateLimit-* headers (the limiter's advertised policy), without spending the budget."""
     url = http.base_url.rstrip("/") + path
-    try:
-        response = requests.get(url, headers=headers, timeout=http.timeout_s, verify=verify_option(http))
-    except requests.RequestException as exc:
-        raise TargetUnreachable(url, str(exc)) from exc
-    return {"status": str(response.status_code), **_limit_headers(response)}
+    with requests.Session() as session:
+        response = _get(session, http, url, identity)
+    return LimitPolicy(url, identity[0], response.status_code, _limit_headers(response), origin)

@@ -7,71 +7,22 @@ import ipaddress
 import socket
 import ssl
 import warnings
-from dataclasses import dataclass
 
 from cryptography import x509
 
 from checks.errors import CollectionError, TargetUnreachable
+from checks.evidence.origin import UNKNOWN, Origin
+from checks.evidence.transport import ACCEPTED as ACCEPTED
+from checks.evidence.transport import REFUSED as REFUSED
+from checks.evidence.transport import UNTESTABLE as UNTESTABLE
+from checks.evidence.transport import VERSIONS as VERSIONS
+from checks.evidence.transport import CertInfo as CertInfo
+from checks.evidence.transport import HttpRedirect as HttpRedirect
+from checks.evidence.transport import TlsPosture as TlsPosture
+from checks.evidence.transport import VersionResult as VersionResult
 
-VERSIONS = ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
 # Errors OpenSSL raises before a byte reaches the server: this client cannot offer that version at all.
 CLIENT_SIDE = {"NO_CIPHERS_AVAILABLE", "NO_PROTOCOLS_AVAILABLE", "NO_SUITABLE_SIGNATURE_ALGORITHM"}
-ACCEPTED, REFUSED, UNTESTABLE = "accepted", "refused", "not testable by this client"
-
-
-@dataclass(frozen=True)
-class VersionResult:
-    """One protocol version tried alone (minimum = maximum): accepted, refused by the server or untestable."""
-
-    version: str
-    outcome: str
-    cipher: str | None
-    detail: str
-
-
-@dataclass(frozen=True)
-class CertInfo:
-    """One certificate of the served chain."""
-
-    subject: str
-    issuer: str
-    not_after: str
-    dns_names: tuple[str, ...]
-    ip_addresses: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class HttpRedirect:
-    """What plain HTTP on `port` answered to GET /."""
-
-    port: int
-    status: int
-    location: str | None
-
-    @property
-    def to_https(self) -> bool:
-        """A 3xx whose Location is an https:// URL."""
-        return 300 <= self.status < 400 and (self.location or "").startswith("https://")
-
-
-@dataclass(frozen=True)
-class TlsPosture:
-    """Everything one endpoint showed about its TLS configuration."""
-
-    host: str
-    port: int
-    server_hostname: str
-    versions: tuple[VersionResult, ...]
-    chain: tuple[CertInfo, ...]
-    verified: bool
-    verify_error: str
-    hostname_match: bool
-    hsts: str | None
-    http_redirect: HttpRedirect | None
-
-    def outcome(self, version: str) -> str:
-        """The outcome recorded for one version."""
-        return next(v.outcome for v in self.versions if v.version == version)
 
 
 def _connect(host: str, port: int, timeout_s: float) -> socket.socket:
@@ -211,6 +162,7 @@ def collect_tls_posture(
     *,
     http_port: int | None = None,
     timeout_s: float = 5.0,
+    origin: Origin = UNKNOWN,
 ) -> TlsPosture:
     """Try TLS 1.0-1.3 one at a time, read the served chain, verify it against `ca_file` (system CAs
     when None) for `server_hostname`, read HSTS from one HTTPS GET and, given `http_port`, where plain
@@ -236,4 +188,5 @@ def collect_tls_posture(
         hostname_matches(chain[0], server_hostname),
         hsts,
         redirect,
+        origin,
     )

@@ -1,26 +1,50 @@
 """Kubernetes tenancy claims judged from collected evidence. Pure: no I/O, no clock.
 
-Autoscaling claims are judged in checks/evaluate/autoscaling.py."""
+A namespace per tenant, default-deny NetworkPolicies, quotas with limit ranges (and a dry-run beyond quota
+refused), RBAC denying other tenants' namespaces, Pod Security levels. The evidence types live in
+checks/evidence/kubernetes.py; comparisons go through checks/compare.py. Autoscaling claims are judged in
+checks/evaluate/autoscaling.py.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
-from checks.collect.kube import (
+from checks.compare import ComparisonError, holds
+from checks.evaluate.sourced import attributed, listed
+from checks.evidence.kubernetes import (
+    AccessEntry,
     AccessMatrix,
     NamespaceInventory,
+    NetworkPolicyRecord,
     NetworkPolicySnapshot,
     QuotaEnforcement,
     QuotaSnapshot,
 )
-from checks.evaluate.compare import holds
 from checks.ledger import Claim
-from checks.verdicts import EvidenceLevel, Verdict, disproven, inconclusive, proven
+from checks.params import KubernetesParams
+from checks.verdicts import EvidenceLevel, Verdict, disproven, error, inconclusive, proven
 
 CONFIGURED, OBSERVED = EvidenceLevel.CONFIGURED, EvidenceLevel.OBSERVED
 POD_SECURITY_LEVELS = ("privileged", "baseline", "restricted")
 DIRECTIONS = ("Ingress", "Egress")
+QUOTA_RESOURCES = ("cpu", "memory")
+
+
+TenancyAspect = Literal["quota", "rbac", "namespaces"]
+
+
+def tenancy_aspect(claim: Claim) -> TenancyAspect:
+    """Which evidence an isolation.kubernetes claim needs: quotas, RBAC reviews, or the tenant namespaces."""
+    if "quota" in claim.metric:
+        return "quota"
+    return "rbac" if "rbac" in claim.metric else "namespaces"
+
+
+def _params(claim: Claim) -> KubernetesParams:
+    """The claim's Kubernetes params (defaults when its check declares none of these keys)."""
+    return claim.params if isinstance(claim.params, KubernetesParams) else KubernetesParams()
 
 
 def namespaces_per_tenant(inventory: NamespaceInventory, claim: Claim) -> Verdict:
@@ -33,16 +57,28 @@ def namespaces_per_tenant(inventory: NamespaceInventory, claim: Claim) -> Verdic
     }
     if count == 0:
         why = f"no namespace matched selector {inventory.label_selector!r}: check the tenant label"
-        return inconclusive(claim.id, CONFIGURED, why, **kw)
-    if holds(count, claim.comparator, claim.bound):
-        return proven(claim.id, CONFIGURED, f"{count} tenant namespaces exist ({bound} claimed)", **kw)
-    return disproven(
-        claim.id, CONFIGURED, f"only {count} tenant namespaces exist; the claim says {bound}", **kw
-    )
+        return attributed(inconclusive(claim.id, CONFIGURED, why, **kw), inventory.origin)
+    try:
+        ok = holds(count, claim.comparator, claim.bound)
+    except ComparisonError as exc:
+        return error(claim.id, f"cannot compare {count} tenant namespaces with {bound!r}: {exc}", **kw)
+    if ok:
+        verdict = proven(claim.id, CONFIGURED, f"{count} tenant namespaces exist ({bound} claimed)", **kw)
+    else:
+        verdict = disproven(
+            claim.id, CONFIGURED, f"only {count} tenant namespaces exist; the claim says {bound}", **kw
+        )
+    return attributed(verdict, inventory.origin)
 
 
 def _is_empty_selector(selector: Any) -> bool:
     return not (selector or {}).get("matchLabels") and not (selector or {}).get("matchExpressions")
+
+
+def _denies_all(policy: NetworkPolicyRecord, direction: str) -> bool:
+    """A policy selecting every pod with `direction` in policyTypes and no rule for it."""
+    selects_all = _is_empty_selector(policy.spec.get("podSelector"))
+    return selects_all and direction in policy.policy_types and not policy.spec.get(direction.lower())
 
 
 def deny_gaps(snapshot: NetworkPolicySnapshot, namespace: str, direction: str) -> str | None:
@@ -54,39 +90,38 @@ def deny_gaps(snapshot: NetworkPolicySnapshot, namespace: str, direction: str) -
     policies, key = snapshot.in_namespace(namespace), direction.lower()
     allow_all = [p.name for p in policies if direction in p.policy_types and {} in (p.spec.get(key) or [])]
     if allow_all:
-        return f"{direction.lower()} allow-all rule in {', '.join(allow_all)}"
-    for p in policies:
-        if (
-            _is_empty_selector(p.spec.get("podSelector"))
-            and direction in p.policy_types
-            and not p.spec.get(key)
-        ):
-            return None
-    return f"no default-deny {direction.lower()} policy"
+        return f"{key} allow-all rule in {', '.join(allow_all)}"
+    if any(_denies_all(p, direction) for p in policies):
+        return None
+    return f"no default-deny {key} policy"
 
 
 def default_deny_present(snapshot: NetworkPolicySnapshot, claim: Claim) -> Verdict:
     """Every tenant namespace denies by default, ingress and egress (params.directions narrows that)."""
-    directions = tuple(claim.params.get("directions", DIRECTIONS))
-    gaps = {
-        f"{ns}: {why}"
-        for ns in snapshot.namespaces
-        for d in directions
-        if (why := deny_gaps(snapshot, ns, d))
-    }
+    directions = _params(claim).directions or DIRECTIONS
+    gaps = sorted(
+        {
+            f"{ns}: {why}"
+            for ns in snapshot.namespaces
+            for d in directions
+            if (why := deny_gaps(snapshot, ns, d))
+        }
+    )
     kw: dict[str, Any] = {
-        "measured": sorted(gaps),
+        "measured": gaps,
         "bound": f"default deny {'+'.join(directions)} in every namespace",
     }
     if not snapshot.namespaces:
-        return inconclusive(claim.id, CONFIGURED, "no namespace was inspected", **kw)
-    if gaps:
-        return disproven(claim.id, CONFIGURED, f"{len(gaps)} gap(s): {'; '.join(sorted(gaps))}", **kw)
-    why = (
-        f"all {len(snapshot.namespaces)} namespaces carry a default deny for {' and '.join(directions)} "
-        "(configured: enforcement also needs a CNI that implements NetworkPolicy)"
-    )
-    return proven(claim.id, CONFIGURED, why, **kw)
+        verdict = inconclusive(claim.id, CONFIGURED, "no namespace was inspected", **kw)
+    elif gaps:
+        verdict = disproven(claim.id, CONFIGURED, f"{len(gaps)} gap(s): {'; '.join(gaps)}", **kw)
+    else:
+        why = (
+            f"all {len(snapshot.namespaces)} namespaces carry a default deny for {' and '.join(directions)} "
+            "(configured: enforcement also needs a CNI that implements NetworkPolicy)"
+        )
+        verdict = proven(claim.id, CONFIGURED, why, **kw)
+    return attributed(verdict, snapshot.origin)
 
 
 def _quota_resource(key: str) -> str:
@@ -122,26 +157,45 @@ def quota_and_limitrange_present_and_enforced(
 ) -> Verdict:
     """Each namespace has a quota on the resources (params.resources, default cpu+memory) and a LimitRange,
     and a dry-run create beyond the quota is refused by the ResourceQuota admission."""
-    resources = tuple(claim.params.get("resources", ("cpu", "memory")))
+    resources = _params(claim).resources or QUOTA_RESOURCES
     gaps = [g for ns in snapshot.namespaces for g in quota_gaps(snapshot, ns, resources)]
     admitted, unshown = _probe_findings(snapshot, probes)
     level = OBSERVED if probes else CONFIGURED
     kw: dict[str, Any] = {
         "measured": gaps + admitted + unshown,
         "bound": f"quota on {'+'.join(resources)} + LimitRange, enforced",
+        "n": len(probes) or None,
     }
     if not snapshot.namespaces:
-        return inconclusive(claim.id, level, "no namespace was inspected", **kw)
-    if gaps or admitted:
-        return disproven(claim.id, level, "; ".join(gaps + admitted), **kw)
-    if unshown:
-        return inconclusive(claim.id, level, f"configured, enforcement not shown: {'; '.join(unshown)}", **kw)
-    n = len(snapshot.namespaces)
+        verdict = inconclusive(claim.id, level, "no namespace was inspected", **kw)
+    elif gaps or admitted:
+        verdict = disproven(claim.id, level, "; ".join(gaps + admitted), **kw)
+    elif unshown:
+        verdict = inconclusive(
+            claim.id, level, f"configured, enforcement not shown: {'; '.join(unshown)}", **kw
+        )
+    else:
+        n = len(snapshot.namespaces)
+        why = f"all {n} namespaces have quota + LimitRange and refused a dry-run beyond quota"
+        verdict = proven(claim.id, level, why, **kw)
+    return attributed(verdict, snapshot.origin)
+
+
+def _rbac_verdict(
+    claim: Claim, leaks: list[AccessEntry], cross: int, failed: list[AccessEntry], kw: dict[str, Any]
+) -> Verdict:
+    if leaks:
+        why = f"{len(leaks)} cross-namespace grant(s): {listed(e.text for e in leaks)}"
+        return disproven(claim.id, CONFIGURED, why, **kw)
+    if not cross:
+        return inconclusive(
+            claim.id, CONFIGURED, "no cross-namespace review: needs two or more tenants", **kw
+        )
+    if failed:
+        why = f"control failed: {failed[0].text} is denied; fix the service accounts/actions reviewed"
+        return inconclusive(claim.id, CONFIGURED, why, **kw)
     return proven(
-        claim.id,
-        level,
-        f"all {n} namespaces have quota + LimitRange and refused a dry-run beyond quota",
-        **kw,
+        claim.id, CONFIGURED, f"{cross} cross-namespace reviews denied, own-namespace allowed", **kw
     )
 
 
@@ -152,31 +206,15 @@ def cross_namespace_access_denied(matrix: AccessMatrix, claim: Claim) -> Verdict
     account, which is denied everything too) could not have shown a leak.
     """
     leaks = [e for e in matrix.entries if not e.own_namespace and e.allowed]
-    cross = [e for e in matrix.entries if not e.own_namespace]
+    cross = sum(not e.own_namespace for e in matrix.entries)
     failed = [e for e in matrix.entries if e.own_namespace and not e.allowed]
-
-    def name(e: Any) -> str:
-        return f"{e.service_account.user} {e.action.verb} {e.action.resource} in {e.namespace}"
-
     kw: dict[str, Any] = {
-        "measured": [name(e) for e in leaks],
+        "measured": [e.text for e in leaks],
         "bound": "denied across namespaces, allowed in own",
         "evidence": {"reviews": len(matrix.entries)},
+        "n": len(matrix.entries),
     }
-    if leaks:
-        return disproven(
-            claim.id, CONFIGURED, f"{len(leaks)} cross-namespace grant(s): {name(leaks[0])}", **kw
-        )
-    if not cross:
-        return inconclusive(
-            claim.id, CONFIGURED, "no cross-namespace review: needs two or more tenants", **kw
-        )
-    if failed:
-        why = f"control failed: {name(failed[0])} is denied; fix the service accounts/actions reviewed"
-        return inconclusive(claim.id, CONFIGURED, why, **kw)
-    return proven(
-        claim.id, CONFIGURED, f"{len(cross)} cross-namespace reviews denied, own-namespace allowed", **kw
-    )
+    return attributed(_rbac_verdict(claim, leaks, cross, failed, kw), matrix.origin)
 
 
 def _level_rank(level: str) -> int:
@@ -190,15 +228,20 @@ def pod_security_enforced(inventory: NamespaceInventory, claim: Claim) -> Verdic
     An explicit weaker label disproves; a missing label is inconclusive, since a cluster-wide
     AdmissionConfiguration default is not visible through the API.
     """
-    wanted = claim.bound if claim.bound in POD_SECURITY_LEVELS else claim.params.get("level", "baseline")
-    rank = _level_rank(str(wanted))
+    wanted = str(claim.bound) if claim.bound in POD_SECURITY_LEVELS else (_params(claim).level or "baseline")
     levels = {n.name: n.pod_security.get("enforce") for n in inventory.namespaces}
-    weak = [f"{ns}: enforce={lv}" for ns, lv in levels.items() if lv and _level_rank(lv) < rank]
+    weak = [
+        f"{ns}: enforce={lv}" for ns, lv in levels.items() if lv and _level_rank(lv) < _level_rank(wanted)
+    ]
     unlabelled = [ns for ns, lv in levels.items() if not lv]
     kw: dict[str, Any] = {"measured": levels, "bound": f"enforce >= {wanted}"}
     if weak:
-        return disproven(claim.id, CONFIGURED, f"weaker than {wanted}: {', '.join(weak)}", **kw)
-    if not levels or unlabelled:
+        verdict = disproven(claim.id, CONFIGURED, f"weaker than {wanted}: {', '.join(weak)}", **kw)
+    elif not levels or unlabelled:
         why = f"no enforce label on {', '.join(unlabelled) or 'any namespace'}; cluster default unknown"
-        return inconclusive(claim.id, CONFIGURED, why, **kw)
-    return proven(claim.id, CONFIGURED, f"all {len(levels)} namespaces enforce {wanted} or stricter", **kw)
+        verdict = inconclusive(claim.id, CONFIGURED, why, **kw)
+    else:
+        verdict = proven(
+            claim.id, CONFIGURED, f"all {len(levels)} namespaces enforce {wanted} or stricter", **kw
+        )
+    return attributed(verdict, inventory.origin)

@@ -1,108 +1,66 @@
-"""Latency claims judged against open-loop samples with confidence intervals. Pure: no I/O, no clock.
+"""Latency claims judged against an open-loop run, through the one sufficiency policy. Pure: no I/O, no clock.
 
-PROVEN needs the whole interval on the claim's side of the bound, DISPROVEN the whole interval on the
-other side; anything else is INCONCLUSIVE and names the sample size that would decide. A run that did not
-apply the intended load (rate short, too many errors, too few samples) can never be PROVEN.
+A percentile is decided by a distribution-free order-statistic interval, a mean by a t-interval
+(checks/sufficiency.py): PROVEN needs the whole interval on the claim's side of the bound, DISPROVEN the
+whole interval on the other side; anything else is INCONCLUSIVE and names the sample size that would decide.
+A run that did not apply the intended load (over the governor, rate short, too many errors) can never be
+PROVEN; a route that does not answer as expected, or refuses the identity, is ERROR (evaluate/loadrun.py).
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-from typing import Any, Protocol
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
-from scipy import stats as sps
 
-from checks.collect.load.samples import LatencySamples
-from checks.stats import mean_ci, min_samples_for_quantile, quantile_ci, samples_to_decide
-from checks.verdicts import EvidenceLevel, Outcome, Verdict, disproven, error, inconclusive, proven
+from checks.compare import holds, interval_outcome
+from checks.evaluate.loadrun import load_run_unfit, run_evidence
+from checks.evaluate.observed import OBSERVED, estimate_text, ms, policy_note, relation, verdict_of
+from checks.evidence.load import LatencySamples, LoadRun
+from checks.evidence.origin import Origin
+from checks.ledger import Claim
+from checks.stats import arrival_rate_for_users
+from checks.sufficiency import (
+    DEFAULT_POLICY,
+    Decision,
+    SufficiencyPolicy,
+    decide_mean,
+    decide_quantile,
+)
+from checks.units import UnitError, is_unit
+from checks.verdicts import Outcome, Verdict, error, inconclusive
 
-US_PER_UNIT = {"us": 1.0, "µs": 1.0, "ms": 1e3, "s": 1e6}
-OBSERVED = EvidenceLevel.OBSERVED
-
-
-class ClaimScope(Protocol):
-    @property
-    def statistic(self) -> str | None: ...
-    @property
-    def percentile(self) -> float | None: ...
-    @property
-    def load_rps(self) -> float | None: ...
-
-
-class LatencyClaim(Protocol):
-    """The attributes of checks.ledger.Claim these evaluators read."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def comparator(self) -> str | None: ...
-    @property
-    def bound(self) -> Any: ...
-    @property
-    def unit(self) -> str | None: ...
-    @property
-    def scope(self) -> ClaimScope: ...
-
-
-@dataclass(frozen=True)
-class LatencyPolicy:
-    """How strict a latency judgement is (method parameters, not claim numbers)."""
-
-    confidence: float = 0.95
-    rate_tolerance: float = 0.05  # achieved rate may fall short of the requested rate by this fraction
-    max_error_ratio: float = 0.01
-    max_lateness_fraction: float = (
-        0.1  # generator lateness p99 above this share of the bound blocks DISPROVEN
-    )
-
-
-def ms(us: float) -> str:
-    """Microseconds shown as milliseconds in a reason sentence."""
-    return f"{us / 1000:.4g} ms" if abs(us) < 1e9 else f"{us / 1000:.0f} ms"
+DEFAULT_STATISTIC = "p95"  # a latency stated with no statistic ('< 150 ms') is judged at p95
 
 
 def decide(comparator: str, lower: float, upper: float, bound: float) -> Outcome:
-    """The outcome of comparing an interval [lower, upper] with `comparator bound`."""
-    holds = {"<": upper < bound, "<=": upper <= bound, ">": lower > bound, ">=": lower >= bound, "==": False}
-    fails = {
-        "<": lower >= bound,
-        "<=": lower > bound,
-        ">": upper <= bound,
-        ">=": upper < bound,
-        "==": upper < bound or lower > bound,
-    }
-    if comparator not in holds:
-        raise ValueError(f"unsupported comparator {comparator!r}")
-    if holds[comparator]:
-        return Outcome.PROVEN
-    return Outcome.DISPROVEN if fails[comparator] else Outcome.INCONCLUSIVE
+    """Transitional, for evaluators not yet on the core (cache_ttl); new code: compare.interval_outcome."""
+    return interval_outcome(lower, upper, comparator, bound)
 
 
-def bound_us(claim: LatencyClaim) -> float | None:
-    """The claim's bound in microseconds, or None when its unit is not a time unit."""
-    factor = US_PER_UNIT.get((claim.unit or "").strip())
-    return None if factor is None or not isinstance(claim.bound, int | float) else float(claim.bound) * factor
+def offered_rate(claim: Claim, think_time_s: float, profile_rps: float) -> float:
+    """The rate the claim's condition implies (users through Little's law, with the bound as the response
+    time), else the profile's measuring rate."""
+    if claim.scope.load_rps:
+        return float(claim.scope.load_rps)
+    if claim.scope.load_users and is_unit(claim.unit, "time"):
+        return arrival_rate_for_users(claim.scope.load_users, think_time_s, claim.bound_in("s"))
+    return profile_rps
 
 
-def run_evidence(samples: LatencySamples) -> dict[str, Any]:
-    """The facts about the run every latency verdict carries."""
-    return {
-        "requested_rate_rps": samples.requested_rate,
-        "achieved_rate_rps": round(samples.achieved_rate, 2),
-        "scheduled": samples.scheduled,
-        "errors": samples.errors,
-        "error_ratio": round(samples.error_ratio, 5),
-        "status_counts": dict(samples.status_counts),
-        "generator_lateness_us": dict(samples.lateness_us),
-        "workers": samples.workers,
-        "raw_log": samples.log_path,
-        "url": samples.url,
-    }
+def not_a_latency_bound(claim: Claim) -> Verdict | None:
+    """ERROR when the claim's bound is not a time this check can compare with."""
+    if claim.comparator not in ("<", "<=", ">", ">=", "==") or not is_unit(claim.unit, "time"):
+        return error(claim.id, f"not a latency bound: {claim.comparator} {claim.bound} {claim.unit}")
+    try:
+        claim.bound_in("ms")
+    except (ValueError, UnitError) as exc:
+        return error(claim.id, f"not a latency bound: {exc}")
+    return None
 
 
-def load_shortfall(samples: LatencySamples, claim: LatencyClaim, policy: LatencyPolicy) -> str | None:
+def load_shortfall(samples: LatencySamples, claim: Claim, policy: SufficiencyPolicy) -> str | None:
     """Why this run cannot stand for the claimed conditions, or None when it can."""
     short = 1 - samples.achieved_rate / samples.requested_rate
     if short > policy.rate_tolerance:
@@ -121,179 +79,111 @@ def load_shortfall(samples: LatencySamples, claim: LatencyClaim, policy: Latency
     return None
 
 
-def _precheck(samples: LatencySamples, claim: LatencyClaim, policy: LatencyPolicy) -> Verdict | None:
-    if bound_us(claim) is None or claim.comparator not in ("<", "<=", ">", ">=", "=="):
-        return error(claim.id, f"not a latency bound: {claim.comparator} {claim.bound} {claim.unit}")
-    if not samples.latencies_us:
-        return inconclusive(
-            claim.id,
-            OBSERVED,
-            "no request finished, so no latency was observed",
-            evidence=run_evidence(samples),
-        )
-    why = load_shortfall(samples, claim, policy)
-    if why:
-        return inconclusive(claim.id, OBSERVED, f"not judged: {why}", evidence=run_evidence(samples))
-    return None
+@dataclass(frozen=True)
+class _Case:
+    """One latency claim on one run's samples: what every statistic's judgement reads."""
+
+    claim: Claim
+    samples: LatencySamples
+    origin: Origin
+    policy: SufficiencyPolicy
+    base: dict[str, Any]
+
+    @property
+    def latencies_ms(self) -> np.ndarray:
+        return np.asarray(self.samples.latencies_us, dtype=float) / 1000
+
+    @property
+    def bound_ms(self) -> float:
+        return self.claim.bound_in("ms")
 
 
-def _lateness_blocks(samples: LatencySamples, bound: float, policy: LatencyPolicy) -> str | None:
-    late = samples.lateness_us.get("p99", 0.0)
-    if late > policy.max_lateness_fraction * bound:
-        share = f"{policy.max_lateness_fraction:.0%}"
-        return f"the generator itself was late by {ms(late)} at p99 (> {share} of the bound)"
-    return None
-
-
-def _verdict(claim: LatencyClaim, outcome: Outcome, reason: str, **kw: Any) -> Verdict:
-    make = {Outcome.PROVEN: proven, Outcome.DISPROVEN: disproven}.get(outcome, inconclusive)
-    return make(claim.id, OBSERVED, reason, **kw)
-
-
-def percentile_within(
-    samples: LatencySamples, claim: LatencyClaim, policy: LatencyPolicy | None = None
-) -> Verdict:
-    """Judge 'pXX <comparator> bound' with a distribution-free order-statistic interval for the quantile."""
-    policy = policy or LatencyPolicy()
-    if claim.scope.percentile is None:
-        return error(claim.id, f"statistic {claim.scope.statistic!r} is not a percentile")
-    if (early := _precheck(samples, claim, policy)) is not None:
+def latency_within(run: LoadRun, claim: Claim, policy: SufficiencyPolicy = DEFAULT_POLICY) -> Verdict:
+    """Judge the claim's statistic (p95 when unstated; a percentile, the mean or the maximum) on the run."""
+    if (early := not_a_latency_bound(claim) or load_run_unfit(run, claim.id, policy)) is not None:
         return early
-    q, bound, stat = claim.scope.percentile / 100, bound_us(claim) or 0.0, claim.scope.statistic or "quantile"
-    n, n_min = len(samples.latencies_us), min_samples_for_quantile(q, policy.confidence)
-    base = {
-        "evidence": run_evidence(samples),
-        "bound": {"comparator": claim.comparator, "value": bound / 1e3, "unit": "ms"},
-    }
-    if n < n_min:
+    assert run.samples is not None  # load_run_unfit returns a verdict for a run without samples
+    case = _Case(claim, run.samples, run.origin, policy, _base(run.samples, claim))
+    if not run.samples.latencies_us:
         return inconclusive(
-            claim.id,
-            OBSERVED,
-            f"only {n} samples; a {policy.confidence:.0%} interval for {stat} needs at least {n_min}",
-            **base,
+            claim.id, OBSERVED, "no request finished, so no latency was observed", **case.base
         )
-    ci = quantile_ci(samples.latencies_us, q, policy.confidence)
-    base["measured"] = {"value": ci.estimate / 1e3, "ci": [ci.lower / 1e3, ci.upper / 1e3], "unit": "ms"}
-    base["evidence"] |= {
-        "n": n,
-        "confidence": policy.confidence,
-        "ci_ms": base["measured"]["ci"],
-        "ci_order_statistics": [ci.lower_index, ci.upper_index],
-        "coverage": round(ci.coverage, 4),
-    }
-    outcome = decide(claim.comparator or "", ci.lower, ci.upper, bound)
-    said = (
-        f"{stat} = {ms(ci.estimate)} ({policy.confidence:.0%} CI {ms(ci.lower)}..{ms(ci.upper)}, n={n}, "
-        f"{samples.achieved_rate:.0f} req/s)"
-    )
-    return _judged(samples, claim, policy, outcome, said, _n_to_decide(samples, q, bound, policy), base)
+    if why := load_shortfall(run.samples, claim, policy):
+        return inconclusive(claim.id, OBSERVED, f"not judged: {why}", **case.base)
+    statistic = claim.scope.statistic or DEFAULT_STATISTIC
+    verdict = {"mean": _mean, "max": _max}.get(statistic, _percentile)(case, statistic)
+    if claim.scope.statistic is None:
+        verdict = verdict.with_(reason=f"no statistic stated, judged at p95: {verdict.reason}")
+    return verdict
 
 
-def _n_to_decide(samples: LatencySamples, q: float, bound: float, policy: LatencyPolicy) -> int | None:
-    frac_below = float(np.mean(np.asarray(samples.latencies_us) < bound))
-    return samples_to_decide(q, frac_below, policy.confidence)
-
-
-def _judged(
-    samples: LatencySamples,
-    claim: LatencyClaim,
-    policy: LatencyPolicy,
-    outcome: Outcome,
-    said: str,
-    n_needed: int | None,
-    base: dict[str, Any],
-) -> Verdict:
-    bound = bound_us(claim) or 0.0
-    text = f"{claim.comparator} {ms(bound)}"
-    if outcome is Outcome.PROVEN:
-        return _verdict(claim, outcome, f"{said} is within the bound {text}", **base)
-    if outcome is Outcome.DISPROVEN:
-        blocked = _lateness_blocks(samples, bound, policy)
-        if blocked is None:
-            return _verdict(claim, outcome, f"{said} violates the bound {text}", **base)
-        return _verdict(claim, Outcome.INCONCLUSIVE, f"{said} looks over {text}, but {blocked}", **base)
-    if n_needed is None:
-        return _verdict(
-            claim, outcome, f"{said} straddles the bound {text}; no sample size would separate them", **base
-        )
-    secs = n_needed / samples.requested_rate
-    return _verdict(
-        claim,
-        outcome,
-        f"{said} straddles the bound {text}; about {n_needed} samples "
-        f"(~{secs:.0f} s at {samples.requested_rate:g} req/s) would decide if the distribution holds",
-        **base,
-    )
-
-
-def mean_within(samples: LatencySamples, claim: LatencyClaim, policy: LatencyPolicy | None = None) -> Verdict:
-    """Judge 'mean <comparator> bound' with a t-interval, refused (INCONCLUSIVE) when too skewed for n."""
-    policy = policy or LatencyPolicy()
-    if (early := _precheck(samples, claim, policy)) is not None:
-        return early
-    bound, n = bound_us(claim) or 0.0, len(samples.latencies_us)
-    base = {
+def _base(samples: LatencySamples, claim: Claim) -> dict[str, Any]:
+    return {
         "evidence": run_evidence(samples),
-        "bound": {"comparator": claim.comparator, "value": bound / 1e3, "unit": "ms"},
+        "bound": {"comparator": claim.comparator, "value": claim.bound_in("ms"), "unit": "ms"},
     }
-    if n < 2:
-        return inconclusive(claim.id, OBSERVED, f"only {n} sample; a mean interval needs at least 2", **base)
-    ci = mean_ci(samples.latencies_us, policy.confidence)
-    base["measured"] = {"value": ci.mean / 1e3, "ci": [ci.lower / 1e3, ci.upper / 1e3], "unit": "ms"}
-    base["evidence"] |= {
-        "n": n,
-        "confidence": policy.confidence,
-        "ci_ms": base["measured"]["ci"],
-        "skewness": round(ci.skewness, 3),
-        "min_n_for_t": ci.min_n_for_t,
-    }
-    said = f"mean = {ms(ci.mean)} ({policy.confidence:.0%} CI {ms(ci.lower)}..{ms(ci.upper)}, n={n})"
-    if ci.heavy_tailed:
-        return inconclusive(
-            claim.id,
-            OBSERVED,
-            f"{said} but the latencies are too skewed (skewness "
-            f"{ci.skewness:.1f}) for a t-interval below n = {ci.min_n_for_t}",
-            **base,
-        )
-    outcome = decide(claim.comparator or "", ci.lower, ci.upper, bound)
+
+
+def _percentile(case: _Case, statistic: str) -> Verdict:
+    if not statistic.startswith("p"):
+        return error(case.claim.id, f"statistic {statistic!r} is not a percentile, the mean or the maximum")
+    q = float(statistic[1:]) / 100
+    comparator = case.claim.comparator or ""
     return _judged(
-        samples, claim, policy, outcome, said, _mean_n_to_decide(ci.mean, ci.std, bound, policy), base
+        case, statistic, decide_quantile(case.latencies_ms, q, comparator, case.bound_ms, case.policy)
     )
 
 
-def _mean_n_to_decide(mean: float, std: float, bound: float, policy: LatencyPolicy) -> int | None:
-    if mean == bound:
-        return None
-    z = float(sps.norm.ppf((1 + policy.confidence) / 2))
-    return math.ceil((z * std / (mean - bound)) ** 2)
+def _mean(case: _Case, statistic: str) -> Verdict:
+    comparator = case.claim.comparator or ""
+    return _judged(case, "mean", decide_mean(case.latencies_ms, comparator, case.bound_ms, case.policy))
 
 
-def max_within(samples: LatencySamples, claim: LatencyClaim, policy: LatencyPolicy | None = None) -> Verdict:
+def _max(case: _Case, statistic: str) -> Verdict:
     """A maximum can be disproven by one slow request but never proven by sampling."""
-    policy = policy or LatencyPolicy()
-    if (early := _precheck(samples, claim, policy)) is not None:
-        return early
-    bound, worst = bound_us(claim) or 0.0, max(samples.latencies_us)
-    said = f"the slowest of {len(samples.latencies_us)} requests took {ms(worst)}"
-    base = {
-        "evidence": run_evidence(samples),
-        "measured": {"value": worst / 1e3, "unit": "ms"},
-        "bound": {"comparator": claim.comparator, "value": bound / 1e3, "unit": "ms"},
-    }
-    if claim.comparator in ("<", "<=") and decide(claim.comparator, worst, worst, bound) is Outcome.DISPROVEN:
-        return _judged(samples, claim, policy, Outcome.DISPROVEN, said, None, base)
-    return inconclusive(
-        claim.id, OBSERVED, f"{said}; a maximum over all requests cannot be proven by sampling", **base
+    worst, n = float(case.latencies_ms.max()), len(case.latencies_ms)
+    said = f"the slowest of {n} requests took {ms(worst)}"
+    measured = {"value": worst, "unit": "ms"}
+    if case.claim.comparator in ("<", "<=") and not holds(worst, case.claim.comparator, case.bound_ms):
+        decision = Decision(Outcome.DISPROVEN, worst, (worst, worst), n, said)
+        return _judged(replace(case, base={**case.base, "measured": measured}), "max", decision)
+    why = f"{said}; a maximum over all requests cannot be proven by sampling"
+    kw = {**case.base, "measured": measured}
+    return inconclusive(case.claim.id, OBSERVED, why, provenance=case.origin.provenance, n=n, **kw)
+
+
+def _judged(case: _Case, statistic: str, decision: Decision) -> Verdict:
+    samples, policy, comparator = case.samples, case.policy, case.claim.comparator or ""
+    said = f"{estimate_text(statistic, decision, policy.confidence)} at {samples.achieved_rate:.0f} req/s"
+    bound_text = f"{comparator} {ms(case.bound_ms)}"
+    text = f"{said} {relation(decision, comparator, case.bound_ms)} {bound_text}"
+    outcome = decision.outcome
+    if outcome is Outcome.DISPROVEN and (blocked := _lateness_blocks(samples, case.bound_ms, policy)):
+        text, outcome = f"{said} looks over {bound_text}, but {blocked}", Outcome.INCONCLUSIVE
+    elif outcome is Outcome.INCONCLUSIVE and decision.needed_n and samples.requested_rate:
+        secs = decision.needed_n / samples.requested_rate
+        text += (
+            f"; about {decision.needed_n} samples (~{secs:.0f} s at {samples.requested_rate:g} req/s) "
+            "would decide if the distribution holds"
+        )
+    kw = _with_measured(case.base, decision, policy)
+    return verdict_of(
+        case.claim.id, decision, f"{text} ({policy_note(policy)})", case.origin, outcome=outcome, **kw
     )
 
 
-def latency_within(
-    samples: LatencySamples, claim: LatencyClaim, policy: LatencyPolicy | None = None
-) -> Verdict:
-    """Dispatch on the claim's statistic: a percentile, the mean, or the maximum."""
-    if claim.scope.statistic == "mean":
-        return mean_within(samples, claim, policy)
-    if claim.scope.statistic == "max":
-        return max_within(samples, claim, policy)
-    return percentile_within(samples, claim, policy)
+def _with_measured(base: dict[str, Any], decision: Decision, policy: SufficiencyPolicy) -> dict[str, Any]:
+    if "measured" in base or decision.estimate is None:
+        return base
+    ci = list(decision.interval) if decision.interval else None
+    measured = {"value": decision.estimate, "ci": ci, "unit": "ms"}
+    evidence = {**base["evidence"], "n": decision.n, "confidence": policy.confidence, "ci_ms": ci}
+    return {**base, "measured": measured, "evidence": evidence}
+
+
+def _lateness_blocks(samples: LatencySamples, bound_ms: float, policy: SufficiencyPolicy) -> str | None:
+    late_ms = samples.lateness_us.get("p99", 0.0) / 1000
+    if late_ms > policy.max_lateness_fraction * bound_ms:
+        share = f"{policy.max_lateness_fraction:.0%}"
+        return f"the generator itself was late by {ms(late_ms)} at p99 (> {share} of the bound)"
+    return None

@@ -6,22 +6,32 @@ that a cache may store (no `no-store`), or that was served from one (Age, X-Cach
 
 from __future__ import annotations
 
-from checks.collect.canary import CanaryTrail, PlaceSearch
+from collections.abc import Sequence
+from typing import Any
+
+from checks.evaluate.sourced import attributed
+from checks.evidence.compliance import CanaryTrail, PlaceSearch
 from checks.ledger import Claim
 from checks.verdicts import EvidenceLevel, Verdict, disproven, error, inconclusive, proven
+
+OBSERVED = EvidenceLevel.OBSERVED
+
+
+def _read_findings(n: int, headers: dict[str, str]) -> list[str]:
+    directives = {d.strip().split("=")[0].lower() for d in headers.get("cache-control", "").split(",")}
+    found = []
+    if "no-store" not in directives:
+        found.append(f"read {n}: cacheable (Cache-Control: {headers.get('cache-control', 'absent')!r})")
+    if "age" in headers:
+        found.append(f"read {n}: served from a cache (Age: {headers['age']})")
+    if headers.get("x-cache", "").upper().startswith("HIT"):
+        found.append(f"read {n}: X-Cache {headers['x-cache']}")
+    return found
 
 
 def http_cache_place(trail: CanaryTrail) -> PlaceSearch:
     """The HTTP responses that carried the record, judged by their cache headers."""
-    found = []
-    for n, headers in enumerate(trail.cache_headers, 1):
-        directives = {d.strip().split("=")[0].lower() for d in headers.get("cache-control", "").split(",")}
-        if "no-store" not in directives:
-            found.append(f"read {n}: cacheable (Cache-Control: {headers.get('cache-control', 'absent')!r})")
-        if "age" in headers:
-            found.append(f"read {n}: served from a cache (Age: {headers['age']})")
-        if headers.get("x-cache", "").upper().startswith("HIT"):
-            found.append(f"read {n}: X-Cache {headers['x-cache']}")
+    found = [f for n, headers in enumerate(trail.cache_headers, 1) for f in _read_findings(n, headers)]
     note = "; ".join(
         f"read {n}: " + ", ".join(f"{k}: {v}" for k, v in h.items())
         for n, h in enumerate(trail.cache_headers, 1)
@@ -29,16 +39,8 @@ def http_cache_place(trail: CanaryTrail) -> PlaceSearch:
     return PlaceSearch("http-cache", "responses of the record", bool(trail.cache_headers), tuple(found), note)
 
 
-def _describe(place: PlaceSearch) -> str:
-    return f"{place.kind} {place.name}" + (f" ({place.note})" if place.note else "")
-
-
-def special_category_contained(trail: CanaryTrail, claim: Claim) -> Verdict:
-    """PROVEN when the record was written and read back, and its canary is in none of the places searched (all
-    of which were searched fully); DISPROVEN naming each place it was found; INCONCLUSIVE naming the places
-    that could not be searched."""
-    places = (http_cache_place(trail), *trail.places)
-    evidence = {
+def _evidence(trail: CanaryTrail, places: Sequence[PlaceSearch]) -> dict[str, Any]:
+    return {
         "canary": trail.canary,
         "tenant": trail.tenant,
         "record_id": trail.record_id,
@@ -50,46 +52,42 @@ def special_category_contained(trail: CanaryTrail, claim: Claim) -> Verdict:
             for p in places
         ],
     }
-    kw = {
-        "bound": claim.bound_text() or "special-category data not cached, logged or labelled",
-        "evidence": evidence,
-    }
+
+
+def _judged(trail: CanaryTrail, places: Sequence[PlaceSearch], claim: Claim, kw: dict[str, Any]) -> Verdict:
     if trail.record_id is None or not trail.read_contains_canary:
-        return error(
-            claim.id,
-            f"the canary record could not be written and read back (write {trail.write_status}, "
-            f"reads {list(trail.read_statuses)}): a canary found nowhere would prove nothing",
-            **kw,
+        why = (
+            f"the canary record could not be written and read back (write {trail.write_status}, reads "
+            f"{list(trail.read_statuses)}): a canary found nowhere would prove nothing"
         )
-    found = [f"{p.kind} {p.name}: {', '.join(p.found[:3])}" for p in places if p.found]
-    searched = [_describe(p) for p in places if p.searched]
-    if found:
-        return disproven(
-            claim.id,
-            EvidenceLevel.OBSERVED,
-            f"canary {trail.canary} found in {len(found)} place(s): "
-            f"{'; '.join(found)}. Searched: {len(searched)} places",
-            measured=len(found),
-            **kw,
+        return error(claim.id, why, **kw)
+    searched = [p.described for p in places if p.searched]
+    if found := [f"{p.kind} {p.name}: {', '.join(p.found[:3])}" for p in places if p.found]:
+        why = f"canary {trail.canary} found in {len(found)} place(s): {'; '.join(found)}. "
+        why += f"Searched: {len(searched)} places"
+        return disproven(claim.id, OBSERVED, why, measured=len(found), **kw)
+    if unsearched := [p.described for p in places if not p.searched]:
+        why = (
+            f"canary {trail.canary} not found in {len(searched)} places searched, but these could not be "
+            f"searched fully: {'; '.join(unsearched)}; bind or expose them to judge"
         )
-    unsearched = [_describe(p) for p in places if not p.searched]
-    if unsearched:
-        return inconclusive(
-            claim.id,
-            EvidenceLevel.OBSERVED,
-            f"canary {trail.canary} not found in {len(searched)} "
-            f"places searched, but these could not be searched fully: {'; '.join(unsearched)}; "
-            "bind or expose them to judge",
-            measured=0,
-            **kw,
-        )
-    kinds = sorted({p.kind for p in places})
-    return proven(
-        claim.id,
-        EvidenceLevel.OBSERVED,
-        f"canary {trail.canary} written as {trail.tenant} and read back, "
-        f"then found in none of {len(places)} places searched ({', '.join(kinds)}); "
-        f"every response carried Cache-Control no-store. Cleanup: {trail.cleanup}",
-        measured=0,
-        **kw,
+        return inconclusive(claim.id, OBSERVED, why, measured=0, **kw)
+    why = (
+        f"canary {trail.canary} written as {trail.tenant} and read back, then found in none of {len(places)} "
+        f"places searched ({', '.join(sorted({p.kind for p in places}))}); every response carried "
+        f"Cache-Control no-store. Cleanup: {trail.cleanup}"
     )
+    return proven(claim.id, OBSERVED, why, measured=0, **kw)
+
+
+def special_category_contained(trail: CanaryTrail, claim: Claim) -> Verdict:
+    """PROVEN when the record was written and read back, and its canary is in none of the places searched (all
+    of which were searched fully); DISPROVEN naming each place it was found; INCONCLUSIVE naming the places
+    that could not be searched."""
+    places = (http_cache_place(trail), *trail.places)
+    kw: dict[str, Any] = {
+        "bound": claim.bound_text() or "special-category data not cached, logged or labelled",
+        "evidence": _evidence(trail, places),
+        "n": len(places),
+    }
+    return attributed(_judged(trail, places, claim, kw), trail.origin)

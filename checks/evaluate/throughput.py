@@ -1,89 +1,89 @@
 """Throughput claims ('sustains >= X req/s') judged against an open-loop run. Pure: no I/O, no clock.
 
-The run must offer at least the claimed rate. The sustained rate is successful responses per second from
-the first scheduled request to the last response, so a server that falls behind (its queue grows) shows a
-lower rate even when every request eventually succeeds.
+The run offers a little more than the claimed rate (HEADROOM), and never fewer requests than the policy's
+minimum event count over the run. The sustained rate is successful responses over the time from the first
+scheduled request to the last response, so a server that falls behind (its queue grows) shows a lower rate
+even when every request eventually succeeds; it is decided by an exact Poisson interval
+(checks/sufficiency.py `decide_rate`) over at least the policy's minimum duration and count.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Any
 
-from checks.collect.load.samples import LatencySamples
-from checks.evaluate.latency import OBSERVED, LatencyClaim, run_evidence
-from checks.verdicts import Verdict, disproven, error, inconclusive, proven
+from checks.evaluate.loadrun import load_run_unfit, run_evidence
+from checks.evaluate.observed import OBSERVED, policy_note, verdict_of
+from checks.evidence.load import LatencySamples, LoadRun
+from checks.ledger import Claim
+from checks.sufficiency import DEFAULT_POLICY, SufficiencyPolicy, decide_rate
+from checks.units import UnitError, per_second, window_seconds
+from checks.verdicts import Outcome, Verdict, disproven, error, inconclusive, not_applicable
 
-PER_SECOND = {
-    "rps": 1.0,
-    "req/s": 1.0,
-    "requests/s": 1.0,
-    "rpm": 1 / 60,
-    "req/min": 1 / 60,
-    "rph": 1 / 3600,
-    "req/h": 1 / 3600,
-    "requests/min": 1 / 60,
-    "requests/hour": 1 / 3600,
-    "transactions/s": 1.0,
-}
-WINDOW_UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600}
+HEADROOM = 1.05  # offer a little more than the claim: the sustained rate counts until the last response
 
 
-@dataclass(frozen=True)
-class ThroughputPolicy:
-    """How strict a throughput judgement is (method parameters, not claim numbers)."""
-
-    rate_tolerance: float = 0.05  # the generator may fall short of its requested rate by this fraction
-    drain_tolerance: float = 0.05  # sustained below claim*(1 - this) is DISPROVEN; in between INCONCLUSIVE
-    max_error_ratio: float = 0.01
-
-
-def rate_needed(claim: LatencyClaim) -> float | None:
+def rate_needed(claim: Claim) -> float | None:
     """The claimed rate in requests per second, or None when the claim is not a rate."""
-    factor = PER_SECOND.get((claim.unit or "").strip())
-    return None if factor is None or not isinstance(claim.bound, int | float) else float(claim.bound) * factor
-
-
-def window_s(window: str | None) -> float | None:
-    """'5m' -> 300.0; None for no window; ValueError for an unreadable one."""
-    if not window:
+    try:
+        return per_second(claim.bound_number, claim.unit or "")
+    except (ValueError, UnitError):
         return None
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(s|m|min|h)\s*", window)
-    if not match:
-        raise ValueError(f"unreadable window {window!r}")
-    return float(match[1]) * WINDOW_UNITS[match[2]]
+
+
+def throughput_offer(
+    claim: Claim, seconds: float, policy: SufficiencyPolicy = DEFAULT_POLICY
+) -> float | None:
+    """The rate a run for this claim offers: the claimed rate plus headroom, raised so that a run of
+    `seconds` holds at least the policy's minimum events; None when the claim is not one this check runs."""
+    needed = rate_needed(claim)
+    if needed is None or not_measured(claim) is not None:
+        return None
+    return max(needed, policy.min_rate_events / seconds) * HEADROOM
+
+
+def not_measured(claim: Claim) -> Verdict | None:
+    """NOT_APPLICABLE (or ERROR) for a claim this check does not measure with a load run."""
+    if rate_needed(claim) is None:
+        return not_applicable(
+            claim.id, f"'{claim.metric}' in {claim.unit} is not a sustained-rate claim this check measures"
+        )
+    if claim.scope.per == "client":
+        return not_applicable(
+            claim.id, "a per-client hourly volume is a rate-limit policy; see the http.rate_limit claims"
+        )
+    if claim.comparator not in (">", ">="):
+        return error(claim.id, f"not a sustained-rate claim: {claim.comparator} {claim.bound} {claim.unit}")
+    return None
 
 
 def throughput_within(
-    samples: LatencySamples | None,
-    claim: LatencyClaim,
-    *,
-    max_rps: float,
-    policy: ThroughputPolicy | None = None,
+    run: LoadRun | None, claim: Claim, policy: SufficiencyPolicy = DEFAULT_POLICY
 ) -> Verdict:
-    """Judge 'sustains >(=) X req/s'. A claim above the target's governor (`max_rps`) is INCONCLUSIVE
-    without a run (pass samples=None); otherwise the run must offer at least X req/s."""
-    policy = policy or ThroughputPolicy()
-    needed = rate_needed(claim)
-    if needed is None or claim.comparator not in (">", ">="):
-        return error(claim.id, f"not a sustained-rate claim: {claim.comparator} {claim.bound} {claim.unit}")
-    if needed > max_rps:
-        return inconclusive(
-            claim.id,
-            OBSERVED,
-            f"the claim needs {needed:g} req/s but this target's governor "
-            f"allows {max_rps:g} req/s (targets.yaml max_rps); not measured",
-            bound=needed,
-        )
-    if samples is None:
+    """Judge 'sustains >(=) X req/s' on the run made at `throughput_offer`'s rate."""
+    if (skipped := not_measured(claim)) is not None:
+        return skipped
+    if run is None:
         return error(claim.id, "no load run was made for this claim")
-    return _judge_run(samples, claim, needed, policy)
+    if (early := load_run_unfit(run, claim.id, policy)) is not None:
+        return early
+    assert run.samples is not None  # load_run_unfit returns a verdict for a run without samples
+    needed = rate_needed(claim) or 0.0
+    kw = _evidence(run.samples, claim, needed)
+    if why := _unfit(run.samples, claim, needed, policy):
+        return inconclusive(claim.id, OBSERVED, f"not judged: {why}", provenance=run.origin.provenance, **kw)
+    return _judged(run, run.samples, claim, needed, policy, kw)
 
 
-def _unfit(
-    samples: LatencySamples, claim: LatencyClaim, needed: float, policy: ThroughputPolicy
-) -> str | None:
+def _evidence(samples: LatencySamples, claim: Claim, needed: float) -> dict[str, Any]:
+    extra = {"sustained_rps": round(samples.completion_rate, 2), "elapsed_s": round(samples.elapsed_s, 3)}
+    return {
+        "evidence": run_evidence(samples) | extra,
+        "measured": {"value": round(samples.completion_rate, 2), "unit": "req/s"},
+        "bound": {"comparator": claim.comparator, "value": needed, "unit": "req/s"},
+    }
+
+
+def _unfit(samples: LatencySamples, claim: Claim, needed: float, policy: SufficiencyPolicy) -> str | None:
     if samples.requested_rate < needed:
         return f"the run offered {samples.requested_rate:g} req/s, less than the claimed {needed:g} req/s"
     short = 1 - samples.achieved_rate / samples.requested_rate
@@ -92,63 +92,61 @@ def _unfit(
             f"the generator achieved {samples.achieved_rate:.1f} of {samples.requested_rate:g} req/s "
             f"({short:.1%} short)"
         )
-    wanted = window_s(getattr(claim.scope, "window", None))
+    wanted = window_seconds(claim.scope.window) if claim.scope.window else None
     if wanted and samples.duration_s < wanted:
         return f"the claim is over a {wanted:g} s window but the run lasted {samples.duration_s:g} s"
     return None
 
 
-def _errors(samples: LatencySamples) -> tuple[int, int]:
-    """(server-side or transport errors, client errors 4xx)."""
-    client = sum(c for s, c in samples.status_counts.items() if 400 <= s < 500)
-    return samples.errors - client, client
+def _raised(samples: LatencySamples, needed: float) -> bool:
+    """True when the run offered clearly more than the claim (to reach the policy's event count): its
+    failures then say nothing about the claimed rate."""
+    return samples.requested_rate > needed * HEADROOM * 1.01
 
 
-def _judge_run(
-    samples: LatencySamples, claim: LatencyClaim, needed: float, policy: ThroughputPolicy
+def _judged(
+    run: LoadRun,
+    samples: LatencySamples,
+    claim: Claim,
+    needed: float,
+    policy: SufficiencyPolicy,
+    kw: dict[str, Any],
 ) -> Verdict:
-    kw: dict[str, Any] = {
-        "evidence": run_evidence(samples)
-        | {"sustained_rps": round(samples.completion_rate, 2), "elapsed_s": round(samples.elapsed_s, 3)},
-        "measured": {"value": round(samples.completion_rate, 2), "unit": "req/s"},
-        "bound": {"comparator": claim.comparator, "value": needed, "unit": "req/s"},
-    }
-    if why := _unfit(samples, claim, needed, policy):
-        return inconclusive(claim.id, OBSERVED, f"not judged: {why}", **kw)
     said = (
         f"offered {samples.requested_rate:g} req/s for {samples.duration_s:g} s, {samples.successes} of "
-        f"{samples.scheduled} succeeded: {samples.completion_rate:.1f} req/s sustained"
+        f"{samples.scheduled} succeeded"
     )
-    server_errors, client_errors = _errors(samples)
     if samples.error_ratio > policy.max_error_ratio:
-        if server_errors >= client_errors:
-            return disproven(
-                claim.id,
-                OBSERVED,
-                f"{said}; {samples.error_ratio:.2%} failed "
-                f"(> {policy.max_error_ratio:.2%}, statuses {dict(samples.status_counts)})",
-                **kw,
-            )
-        return inconclusive(
-            claim.id,
-            OBSERVED,
-            f"{said}; {client_errors} client errors (4xx): check the route and credentials before judging",
-            **kw,
-        )
-    rate = samples.completion_rate
-    if rate > needed or (claim.comparator == ">=" and rate == needed):
-        return proven(claim.id, OBSERVED, f"{said}, meeting {claim.comparator} {needed:g} req/s", **kw)
-    if rate < needed * (1 - policy.drain_tolerance):
+        return _failing(run, samples, claim, needed, policy, said, kw)
+    decision = decide_rate(samples.successes, samples.elapsed_s, claim.comparator or "", needed, policy)
+    outcome = decision.outcome
+    text = f"{said}: {decision.why}"
+    if outcome is Outcome.DISPROVEN and _raised(samples, needed):
+        outcome = Outcome.INCONCLUSIVE
+        text += f"; offered more than the claimed {needed:.4g} req/s, so a shortfall cannot disprove it"
+    reason = f"{text}, against {claim.comparator} {needed:.4g} req/s ({policy_note(policy, rate=True)})"
+    return verdict_of(claim.id, decision, reason, run.origin, outcome=outcome, **kw)
+
+
+def _failing(
+    run: LoadRun,
+    samples: LatencySamples,
+    claim: Claim,
+    needed: float,
+    policy: SufficiencyPolicy,
+    said: str,
+    kw: dict[str, Any],
+) -> Verdict:
+    """A run with more failures than the policy allows: the target failing at the claimed rate (DISPROVEN)
+    or the client's requests refused (4xx, INCONCLUSIVE)."""
+    client = sum(c for s, c in samples.status_counts.items() if 400 <= s < 500)
+    failed = f"{said}; {samples.error_ratio:.2%} failed (> {policy.max_error_ratio:.2%}, statuses "
+    failed += f"{dict(samples.status_counts)})"
+    if samples.errors - client >= client and not _raised(samples, needed):
         return disproven(
-            claim.id,
-            OBSERVED,
-            f"{said}, under {claim.comparator} {needed:g} req/s by more than {policy.drain_tolerance:.0%}",
-            **kw,
+            claim.id, OBSERVED, failed, provenance=run.origin.provenance, n=samples.scheduled, **kw
         )
-    return inconclusive(
-        claim.id,
-        OBSERVED,
-        f"{said}, just under {needed:g} req/s (within the "
-        f"{policy.drain_tolerance:.0%} drain allowance); offer more than {needed:g} req/s",
-        **kw,
-    )
+    why = f"{client} client errors (4xx): check the route and credentials before judging"
+    if client < samples.errors - client:
+        why = f"offered more than the claimed {needed:.4g} req/s, so failures at this rate cannot disprove it"
+    return inconclusive(claim.id, OBSERVED, f"{failed}; {why}", provenance=run.origin.provenance, **kw)

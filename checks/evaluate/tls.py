@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
-from checks.collect.tls import ACCEPTED, UNTESTABLE, VERSIONS, TlsPosture
+from checks.compare import holds
+from checks.evaluate.sourced import attributed
+from checks.evidence.transport import ACCEPTED, UNTESTABLE, VERSIONS, TlsPosture
 from checks.ledger import Claim
+from checks.params import TlsParams
 from checks.verdicts import EvidenceLevel, Verdict, disproven, error, inconclusive, proven
 
 OBSERVED = EvidenceLevel.OBSERVED
@@ -24,34 +26,23 @@ def normalize_version(value: object) -> str:
 
 
 def allowed_versions(claim: Claim) -> frozenset[str]:
-    """The versions a claim allows: params.allowed, or `>= 1.2`-style numeric bounds, or `== TLSv1.3`."""
-    if "allowed" in claim.params:
-        return frozenset(normalize_version(v) for v in claim.params["allowed"])
+    """The versions a claim allows: params.allowed, or the versions whose number meets the claim's
+    comparator and bound (`>= 1.2`, `== TLSv1.3`)."""
+    allowed = claim.params_as(TlsParams).allowed
+    if allowed:
+        return frozenset(normalize_version(v) for v in allowed)
     floor = VERSION_NUMBER[normalize_version(claim.bound)]
-    chosen: Iterable[str] = {
-        ">=": (v for v in VERSIONS if VERSION_NUMBER[v] >= floor),
-        ">": (v for v in VERSIONS if VERSION_NUMBER[v] > floor),
-        "==": (v for v in VERSIONS if VERSION_NUMBER[v] == floor),
-    }[str(claim.comparator)]
-    return frozenset(chosen)
+    return frozenset(v for v in VERSIONS if holds(VERSION_NUMBER[v], claim.comparator, floor))
 
 
-def tls_versions_only(posture: TlsPosture, claim: Claim, allowed: frozenset[str] | None = None) -> Verdict:
-    """The endpoint accepts only the allowed versions (and at least one of them); refusals must come from the
-    server: a version this client could not offer leaves the verdict INCONCLUSIVE, never PROVEN."""
-    try:
-        allowed = allowed if allowed is not None else allowed_versions(claim)
-    except (ValueError, KeyError):
-        return error(claim.id, f"cannot read allowed TLS versions from {claim.bound_text()!r} / params")
+def _versions_verdict(
+    posture: TlsPosture, claim: Claim, allowed: frozenset[str], kw: dict[str, Any]
+) -> Verdict:
     accepted = [v.version for v in posture.versions if v.outcome == ACCEPTED]
     extra = [v for v in accepted if v not in allowed]
     untested = [v.version for v in posture.versions if v.outcome == UNTESTABLE and v.version not in allowed]
-    kw: dict[str, Any] = {
-        "measured": accepted,
-        "bound": f"only {', '.join(sorted(allowed))}",
-        "evidence": {v.version: f"{v.outcome} ({v.cipher or v.detail})" for v in posture.versions},
-    }
     where = f"{posture.host}:{posture.port}"
+    kw = {**kw, "measured": accepted}
     if extra:
         return disproven(claim.id, OBSERVED, f"{where} also accepts {', '.join(extra)}", **kw)
     if not accepted:
@@ -60,9 +51,25 @@ def tls_versions_only(posture: TlsPosture, claim: Claim, allowed: frozenset[str]
         why = f"{', '.join(untested)} could not be offered by this client; test them with one that can"
         return inconclusive(claim.id, OBSERVED, why, **kw)
     refused = [v for v in VERSIONS if v not in allowed]
-    return proven(
-        claim.id, OBSERVED, f"{where} accepts {', '.join(accepted)} and refused {', '.join(refused)}", **kw
-    )
+    why = f"{where} accepts {', '.join(accepted)} and refused {', '.join(refused)}"
+    return proven(claim.id, OBSERVED, why, **kw)
+
+
+def tls_versions_only(posture: TlsPosture, claim: Claim, allowed: frozenset[str] | None = None) -> Verdict:
+    """The endpoint accepts only the allowed versions (and at least one of them); refusals must come from the
+    server: a version this client could not offer leaves the verdict INCONCLUSIVE, never PROVEN."""
+    try:
+        allowed = allowed if allowed is not None else allowed_versions(claim)
+    except (ValueError, KeyError) as exc:
+        return error(
+            claim.id, f"cannot read allowed TLS versions from {claim.bound_text()!r} / params: {exc}"
+        )
+    kw: dict[str, Any] = {
+        "bound": f"only {', '.join(sorted(allowed))}",
+        "evidence": {v.version: f"{v.outcome} ({v.cipher or v.detail})" for v in posture.versions},
+        "n": len(posture.versions),
+    }
+    return attributed(_versions_verdict(posture, claim, allowed, kw), posture.origin)
 
 
 def _max_age(hsts: str | None) -> int | None:
@@ -70,16 +77,23 @@ def _max_age(hsts: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def https_enforced(posture: TlsPosture, claim: Claim) -> Verdict:
-    """HSTS with max-age >= params.hsts_min_age_s (default 1), a certificate that verifies for the name,
-    and, when plain HTTP was probed, a redirect to https://."""
-    min_age = int(claim.params.get("hsts_min_age_s", 1))
+def https_gaps(posture: TlsPosture, min_age: int) -> list[str]:
+    """What keeps HTTPS from being enforced: HSTS too short, a certificate that does not verify, plain HTTP
+    answering with anything but a redirect to https://."""
     age = _max_age(posture.hsts)
     gaps = [] if age is not None and age >= min_age else [f"HSTS max-age {age} (needs >= {min_age})"]
     gaps += [] if posture.verified else [f"certificate does not verify: {posture.verify_error}"]
     redirect = posture.http_redirect
     if redirect is not None and not redirect.to_https:
         gaps.append(f"HTTP :{redirect.port} answered {redirect.status} {redirect.location or ''}".strip())
+    return gaps
+
+
+def https_enforced(posture: TlsPosture, claim: Claim) -> Verdict:
+    """HSTS with max-age >= params.hsts_min_age_s (default 1), a certificate that verifies for the name,
+    and, when plain HTTP was probed, a redirect to https://."""
+    min_age = claim.params_as(TlsParams).hsts_min_age_s or 1
+    redirect = posture.http_redirect
     kw: dict[str, Any] = {
         "measured": {
             "hsts": posture.hsts,
@@ -88,10 +102,20 @@ def https_enforced(posture: TlsPosture, claim: Claim) -> Verdict:
         },
         "bound": f"HSTS max-age >= {min_age}, valid certificate, HTTP redirects to HTTPS",
     }
-    if gaps:
-        return disproven(claim.id, OBSERVED, "; ".join(gaps), **kw)
-    if redirect is None:
-        return inconclusive(claim.id, OBSERVED, "HSTS and certificate fine; plain HTTP was not probed", **kw)
-    return proven(
-        claim.id, OBSERVED, f"HSTS max-age {age}, certificate verifies, HTTP redirects to HTTPS", **kw
+    if gaps := https_gaps(posture, min_age):
+        verdict = disproven(claim.id, OBSERVED, "; ".join(gaps), **kw)
+    elif redirect is None:
+        verdict = inconclusive(
+            claim.id, OBSERVED, "HSTS and certificate fine; plain HTTP was not probed", **kw
+        )
+    else:
+        why = f"HSTS max-age {_max_age(posture.hsts)}, certificate verifies, HTTP redirects to HTTPS"
+        verdict = proven(claim.id, OBSERVED, why, **kw)
+    return attributed(verdict, posture.origin)
+
+
+def tls_as_claimed(posture: TlsPosture, claim: Claim) -> Verdict:
+    """'HTTPS enforced' (a presence claim) or 'only these TLS versions' (a version bound)."""
+    return (
+        https_enforced(posture, claim) if claim.comparator == "present" else tls_versions_only(posture, claim)
     )

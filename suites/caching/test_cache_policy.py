@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+
 import pytest
 
 from checks.collect.http import get
 from checks.evaluate.caching import cache_policy_matches
+from checks.evidence.origin import Origin
 from checks.ledger import Claim
 from checks.targets import Target
 from fixtures.claims import claim_params
@@ -14,11 +18,14 @@ from fixtures.judging import Judge
 
 
 @pytest.mark.parametrize("claim", claim_params("cache.policy"))
-def test_cache_lifetime_as_claimed(claim: Claim, judge: Judge, target: Target) -> None:
+def test_cache_lifetime_as_claimed(
+    claim: Claim, judge: Judge, target: Target, evidence_origin: Callable[[str], Origin]
+) -> None:
     http = judge.need(target.http, "an HTTP endpoint")
     route = judge.need(
         route_for(target, claim, "api"), f"a route for route class {claim.scope.route_class!r}"
     )
     tenant = judge.need(first_tenant(target), "a test tenant identity")
     path = resolve_route(target, claim.scope.route_class or "api", route, tenant)
-    judge(cache_policy_matches(claim, get(http, path, tenant_headers(tenant))))
+    origin = replace(evidence_origin("http"), identity=tenant.slug)
+    judge(cache_policy_matches(claim, get(http, path, tenant_headers(tenant), origin=origin)))

@@ -3,26 +3,36 @@ metric label."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from checks.collect.canary import collect_canary_trail
 from checks.collect.isolation.bindings import SpecialCategoryBinding, parse_binding, tenant_named
 from checks.evaluate.special_category import special_category_contained
+from checks.evidence.compliance import CanaryTrail
+from checks.evidence.origin import Origin
 from checks.ledger import Claim
 from checks.targets import Target
 from fixtures.claims import claim_params
 from fixtures.judging import Judge
+from fixtures.once import CollectOnce
 
 
-@pytest.fixture(scope="module")
-def shared() -> dict[str, object]:
-    """Evidence collected once and judged for every claim of this module (the probes are the same)."""
-    return {}
+@pytest.fixture(scope="session")
+def canary_trails() -> CollectOnce[str, CanaryTrail]:
+    """One canary record written and followed per session, judged for every claim."""
+    return CollectOnce("canary trail")
 
 
 @pytest.mark.parametrize("claim", claim_params("special_category.flow"))
 def test_special_category_data_contained(
-    claim: Claim, judge: Judge, target: Target, shared: dict[str, object], run_id: str
+    claim: Claim,
+    judge: Judge,
+    target: Target,
+    run_id: str,
+    evidence_origin: Callable[[str], Origin],
+    canary_trails: CollectOnce[str, CanaryTrail],
 ) -> None:
     judge.need(target.http, "an HTTP endpoint")
     binding = judge.need(
@@ -30,6 +40,10 @@ def test_special_category_data_contained(
         "where special-category records are written (bindings.special_category)",
     )
     tenant = judge.need(tenant_named(target, binding.tenant), f"the test tenant {binding.tenant!r}")
-    if "trail" not in shared:
-        shared["trail"] = collect_canary_trail(target, tenant, binding, run_id)
-    judge(special_category_contained(shared["trail"], claim))  # type: ignore[arg-type]
+    trail = canary_trails.get(
+        tenant.slug,
+        lambda: collect_canary_trail(
+            target, tenant, binding, run_id, origin=evidence_origin("http.special_category")
+        ),
+    )
+    judge(special_category_contained(trail, claim))

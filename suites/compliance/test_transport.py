@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlparse
 
 import pytest
@@ -11,33 +12,54 @@ from checks.collect.kube.client import kube_apis
 from checks.collect.mesh import collect_peer_authentications
 from checks.collect.tls import collect_tls_posture
 from checks.evaluate.mesh import mtls_strict
-from checks.evaluate.tls import https_enforced, tls_versions_only
+from checks.evaluate.tls import tls_as_claimed
+from checks.evidence.origin import Origin
+from checks.evidence.transport import TlsPosture
 from checks.ledger import Claim
-from checks.targets import Kubernetes, Target
+from checks.targets import HttpEndpoint, Kubernetes, Target
 from fixtures.claims import claim_params
 from fixtures.judging import Judge
+from fixtures.once import CollectOnce
 
 
-@pytest.mark.parametrize("claim", claim_params("tls.policy"))
-def test_tls_as_claimed(claim: Claim, judge: Judge, target: Target) -> None:
-    http = judge.need(target.http, "an HTTPS endpoint")
+@pytest.fixture(scope="session")
+def tls_postures() -> CollectOnce[str, TlsPosture]:
+    """The gateway's TLS posture, probed once per session."""
+    return CollectOnce("TLS posture")
+
+
+def _posture(http: HttpEndpoint, origin: Origin) -> TlsPosture:
     url, plain = urlparse(http.base_url), urlparse(http.plain_url) if http.plain_url else None
-    if url.scheme != "https":
-        judge.not_applicable(f"{http.base_url} is not HTTPS")
     ca = verify_option(http)
-    posture = collect_tls_posture(
+    return collect_tls_posture(
         url.hostname or "",
         url.port or 443,
         http.server_hostname or url.hostname or "",
         ca if isinstance(ca, str) else None,
         http_port=plain.port if plain else None,
+        origin=origin,
     )
-    judge(
-        https_enforced(posture, claim) if claim.comparator == "present" else tls_versions_only(posture, claim)
-    )
+
+
+@pytest.mark.parametrize("claim", claim_params("tls.policy"))
+def test_tls_as_claimed(
+    claim: Claim,
+    judge: Judge,
+    target: Target,
+    evidence_origin: Callable[[str], Origin],
+    tls_postures: CollectOnce[str, TlsPosture],
+) -> None:
+    http = judge.need(target.http, "an HTTPS endpoint")
+    if urlparse(http.base_url).scheme != "https":
+        judge.not_applicable(f"{http.base_url} is not HTTPS")
+    posture = tls_postures.get(http.base_url, lambda: _posture(http, evidence_origin("http.tls")))
+    judge(tls_as_claimed(posture, claim))
 
 
 @pytest.mark.parametrize("claim", claim_params("mesh.mtls"))
-def test_mesh_mtls_strict(claim: Claim, judge: Judge, target_kubernetes: Kubernetes | None) -> None:
+def test_mesh_mtls_strict(
+    claim: Claim, judge: Judge, target_kubernetes: Kubernetes | None, evidence_origin: Callable[[str], Origin]
+) -> None:
     k8s = judge.need(target_kubernetes, "a Kubernetes cluster with a service mesh")
-    judge(mtls_strict(collect_peer_authentications(kube_apis(k8s).custom), claim))
+    policies = collect_peer_authentications(kube_apis(k8s).custom, origin=evidence_origin("kubernetes"))
+    judge(mtls_strict(policies, claim))

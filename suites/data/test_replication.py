@@ -2,20 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from checks.collect.postgres import collect_replication_lag
+from checks.collect.replication import collect_replication_lag
 from checks.evaluate.replication import replication_lag_within
+from checks.evidence.origin import Origin
+from checks.evidence.replication import ReplicationLag
 from checks.ledger import Claim
+from checks.sufficiency import SufficiencyPolicy
 from checks.targets import Target
 from fixtures.claims import claim_params
 from fixtures.judging import Judge
+from fixtures.once import CollectOnce
+
+SAMPLE_INTERVAL_S = 0.5
+
+
+@pytest.fixture(scope="session")
+def replication_lags() -> CollectOnce[str, ReplicationLag]:
+    """One series of lag samples per session (as many as the policy's minimum), judged for every claim."""
+    return CollectOnce("replication lag")
 
 
 @pytest.mark.parametrize("claim", claim_params("db.replication_lag"))
-def test_replication_lag_within_bound(claim: Claim, judge: Judge, target: Target) -> None:
+def test_replication_lag_within_bound(
+    claim: Claim,
+    judge: Judge,
+    target: Target,
+    policy: SufficiencyPolicy,
+    evidence_origin: Callable[[str], Origin],
+    replication_lags: CollectOnce[str, ReplicationLag],
+) -> None:
     pg = judge.need(target.postgres, "a PostgreSQL section")
     replica = judge.need(pg.replica, "a PostgreSQL replica")
-    judge(
-        replication_lag_within(collect_replication_lag(pg.primary, replica, count=10, interval_s=0.5), claim)
+    lag = replication_lags.get(
+        f"{replica.host}:{replica.port}",
+        lambda: collect_replication_lag(
+            pg.primary,
+            replica,
+            policy.min_samples,
+            SAMPLE_INTERVAL_S,
+            origin=evidence_origin("postgres.replication"),
+        ),
     )
+    judge(replication_lag_within(lag, claim, policy))

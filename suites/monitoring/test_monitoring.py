@@ -2,56 +2,58 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from checks.collect.prometheus import collect_prometheus_settings
-from checks.evaluate.monitoring import (
-    alert_latency_floor,
-    interval_as_claimed,
-    retention_as_claimed,
-    rules_hold_for,
-)
+from checks.bindings import MonitoringBinding
+from checks.collect.monitoring import collect_monitoring_settings
+from checks.evaluate.monitoring import alerting_as_claimed, config_as_claimed, config_unmeasurable
+from checks.evidence.monitoring import MonitoringSettings
+from checks.evidence.origin import Origin
 from checks.ledger import Claim
-from checks.targets import Target
+from checks.params import AlertingParams
+from checks.registry import binding_as
+from checks.targets import Prometheus, Target
 from fixtures.claims import claim_params
-from fixtures.endpoints import binding
 from fixtures.judging import Judge
+from fixtures.once import CollectOnce
 
-PROMETHEUS_METRICS = {"retention", "scrape_interval", "evaluation_interval"}
+
+@pytest.fixture(scope="session")
+def monitoring_settings(
+    evidence_origin: Callable[[str], Origin],
+) -> Callable[[Prometheus], MonitoringSettings]:
+    """The server's settings, read once per session; flags/configuration and rules carry their own origins."""
+    once: CollectOnce[str, MonitoringSettings] = CollectOnce("Prometheus settings")
+    flags, rules = evidence_origin("prometheus.flags"), evidence_origin("prometheus.rules")
+    return lambda prom: once.get(
+        prom.url, lambda: collect_monitoring_settings(prom, flags=flags, rules=rules)
+    )
 
 
 @pytest.mark.parametrize("claim", claim_params("monitoring.config"))
-def test_monitoring_configured_as_claimed(claim: Claim, judge: Judge, target: Target) -> None:
-    component = (claim.scope.component or "prometheus").lower()
-    numeric = isinstance(claim.bound, int | float)
-    if (
-        claim.metric not in PROMETHEUS_METRICS
-        or not numeric
-        or ("prometheus" not in component and claim.metric == "retention")
-    ):
-        judge.not_applicable(
-            f"claimcheck reads Prometheus retention and intervals; '{claim.metric}' of "
-            f"'{component}' is not exposed by this target"
-        )
+def test_monitoring_configured_as_claimed(
+    claim: Claim,
+    judge: Judge,
+    target: Target,
+    monitoring_settings: Callable[[Prometheus], MonitoringSettings],
+) -> None:
+    if (unmeasurable := config_unmeasurable(claim)) is not None:
+        judge(unmeasurable)
     prom = judge.need(target.prometheus, "a Prometheus server")
-    settings = collect_prometheus_settings(prom)
-    if claim.metric == "retention":
-        judge(retention_as_claimed(settings, claim))
-    else:
-        job = binding(target, claim).get("job") if claim.scope.component else None
-        if claim.scope.component and job is None:
-            judge.not_applicable(
-                f"no binding names the scrape job of '{claim.scope.component}' (bindings.{claim.id}.job)"
-            )
-        judge(interval_as_claimed(settings, claim, job))
+    bound = binding_as(target, claim, MonitoringBinding)
+    judge(config_as_claimed(monitoring_settings(prom), claim, bound.job if bound else None))
 
 
 @pytest.mark.parametrize("claim", claim_params("monitoring.alerting"))
-def test_alert_latency_within_bound(claim: Claim, judge: Judge, target: Target) -> None:
+def test_alert_latency_within_bound(
+    claim: Claim,
+    judge: Judge,
+    target: Target,
+    monitoring_settings: Callable[[Prometheus], MonitoringSettings],
+) -> None:
     prom = judge.need(target.prometheus, "a Prometheus server")
-    settings = collect_prometheus_settings(prom)
-    if claim.metric == "alert_for_duration":
-        names = list(binding(target, claim).get("rules") or claim.params.get("rules") or [])
-        judge(rules_hold_for(settings, claim, names))
-    else:
-        judge(alert_latency_floor(settings, claim))
+    bound = binding_as(target, claim, MonitoringBinding)
+    rules = (bound.rules if bound else ()) or claim.params_as(AlertingParams).rules or ()
+    judge(alerting_as_claimed(monitoring_settings(prom), claim, rules))

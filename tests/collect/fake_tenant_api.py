@@ -5,6 +5,7 @@ Strict: each tenant sees only its own items; a disagreeing X-Tenant-ID is 403; J
 webhooks need an HMAC-SHA256 signature over `timestamp.body`; sessions are `no-store` and never logged.
 Leaky: items of any tenant by id, the tenant header and JWT signature ignored, unsigned webhooks accepted,
 session bodies written to the log file and served cacheable.
+Garbage: every GET answers 200 with an HTML error page (a misrouted gateway), whatever the credential.
 """
 
 from __future__ import annotations
@@ -28,11 +29,16 @@ WEBHOOK_SECRET = "webhook-secret-for-tests"
 ITEMS = {"a1": ("a", "CANARY-a-0123456789abcdef"), "b1": ("b", "CANARY-b-0123456789abcdef")}
 
 
+HTML_PAGE = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+OAUTH_DISCOVERY = "/.well-known/oauth"
+
+
 @dataclass
 class FakeApi:
     leaky: bool
     log: Path
     sessions: dict[str, dict[str, object]] = field(default_factory=dict)
+    garbage: bool = False
 
 
 def _tenant(api: FakeApi, headers: dict[str, str]) -> tuple[str | None, int]:
@@ -78,7 +84,18 @@ def handler_for(api: FakeApi) -> type[BaseHTTPRequestHandler]:
         def headers_lower(self) -> dict[str, str]:
             return {k.lower(): v for k, v in self.headers.items()}
 
+        def html(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(HTML_PAGE)))
+            self.end_headers()
+            self.wfile.write(HTML_PAGE)
+
         def do_GET(self) -> None:
+            if api.garbage:
+                return self.html()
+            if self.path == OAUTH_DISCOVERY:
+                return self.reply(200, {"issuer": "http://fake", "token_endpoint": "http://fake/token"})
             tenant, status = _tenant(api, self.headers_lower())
             if tenant is None:
                 return self.reply(status, {"error": "refused"})
@@ -86,9 +103,10 @@ def handler_for(api: FakeApi) -> type[BaseHTTPRequestHandler]:
                 own = [{"id": i, "note": note} for i, (t, note) in ITEMS.items() if t == tenant]
                 return self.reply(200, {"items": own})
             if self.path.startswith("/items/"):
-                found = ITEMS.get(self.path.rsplit("/", 1)[1])
+                item_id = self.path.rsplit("/", 1)[1]
+                found = ITEMS.get(item_id)
                 if found and (found[0] == tenant or api.leaky):
-                    return self.reply(200, {"id": self.path, "note": found[1]})
+                    return self.reply(200, {"id": item_id, "note": found[1]})
                 return self.reply(404, {"error": "not found"})
             if self.path.startswith("/sessions/") and self.path.rsplit("/", 1)[1] in api.sessions:
                 cache = "public, max-age=60" if api.leaky else "no-store"
@@ -130,9 +148,9 @@ def handler_for(api: FakeApi) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def serve(leaky: bool, log: Path) -> Iterator[str]:
+def serve(leaky: bool, log: Path, *, garbage: bool = False) -> Iterator[str]:
     """Run the fake API on a free port; yields its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(FakeApi(leaky, log)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(FakeApi(leaky, log, garbage=garbage)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

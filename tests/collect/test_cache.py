@@ -6,6 +6,7 @@ import functools
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from redis.retry import Retry
 
 from checks.collect.cache import collect_command_timings, collect_hit_counters, collect_key_ttls
 from checks.errors import AccessDenied, TargetUnreachable
+from checks.evidence.origin import Origin
 from checks.targets import RedisNode
 from tests.drills.servers import free_port, wait_port
 
@@ -86,8 +88,15 @@ def no_retries(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_ping_timings_are_counted_and_positive(node: RedisNode) -> None:
     timings = collect_command_timings(node, 25)
-    assert timings.command == "PING" and timings.address == f"redis://127.0.0.1:{node.port}"
+    assert timings.operation == "PING" and timings.where == f"redis://127.0.0.1:{node.port}"
     assert len(timings.latencies_ms) == 25 and all(0 < t < 1000 for t in timings.latencies_ms)
+
+
+def test_ping_timings_record_when_and_how_long_they_were_taken(node: RedisNode) -> None:
+    before = time.time()
+    timings = collect_command_timings(node, 5, interval_s=0.02, origin=Origin("t", load_rps=3.0))
+    assert before <= timings.started_at <= timings.ended_at <= time.time()
+    assert timings.duration_s >= 0.1 and timings.origin.load_rps == 3.0
 
 
 def test_pings_leave_the_hit_counters_alone(node: RedisNode) -> None:

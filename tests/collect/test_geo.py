@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from checks.collect.geo import collect_vantage_latency
+from checks.collect.geo import collect_vantage_latency, vantage_origin
 from checks.errors import CollectionError, TargetUnreachable
 from checks.targets import HttpEndpoint, VantagePoint
+from checks.verdicts import Provenance
 from tests.collect.test_http import DELAY_S, NAME, TOKEN, TOKEN_HEADER, TlsServer
 from tests.drills.servers import free_port
 
@@ -33,6 +34,17 @@ def test_local_probe_measures_each_phase(gateway: TlsServer) -> None:
     ):
         assert 0 < connect < 100 and 0 < tls < 1000 and 0 < ttfb < 1000
         assert total == pytest.approx(connect + tls + ttfb, rel=1e-6)
+
+
+def test_samples_record_their_target_and_vantage_kind(gateway: TlsServer) -> None:
+    seen = collect_vantage_latency(LOCAL, endpoint(gateway), "/ok", 2, target="t")
+    assert (seen.origin.target, seen.origin.vantage, seen.origin.vantage_kind) == ("t", "local-ba", "local")
+    assert seen.origin.provenance is Provenance.INDEPENDENT
+
+
+def test_an_emulated_vantage_point_gives_emulated_evidence() -> None:
+    city = VantagePoint(name="cordoba", kind="netns", netns="cc-city-cor", city="Córdoba", emulated=True)
+    assert vantage_origin(city, "local").provenance is Provenance.EMULATED
 
 
 def test_server_time_shows_in_time_to_first_byte_not_in_connect(gateway: TlsServer) -> None:

@@ -3,6 +3,8 @@ leaky: the strict one must come out PROVEN and the leaky one DISPROVEN, through 
 
 from __future__ import annotations
 
+import shutil
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,10 +13,11 @@ import pytest
 from checks.collect.canary import collect_canary_trail, fill
 from checks.collect.isolation.api import collect_api_isolation
 from checks.collect.isolation.bindings import IsolationBinding, SpecialCategoryBinding, WebhookBinding
-from checks.collect.isolation.edge import collect_edge_controls
+from checks.collect.isolation.edge import client_cert_requested, collect_edge_controls
 from checks.collect.isolation.tokens import TokenClaims
 from checks.collect.isolation.webhooks import collect_webhook_deliveries
 from checks.errors import TargetUnreachable
+from checks.evaluate.edge import edge_controls_hold
 from checks.evaluate.isolation import tenants_isolated_at_api
 from checks.evaluate.special_category import special_category_contained
 from checks.evaluate.webhooks import webhook_signatures_enforced
@@ -40,6 +43,8 @@ CLAIM = Claim(
     check="isolation.api",
     method="probe",
 )
+
+ACCESS = CLAIM.model_copy(update={"metric": "access_control", "check": "security.headers"})
 
 
 @pytest.fixture(autouse=True)
@@ -76,6 +81,19 @@ def test_api_isolation(server: tuple[bool, HttpEndpoint, Path]) -> None:
     verdict = tenants_isolated_at_api(evidence, CLAIM)
     assert verdict.outcome == (Outcome.DISPROVEN if leaky else Outcome.PROVEN), verdict.reason
     assert any(p.foreign_canaries for p in evidence.probes) == leaky
+    # an item asked for by id is a leak by what the answer carries: the other tenant's resource id
+    assert any(p.foreign_ids for p in evidence.probes if p.kind == "idor") == leaky
+    forged = [p for p in evidence.probes if p.kind in ("jwt-alg-none", "jwt-wrong-key")]
+    assert forged and all(p.other_tenant and p.other_tenant in p.credential for p in forged)
+
+
+def test_an_api_answering_html_pages_is_an_error_never_isolation(tmp_path: Path) -> None:
+    """Issue 10: an answer that is not what the check expects (an HTML error page) is not a data point."""
+    with fake.serve(False, tmp_path / "api.log", garbage=True) as url:
+        evidence = collect_api_isolation(HttpEndpoint(base_url=url, timeout_s=5), TENANTS, BINDING)
+    assert {p.body for p in evidence.probes} == {"other"}
+    verdict = tenants_isolated_at_api(evidence, CLAIM)
+    assert verdict.outcome == Outcome.ERROR and "allowed side failed" in verdict.reason
 
 
 def test_api_isolation_unreachable() -> None:
@@ -110,7 +128,56 @@ def test_edge_controls(server: tuple[bool, HttpEndpoint, Path]) -> None:
     assert by_credential["no credential"] == 401 and by_credential["valid API key"] == 200
     assert by_credential["JWT signed with a random key"] == (200 if leaky else 401)
     assert ev.security_headers["/items"]["x-frame-options"] == "DENY"
-    assert ev.client_cert_requested is None  # plain HTTP: no TLS handshake to look at
+    assert ev.client_cert.requested is False  # plain HTTP: no TLS handshake, so no client certificate
+    assert ev.oauth2.issuer == "http://fake" and ev.oauth2.offered is True
+
+
+def test_edge_controls_read_the_oauth2_discovery_document(tmp_path: Path) -> None:
+    with fake.serve(False, tmp_path / "api.log") as url:
+        ev = collect_edge_controls(
+            HttpEndpoint(base_url=url, timeout_s=5),
+            TENANTS[0],
+            ["/items"],
+            None,
+            TokenClaims(),
+            fake.OAUTH_DISCOVERY,
+        )
+    assert ev.oauth2.issuer == "http://fake" and ev.oauth2.offered is True
+
+
+def test_edge_controls_against_html_pages_are_an_error(tmp_path: Path) -> None:
+    with fake.serve(False, tmp_path / "api.log", garbage=True) as url:
+        ev = collect_edge_controls(
+            HttpEndpoint(base_url=url, timeout_s=5),
+            TENANTS[0],
+            ["/items"],
+            None,
+            TokenClaims(),
+            fake.OAUTH_DISCOVERY,
+        )
+    assert ev.oauth2.offered is None and all(a.body == "other" for a in ev.attempts)
+    verdict = edge_controls_hold(ev, ACCESS)
+    assert verdict.outcome == Outcome.ERROR, verdict.reason
+
+
+@pytest.fixture
+def silent_tls_port() -> Iterator[int]:
+    """A TCP port that accepts connections and never says a word (a stalled TLS terminator)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    try:
+        yield server.getsockname()[1]
+    finally:
+        server.close()
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+def test_an_openssl_timeout_is_unknown_never_no_mtls(silent_tls_port: int) -> None:
+    """Issue 14: an openssl timeout became None and read as 'target does not offer mTLS'."""
+    http = HttpEndpoint(base_url=f"https://127.0.0.1:{silent_tls_port}", timeout_s=1)
+    found = client_cert_requested(http)
+    assert found.requested is None and "no answer within 1 s" in found.detail
 
 
 def test_canary_trail(server: tuple[bool, HttpEndpoint, Path], tmp_path: Path) -> None:

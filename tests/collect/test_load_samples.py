@@ -96,3 +96,36 @@ def test_summary_counts_rates_and_lateness(tmp_path: Path) -> None:
     assert s.lateness_us["p50"] == pytest.approx(200, abs=1)
     assert len(s.latencies_us) == 199 and s.hdr().get_total_count() == 199
     assert s.completion_rate == pytest.approx(190 / (1.98 + 0.001), rel=1e-3)
+    assert s.started_at == t0 and s.ended_at == pytest.approx(t0 + s.elapsed_s)
+
+
+def test_a_lost_workers_share_is_lost_not_errors_and_says_what_was_not_sent(tmp_path: Path) -> None:
+    import numpy as np
+
+    from checks.collect.load.rows import RunInfo, WorkerRows, merged_rows
+    from checks.collect.load.samples import LOST_NOT_SENT, LOST_UNKNOWN
+
+    n = 50  # 100 requests at 100 req/s over two workers; worker 1 lost after dispatching 20 of its 50
+    done = WorkerRows(
+        0,
+        "a",
+        np.arange(n) * 20_000_000 + 100_000,
+        np.full(n, 2_000_000),
+        np.full(n, 200),
+        np.full(n, "", dtype=object),
+        0.5,
+    )
+    lost = {"share": 1, "label": "b", "state": "lost", "why": "gone", "dispatched": 20}
+    info = RunInfo(1000.0, 2, ({"share": 0, "label": "a", "state": "done", "why": ""}, lost))
+    rows = merged_rows(info, 100.0, 100, {0: done})
+    s = summarize(
+        "u", 100.0, 1.0, rows, histogram_of(rows.lines()), "log", 2, lost_workers=("worker 1 (b): gone",)
+    )
+    assert (s.scheduled, s.sent, s.errors, s.successes) == (100, 50, 0, 50)
+    assert (s.lost_not_sent, s.lost_unknown) == (30, 20) and not s.complete
+    assert s.not_sent_share == 0.3 and s.lost_share == 0.5
+    assert list(rows.status[1::2]) == [LOST_UNKNOWN] * 20 + [LOST_NOT_SENT] * 30
+    assert rows.error[-1] == "worker 1 (b) lost: gone; not sent"
+    assert rows.scheduled[1] == pytest.approx(1000.01) and rows.sent[2] == pytest.approx(1000.0201)
+    write_log(tmp_path / "r.log", rows.lines())
+    assert [x.status for x in read_log(tmp_path / "r.log")] == list(rows.status)

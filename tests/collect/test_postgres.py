@@ -10,12 +10,8 @@ from typing import Any
 
 import pytest
 
-from checks.collect.postgres import (
-    collect_query_timings,
-    collect_replication_lag,
-    collect_setting,
-    collect_streaming_replicas,
-)
+from checks.collect.postgres import collect_query_timings, collect_setting, collect_streaming_replicas
+from checks.collect.replication import collect_replication_lag
 from checks.drills import pg_ops
 from checks.drills.topology import PgNodeBinding
 from checks.errors import AccessDenied, CollectionError, TargetUnreachable
@@ -83,6 +79,24 @@ def test_replication_samples_see_a_streaming_replica(primary: PgNode, replica: P
         assert sample.lag_bytes >= 0 and 0 <= sample.lag_s < 5
 
 
+def test_samples_carry_the_primarys_walsender_count(primary: PgNode, replica: PgNode) -> None:
+    lag = collect_replication_lag(primary, replica, count=2, interval_s=0.05)
+    assert [s.primary_senders for s in lag.samples] == [1, 1] and lag.replica_error is None
+
+
+def test_an_unreachable_replica_is_recorded_with_the_primarys_view(primary: PgNode) -> None:
+    closed = PgNode(host="127.0.0.1", port=servers.free_port(), dbname="barberpro", user="postgres")
+    lag = collect_replication_lag(primary, closed, count=2, interval_s=0.05)
+    assert lag.samples == () and lag.primary_senders == (1, 1)
+    assert lag.replica_error is not None and f":{closed.port}" in lag.replica_error
+
+
+def test_an_unreachable_primary_still_raises(replica: PgNode) -> None:
+    closed = PgNode(host="127.0.0.1", port=servers.free_port(), dbname="barberpro", user="postgres")
+    with pytest.raises(TargetUnreachable):
+        collect_replication_lag(closed, replica, count=1, interval_s=0)
+
+
 def test_a_primary_sampled_as_replica_is_not_in_recovery(primary: PgNode) -> None:
     (sample,) = collect_replication_lag(primary, primary, count=1, interval_s=0).samples
     assert not sample.in_recovery and sample.lag_bytes == -1 and sample.lag_s == float("inf")
@@ -95,8 +109,8 @@ def test_one_streaming_replica_is_counted(primary: PgNode) -> None:
 def test_query_timings_are_one_per_run(primary: PgNode) -> None:
     timings = collect_query_timings(primary, "SELECT 1", 20)
     assert (
-        timings.sql == "SELECT 1"
-        and timings.endpoint == f"postgresql://postgres@127.0.0.1:{primary.port}/barberpro"
+        timings.operation == "SELECT 1"
+        and timings.where == f"postgresql://postgres@127.0.0.1:{primary.port}/barberpro"
     )
     assert len(timings.latencies_ms) == 20 and all(0 < t < 1000 for t in timings.latencies_ms)
 

@@ -19,7 +19,7 @@ from checks.collect.prometheus import (
     query,
     query_range,
 )
-from checks.errors import CollectionError, TargetUnreachable
+from checks.errors import TargetUnreachable
 from checks.targets import Prometheus
 from tests.drills.servers import free_port
 
@@ -35,6 +35,9 @@ scrape_configs:
     static_configs: [{{targets: ["127.0.0.1:{closed}"]}}]
   - job_name: slow
     scrape_interval: 30s
+    static_configs: [{{targets: ["127.0.0.1:{closed}"]}}]
+  - job_name: daily
+    scrape_interval: 24h
     static_configs: [{{targets: ["127.0.0.1:{closed}"]}}]
 """
 RULES = """groups:
@@ -128,7 +131,7 @@ def test_settings_read_the_retention_flag(prom: Prometheus) -> None:
 def test_settings_read_global_and_per_job_intervals(prom: Prometheus) -> None:
     settings = collect_prometheus_settings(prom)
     assert (settings.scrape_interval_s, settings.evaluation_interval_s) == (1.0, 2.0)
-    assert settings.job_scrape_s == {"app": 1.0, "down": 1.0, "slow": 30.0}
+    assert settings.job_scrape_s == {"app": 1.0, "down": 1.0, "slow": 30.0, "daily": 86400.0}
 
 
 def test_settings_read_alerting_rules_with_for_and_group_interval(prom: Prometheus) -> None:
@@ -170,9 +173,15 @@ def test_availability_history_of_a_job_that_is_down(prom: Prometheus) -> None:
     assert history.up_samples >= 1 and history.up_ok == 0
 
 
-def test_a_job_prometheus_has_never_seen_is_a_collection_error(prom: Prometheus) -> None:
-    with pytest.raises(CollectionError, match="no `up` series for job 'billing'"):
-        collect_availability_history(prom.model_copy(update={"app_job": "billing"}), 60, time.time())
+def test_a_job_prometheus_does_not_scrape_is_reported_unknown(prom: Prometheus) -> None:
+    history = collect_availability_history(prom.model_copy(update={"app_job": "billing"}), 60, time.time())
+    assert not history.job_known and history.up_samples == 0
+
+
+def test_a_job_not_scraped_yet_has_no_history_but_is_known(prom: Prometheus) -> None:
+    # scraped once a day: its first scrape lies hours ahead (a cold start, seen from the claim's side)
+    history = collect_availability_history(prom.model_copy(update={"app_job": "daily"}), 60, time.time())
+    assert history.job_known and history.up_samples == 0 and history.history_s == 0.0
 
 
 def test_an_unreachable_prometheus_is_target_unreachable() -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from checks.collect.cache import HitCounters, KeyTtls
-from checks.evaluate.cache_ttl import hit_ratio_within, ttl_as_claimed
+from checks.evaluate.cache_ttl import ttl_as_claimed
+from checks.evaluate.caching import hit_ratio_within
+from checks.evidence.cache import HitCounters
+from checks.evidence.cache_keys import KeyTtls
 from checks.ledger import Claim
 from checks.verdicts import EvidenceLevel, Outcome
 

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from checks.collect.http import ResponseHeaders
-from checks.evaluate.caching import cache_directives, cache_policy_matches, effective_lifetime
+from checks.evaluate.caching import (
+    cache_directives,
+    cache_policy_matches,
+    effective_lifetime,
+    hit_ratio_within,
+)
+from checks.evidence.cache import HitCounters
+from checks.evidence.http import ResponseHeaders
 from checks.ledger import Claim
 from checks.verdicts import EvidenceLevel, Outcome
 
@@ -84,3 +90,43 @@ def test_a_zero_claim_is_proven_by_no_store() -> None:
 @pytest.mark.parametrize("header", ["max-age=0", "no-cache", "private, max-age=0, must-revalidate"])
 def test_a_zero_claim_without_no_store_is_disproven(header: str) -> None:
     assert cache_policy_matches(NO_STORE, response(header)).outcome == Outcome.DISPROVEN
+
+
+HIT_RATIO = BASE.model_copy(
+    update={
+        "check": "cache.hit_ratio",
+        "metric": "cache_hit_ratio",
+        "comparator": ">",
+        "bound": 90,
+        "unit": "%",
+    }
+)
+
+
+def counters(hits: int, misses: int) -> HitCounters:
+    return HitCounters("redis://cache.test:6379", hits, misses)
+
+
+def test_a_hit_ratio_clearly_over_the_bound_is_proven() -> None:
+    verdict = hit_ratio_within(counters(9_500, 500), HIT_RATIO)
+    assert verdict.outcome is Outcome.PROVEN and verdict.n == 10_000
+    assert verdict.interval is not None and verdict.interval[0] > 0.9 and "policy:" in verdict.reason
+
+
+def test_a_hit_ratio_clearly_under_the_bound_is_disproven() -> None:
+    assert hit_ratio_within(counters(8_000, 2_000), HIT_RATIO).outcome is Outcome.DISPROVEN
+
+
+def test_a_hit_ratio_near_the_bound_is_inconclusive() -> None:
+    verdict = hit_ratio_within(counters(91, 9), HIT_RATIO)
+    assert verdict.outcome is Outcome.INCONCLUSIVE and "would decide" in verdict.reason
+
+
+def test_too_few_lookups_for_the_policy_are_inconclusive() -> None:
+    verdict = hit_ratio_within(counters(10, 0), HIT_RATIO)
+    assert verdict.outcome is Outcome.INCONCLUSIVE and "needs at least 30" in verdict.reason
+
+
+def test_no_lookups_at_all_are_inconclusive() -> None:
+    verdict = hit_ratio_within(counters(0, 0), HIT_RATIO)
+    assert verdict.outcome is Outcome.INCONCLUSIVE and "no lookups yet" in verdict.reason

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from checks.collect.isolation.edge import AuthAttempt, EdgeObservation
 from checks.evaluate.edge import edge_controls_hold, is_waf_claim, waf_live_part
+from checks.evidence.security import AuthAttempt, ClientCertCheck, EdgeObservation, OAuthDiscovery
 from checks.ledger import Claim, Source
-from checks.verdicts import Outcome
+from checks.verdicts import Outcome, Provenance
+from tests.evaluate.evidence_factories import CONSTRUCTED, INDEPENDENT
 
 SRC = (Source(file="d.txt", line=1, quote="authentication"),)
 
@@ -35,20 +36,22 @@ HEADERS = {
     "x-frame-options": "DENY",
 }
 ATTEMPTS = (
-    AuthAttempt("/r", "none", "no credential", "refuse", 401),
-    AuthAttempt("/r", "api_key", "valid API key", "allow", 200),
-    AuthAttempt("/r", "api_key", "unknown API key", "refuse", 401),
-    AuthAttempt("/r", "jwt", "valid JWT", "allow", 200),
-    AuthAttempt("/r", "jwt", "expired JWT", "refuse", 401),
+    AuthAttempt("/r", "none", "no credential", "refuse", 401, "json", "sur"),
+    AuthAttempt("/r", "api_key", "valid API key", "allow", 200, "json", "sur"),
+    AuthAttempt("/r", "api_key", "unknown API key", "refuse", 401, "json", "sur"),
+    AuthAttempt("/r", "jwt", "valid JWT", "allow", 200, "json", "sur"),
+    AuthAttempt("/r", "jwt", "expired JWT", "refuse", 401, "json", "sur"),
 )
-EDGE = EdgeObservation("https://gw", ATTEMPTS, {"/r": HEADERS}, "/.well-known/x", 404, False)
+NO_OAUTH = OAuthDiscovery("/.well-known/x", 404)
+NO_MTLS = ClientCertCheck(False, "no CertificateRequest")
+EDGE = EdgeObservation("https://gw", ATTEMPTS, {"/r": HEADERS}, NO_OAUTH, NO_MTLS, origin=INDEPENDENT)
 ACCESS = claim("access_control")
 METHODS = claim("auth_methods", ["JWT", "API Keys"], "==")
 
 
-def with_status(index: int, status: int) -> EdgeObservation:
+def with_status(index: int, status: int, body: str = "json") -> EdgeObservation:
     attempts = list(ATTEMPTS)
-    attempts[index] = replace(attempts[index], status=status)
+    attempts[index] = replace(attempts[index], status=status, body=body)
     return replace(EDGE, attempts=tuple(attempts))
 
 
@@ -61,8 +64,21 @@ def test_access_control_disproven_when_no_credential_is_accepted() -> None:
     assert verdict.outcome == Outcome.DISPROVEN and "no credential" in verdict.reason
 
 
-def test_access_control_error_when_valid_key_refused() -> None:
-    assert edge_controls_hold(with_status(1, 401), ACCESS).outcome == Outcome.ERROR
+def test_access_control_error_when_valid_key_refused_names_identity_and_endpoint() -> None:
+    verdict = edge_controls_hold(with_status(1, 401), ACCESS)
+    assert (
+        verdict.outcome == Outcome.ERROR
+        and "sur with its valid API key at https://gw/r: 401" in verdict.reason
+    )
+
+
+def test_a_bad_credential_answered_200_with_an_html_page_is_an_error_not_an_acceptance() -> None:
+    verdict = edge_controls_hold(with_status(0, 200, "other"), ACCESS)
+    assert verdict.outcome == Outcome.ERROR and "200 (other body)" in verdict.reason
+
+
+def test_a_valid_credential_answered_with_empty_json_is_no_control() -> None:
+    assert edge_controls_hold(with_status(1, 200, "empty"), ACCESS).outcome == Outcome.ERROR
 
 
 def test_access_control_error_when_rate_limited() -> None:
@@ -83,12 +99,29 @@ def test_auth_methods_inconclusive_when_target_lacks_some() -> None:
     assert verdict.outcome == Outcome.INCONCLUSIVE and "OAuth2, Mutual TLS" in verdict.reason
 
 
+OAUTH_AND_MTLS = claim("auth_methods", ["OAuth2", "Mutual TLS"], "==")
+
+
 def test_auth_methods_oauth2_and_mtls_seen() -> None:
-    edge = replace(EDGE, oauth2_status=200, client_cert_requested=True)
-    assert (
-        edge_controls_hold(edge, claim("auth_methods", ["OAuth2", "Mutual TLS"], "==")).outcome
-        == Outcome.PROVEN
+    edge = replace(
+        EDGE,
+        oauth2=OAuthDiscovery("/.well-known/x", 200, "https://gw"),
+        client_cert=ClientCertCheck(True, "CertificateRequest in the handshake"),
     )
+    assert edge_controls_hold(edge, OAUTH_AND_MTLS).outcome == Outcome.PROVEN
+
+
+def test_a_handshake_that_could_not_be_inspected_is_an_error_not_an_absent_mtls() -> None:
+    """Issue 10/14: an openssl timeout became None and read as "target does not offer mTLS"."""
+    edge = replace(EDGE, client_cert=ClientCertCheck(None, "openssl s_client gave no answer within 10 s"))
+    verdict = edge_controls_hold(edge, claim("auth_methods", ["Mutual TLS"], "=="))
+    assert verdict.outcome == Outcome.ERROR and "gave no answer within 10 s" in verdict.reason
+
+
+def test_a_discovery_url_answering_an_html_page_is_an_error_not_oauth2() -> None:
+    edge = replace(EDGE, oauth2=OAuthDiscovery("/.well-known/x", 200, None))
+    verdict = edge_controls_hold(edge, claim("auth_methods", ["OAuth2"], "=="))
+    assert verdict.outcome == Outcome.ERROR and "not a discovery document" in verdict.reason
 
 
 def test_security_headers_both_sides() -> None:
@@ -104,3 +137,9 @@ def test_waf_live_part() -> None:
     assert is_waf_claim(waf) and not is_waf_claim(ACCESS)
     assert waf_live_part(waf, has_waf=False).outcome == Outcome.NOT_APPLICABLE
     assert waf_live_part(waf, has_waf=True).outcome == Outcome.INCONCLUSIVE
+
+
+def test_the_evidence_provenance_travels_with_every_decided_verdict() -> None:
+    assert edge_controls_hold(EDGE, ACCESS).provenance is Provenance.INDEPENDENT
+    constructed = edge_controls_hold(replace(EDGE, origin=CONSTRUCTED), ACCESS)
+    assert constructed.provenance is Provenance.CONSTRUCTED and "constructed" in constructed.evidence

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from checks.bindings import ExternalBinding
 from checks.evaluate.external import external_component
 from checks.evaluate.waivers import waived
 from checks.ledger import Claim
@@ -32,8 +33,10 @@ def test_without_a_binding_it_is_not_applicable_and_says_how_to_bind() -> None:
 
 
 def test_with_a_binding_it_is_inconclusive_until_a_collector_exists() -> None:
-    verdict = external_component(EXTERNAL, {"brokers": "127.0.0.1:9092", "topic": "events"})
-    assert verdict.outcome == Outcome.INCONCLUSIVE and "['brokers', 'topic']" in verdict.reason
+    verdict = external_component(
+        EXTERNAL, ExternalBinding(system="kafka-staging", note="brokers 127.0.0.1:9092")
+    )
+    assert verdict.outcome == Outcome.INCONCLUSIVE and "['note', 'system']" in verdict.reason
 
 
 def test_without_a_component_scope_the_metric_names_it() -> None:

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from checks.collect.inventory import InventoryValue
 from checks.evaluate.inventory import inventory_matches
+from checks.evidence.inventory import InventoryValue
 from checks.ledger import Claim
 from checks.verdicts import EvidenceLevel, Outcome
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from checks.collect.mesh import MeshPolicies, PeerAuthentication
 from checks.evaluate.mesh import mtls_strict
+from checks.evidence.transport import MeshPolicies, PeerAuthentication
 from checks.ledger import Claim
 from checks.verdicts import EvidenceLevel, Outcome
 

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from checks.collect.prometheus import LiveRule, PrometheusSettings
+import pytest
+
 from checks.evaluate.monitoring import (
     alert_latency_floor,
+    config_as_claimed,
+    config_unmeasurable,
     interval_as_claimed,
     retention_as_claimed,
     rules_hold_for,
 )
-from checks.ledger import Claim
-from checks.verdicts import EvidenceLevel, Outcome
+from checks.evidence.monitoring import MonitoringSettings
+from checks.evidence.prometheus import LiveRule, PrometheusSettings
+from checks.ledger import Claim, Scope
+from checks.units import UnitError, prometheus_seconds
+from checks.verdicts import EvidenceLevel, Outcome, Provenance
+from tests.evaluate.evidence_factories import CONSTRUCTED, INDEPENDENT
 
 URL = "http://127.0.0.1:9390"
 BASE = Claim(
@@ -42,8 +50,13 @@ def rule(
 
 def settings(
     retention: str = "30d", rules: tuple[LiveRule, ...] = (), jobs: dict[str, float] | None = None
-) -> PrometheusSettings:
-    return PrometheusSettings(URL, retention, 15.0, 15.0, {"app": 5.0} if jobs is None else jobs, rules)
+) -> MonitoringSettings:
+    server = PrometheusSettings(URL, retention, 15.0, 15.0, {"app": 5.0} if jobs is None else jobs, rules)
+    try:
+        retention_s: float | None = prometheus_seconds(retention)
+    except UnitError:
+        retention_s = None
+    return MonitoringSettings(server, retention_s, INDEPENDENT, INDEPENDENT)
 
 
 def test_retention_as_claimed_is_proven() -> None:
@@ -143,3 +156,40 @@ def test_a_rule_the_target_lacks_is_not_applicable() -> None:
 
 def test_no_rule_names_is_not_applicable() -> None:
     assert rules_hold_for(settings(rules=(rule(),)), HOLD, []).outcome == Outcome.NOT_APPLICABLE
+
+
+def test_a_duration_claim_without_a_unit_is_an_error_never_seconds() -> None:
+    """Issue 14: a missing unit meant seconds in monitoring.py."""
+    verdict = retention_as_claimed(settings("30d"), claim(unit=None, bound=2592000))
+    assert verdict.outcome == Outcome.ERROR and "no unit" in verdict.reason
+
+
+def test_a_claim_without_a_comparator_is_an_error_never_equality() -> None:
+    """Issue 14: a missing comparator meant `==` in monitoring.py."""
+    verdict = retention_as_claimed(settings("30d"), claim(comparator=None))
+    assert verdict.outcome == Outcome.ERROR and "without a comparator" in verdict.reason
+
+
+@pytest.mark.parametrize(("comparator", "outcome"), [(">=", Outcome.PROVEN), ("<", Outcome.DISPROVEN)])
+def test_retention_with_an_ordering_comparator(comparator: str, outcome: Outcome) -> None:
+    assert retention_as_claimed(settings("90d"), claim(comparator=comparator)).outcome is outcome
+
+
+def test_flags_and_rules_carry_their_own_origins() -> None:
+    """Retention set up from the documents (flags constructed) while the rules are independent."""
+    live = replace(settings("30d", rules=(rule("HighLatency", for_s=120),)), flags=CONSTRUCTED)
+    retention = retention_as_claimed(live, BASE)
+    assert retention.provenance is Provenance.CONSTRUCTED and "constructed" in retention.evidence
+    rules = rules_hold_for(live, HOLD, ["HighLatency"])
+    assert rules.provenance is Provenance.INDEPENDENT and "constructed" not in rules.evidence
+
+
+def test_dashboards_and_escalation_are_not_what_the_settings_show() -> None:
+    assert config_unmeasurable(claim(metric="dashboards", comparator="present", bound=None)) is not None
+    assert config_unmeasurable(BASE) is None
+
+
+def test_a_component_interval_needs_its_scrape_job_bound() -> None:
+    component = claim(metric="scrape_interval", bound=5, unit="s", scope=Scope(component="backend"))
+    assert config_as_claimed(settings(), component, None).outcome == Outcome.NOT_APPLICABLE
+    assert config_as_claimed(settings(), component, "app").outcome == Outcome.PROVEN

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from checks.collect.canary import CanaryTrail, PlaceSearch
 from checks.evaluate.special_category import http_cache_place, special_category_contained
+from checks.evidence.compliance import CanaryTrail, PlaceSearch
 from checks.ledger import Claim, Source
 from checks.verdicts import Outcome
 

@@ -1,139 +1,114 @@
-"""Throughput evaluator on hand-built samples: both sides of the claimed rate, the governor, unfit runs."""
+"""Throughput evaluator on hand-built runs: both sides of the claimed rate, the governor, unfit runs."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from checks.collect.load.samples import LatencySamples
-from checks.evaluate.throughput import rate_needed, throughput_within, window_s
+from checks.evaluate.throughput import rate_needed, throughput_offer, throughput_within
 from checks.ledger import Claim
 from checks.verdicts import Outcome
+from tests.evaluate.factories import POLICY, load_run, samples
+from tests.evaluate.factories import claim as make_claim
 
 
 def claim(bound: float = 500, comparator: str = ">=", unit: str = "rps", **scope: Any) -> Claim:
-    return Claim.model_validate(
-        {
-            "id": "BP-THR-01",
-            "system": "BarberPro",
-            "category": "throughput",
-            "statement": "a test claim",
-            "sources": [{"file": "001_ca4cc006242b71e0.txt", "line": 1, "quote": "500 requests per second"}],
-            "metric": "http_throughput",
-            "comparator": comparator,
-            "bound": bound,
-            "unit": unit,
-            "scope": scope,
-            "check": "http.throughput",
-            "method": "hand-built evidence",
-        }
+    return make_claim(
+        "http.throughput", "throughput", comparator=comparator, bound=bound, unit=unit, scope=scope
     )
 
 
-def run(
-    rate: float = 525,
-    sustained: float = 520,
-    errors: int = 0,
-    status: int = 0,
-    duration_s: float = 60,
-    achieved: float | None = None,
-) -> LatencySamples:
-    n = int(rate * duration_s)
-    return LatencySamples(
-        url="http://127.0.0.1:1/x",
-        requested_rate=rate,
-        achieved_rate=achieved or rate,
-        completion_rate=sustained,
-        duration_s=duration_s,
-        elapsed_s=duration_s,
-        scheduled=n,
-        sent=n,
-        completed=n - (errors if status == 0 else 0),
-        errors=errors,
-        status_counts={200: n - errors, **({status: errors} if errors else {})},
-        lateness_us={"p99": 200.0},
-        latencies_us=(1000.0,) * (n - errors),
-        histogram="",
-        log_path="/tmp/r.log",
-    )
-
-
-MAX_RPS = 600
+def run(rate: float = 525, seconds: float = 60, elapsed: float | None = None, **kw: Any) -> Any:
+    """A run offered at `rate` for `seconds`: every request answered, the last one at `elapsed`."""
+    return samples([1.0] * int(rate * seconds), rate=rate, duration_s=seconds, elapsed_s=elapsed, **kw)
 
 
 def test_sustaining_more_than_claimed_is_proven() -> None:
-    verdict = throughput_within(run(sustained=520), claim(), max_rps=MAX_RPS)
-    assert verdict.outcome is Outcome.PROVEN and verdict.measured["value"] == 520
-    assert "520.0 req/s sustained" in verdict.reason
+    verdict = throughput_within(load_run(run()), claim())
+    assert verdict.outcome is Outcome.PROVEN and verdict.interval[0] > 500 and verdict.n == 31_500
+    assert ">= 100 events over >= 10 s" in verdict.reason
 
 
 def test_falling_well_behind_the_claim_is_disproven() -> None:
-    verdict = throughput_within(run(sustained=400), claim(), max_rps=MAX_RPS)
-    assert verdict.outcome is Outcome.DISPROVEN and "under >= 500 req/s" in verdict.reason
+    verdict = throughput_within(load_run(run(elapsed=90)), claim())  # 31,500 answers over 90 s: 350/s
+    assert verdict.outcome is Outcome.DISPROVEN and verdict.interval[1] < 500
 
 
-def test_just_under_the_claim_is_inconclusive() -> None:
-    verdict = throughput_within(run(sustained=490), claim(), max_rps=MAX_RPS)
-    assert verdict.outcome is Outcome.INCONCLUSIVE and "drain allowance" in verdict.reason
+def test_just_at_the_claim_is_inconclusive() -> None:
+    verdict = throughput_within(load_run(run(elapsed=63)), claim())  # exactly 500/s
+    assert verdict.outcome is Outcome.INCONCLUSIVE
 
 
 def test_a_claim_above_the_governor_is_inconclusive_without_a_run() -> None:
-    verdict = throughput_within(None, claim(bound=1000), max_rps=MAX_RPS)
-    assert verdict.outcome is Outcome.INCONCLUSIVE
-    assert "needs 1000 req/s" in verdict.reason and "allows 600 req/s" in verdict.reason
-
-
-def test_a_claim_at_the_governor_is_judged() -> None:
-    assert (
-        throughput_within(run(rate=600, sustained=601), claim(bound=600), max_rps=600).outcome
-        is Outcome.PROVEN
-    )
+    verdict = throughput_within(load_run(None, offered=1050, max_rps=600), claim(bound=1000))
+    assert verdict.outcome is Outcome.INCONCLUSIVE and "governor allows 600 req/s" in verdict.reason
 
 
 def test_offering_less_than_the_claim_cannot_prove() -> None:
-    verdict = throughput_within(run(rate=450, sustained=450), claim(), max_rps=MAX_RPS)
-    assert verdict.outcome is Outcome.INCONCLUSIVE and "offered 450 req/s" in verdict.reason
+    verdict = throughput_within(load_run(run(rate=400)), claim())
+    assert verdict.outcome is Outcome.INCONCLUSIVE and "less than the claimed" in verdict.reason
 
 
 def test_a_generator_short_of_its_rate_cannot_judge() -> None:
-    verdict = throughput_within(run(achieved=400, sustained=400), claim(), max_rps=MAX_RPS)
+    verdict = throughput_within(load_run(run(achieved=450)), claim())
     assert verdict.outcome is Outcome.INCONCLUSIVE and "generator achieved" in verdict.reason
 
 
 def test_server_errors_over_the_threshold_disprove() -> None:
-    verdict = throughput_within(run(errors=3000, status=503), claim(), max_rps=MAX_RPS)
+    verdict = throughput_within(load_run(run(errors=1000, status=503)), claim())
     assert verdict.outcome is Outcome.DISPROVEN and "failed" in verdict.reason
 
 
 def test_client_errors_are_inconclusive_not_disproof() -> None:
-    verdict = throughput_within(run(errors=3000, status=401), claim(), max_rps=MAX_RPS)
-    assert verdict.outcome is Outcome.INCONCLUSIVE and "credentials" in verdict.reason
+    verdict = throughput_within(load_run(run(errors=1000, status=429)), claim())
+    assert verdict.outcome is Outcome.INCONCLUSIVE and "client errors" in verdict.reason
 
 
 def test_a_run_shorter_than_the_claimed_window_cannot_judge() -> None:
-    verdict = throughput_within(run(duration_s=60), claim(window="5m"), max_rps=MAX_RPS)
+    verdict = throughput_within(load_run(run(seconds=20)), claim(window="5m"))
     assert verdict.outcome is Outcome.INCONCLUSIVE and "300 s window" in verdict.reason
-    assert (
-        throughput_within(replace(run(duration_s=300)), claim(window="5m"), max_rps=MAX_RPS).outcome
-        is Outcome.PROVEN
-    )
 
 
-def test_units_and_comparators() -> None:
-    assert rate_needed(claim(bound=60_000, unit="rpm")) == 1000
-    assert throughput_within(run(), claim(unit="ms"), max_rps=MAX_RPS).outcome is Outcome.ERROR
-    assert throughput_within(run(), claim(comparator="<"), max_rps=MAX_RPS).outcome is Outcome.ERROR
-    assert (
-        throughput_within(run(sustained=500), claim(comparator=">"), max_rps=MAX_RPS).outcome
-        is Outcome.INCONCLUSIVE
-    )
+def test_a_handful_of_requests_decides_nothing() -> None:
+    # 1000 requests/hour offered for 20 s: 6 requests (BP-D10-ML-12 before the policy)
+    six = run(rate=0.3, seconds=20)
+    verdict = throughput_within(load_run(six), claim(bound=1000, unit="requests/hour"))
+    assert verdict.outcome is Outcome.INCONCLUSIVE and "needs at least 100 events" in verdict.reason
 
 
-def test_window_parsing() -> None:
-    assert (
-        window_s("5m") == 300 and window_s("90s") == 90 and window_s("1h") == 3600 and window_s(None) is None
-    )
-    with pytest.raises(ValueError):
-        window_s("five minutes")
+def test_a_small_claimed_rate_is_offered_enough_requests_to_decide() -> None:
+    offer = throughput_offer(claim(bound=1000, unit="requests/hour"), 20.0, POLICY)
+    assert offer is not None and offer * 20 >= POLICY.min_rate_events
+
+
+def test_a_run_offered_above_the_claim_proves_it() -> None:
+    verdict = throughput_within(load_run(run(rate=5.25, seconds=20)), claim(bound=1000, unit="requests/hour"))
+    assert verdict.outcome is Outcome.PROVEN
+
+
+def test_a_run_offered_above_the_claim_cannot_disprove_it() -> None:
+    slow = run(rate=5.25, seconds=20, elapsed=20 * 5.25 * 3600 / 500)  # 105 answers at 500/hour
+    verdict = throughput_within(load_run(slow), claim(bound=1000, unit="requests/hour"))
+    assert verdict.outcome is Outcome.INCONCLUSIVE and "offered more than the claimed" in verdict.reason
+
+
+def test_a_per_client_volume_is_not_applicable() -> None:
+    verdict = throughput_within(None, claim(per="client"))
+    assert verdict.outcome is Outcome.NOT_APPLICABLE and "rate-limit policy" in verdict.reason
+
+
+def test_a_non_rate_is_not_applicable() -> None:
+    assert throughput_within(None, claim(unit="%")).outcome is Outcome.NOT_APPLICABLE
+
+
+def test_an_upper_bound_is_not_a_sustained_rate_claim() -> None:
+    assert throughput_within(load_run(run()), claim(comparator="<")).outcome is Outcome.ERROR
+
+
+@pytest.mark.parametrize(
+    ("bound", "unit", "per_second"),
+    [(600, "requests/min", 10.0), (3600, "requests/hour", 1.0), (5, "rps", 5.0)],
+)
+def test_units_are_converted_to_per_second(bound: float, unit: str, per_second: float) -> None:
+    assert rate_needed(claim(bound=bound, unit=unit)) == pytest.approx(per_second)

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from checks.collect.tls import (
+from checks.evaluate.tls import https_enforced, tls_versions_only
+from checks.evidence.transport import (
     ACCEPTED,
     REFUSED,
     UNTESTABLE,
@@ -16,7 +17,6 @@ from checks.collect.tls import (
     TlsPosture,
     VersionResult,
 )
-from checks.evaluate.tls import https_enforced, tls_versions_only
 from checks.ledger import Claim
 from checks.verdicts import EvidenceLevel, Outcome
 

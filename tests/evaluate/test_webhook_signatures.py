@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from checks.collect.isolation.webhooks import Delivery, WebhookDeliveries
 from checks.evaluate.webhooks import webhook_signatures_enforced
+from checks.evidence.security import Delivery, WebhookDeliveries
 from checks.ledger import Claim, Source
 from checks.verdicts import Outcome
 

@@ -10,7 +10,6 @@ rolled back. The app role is probed without tenant context (must see nothing) an
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import psycopg
@@ -18,6 +17,11 @@ from psycopg import sql
 
 from checks.collect.postgres import connect, endpoint
 from checks.errors import CollectionError, ConfigError
+from checks.evidence.isolation import DatabaseIsolation as DatabaseIsolation
+from checks.evidence.isolation import SchemaAccess as SchemaAccess
+from checks.evidence.isolation import SqlProbe as SqlProbe
+from checks.evidence.isolation import TableSecurity as TableSecurity
+from checks.evidence.origin import UNKNOWN, Origin
 from checks.targets import PgNode, Tenant
 
 _TABLES_SQL = """
@@ -26,62 +30,6 @@ FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = %s AND NOT a.attisdropped
 WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
 ORDER BY 1, 2"""
-
-
-@dataclass(frozen=True)
-class TableSecurity:
-    """One table holding tenant data, with its row level security flags from pg_class."""
-
-    schema: str
-    table: str
-    rls_enabled: bool
-    rls_forced: bool
-
-    @property
-    def name(self) -> str:
-        return f"{self.schema}.{self.table}"
-
-
-@dataclass(frozen=True)
-class SqlProbe:
-    """One statement run as one role: what it was for, and the rows it saw (or that it was refused).
-
-    kind: read (own role), spoofed-read (after setting another tenant's context), update (no-op UPDATE of
-    foreign rows, rolled back), no-context (app role, no tenant set), app-context (app role, `tenant` set).
-    """
-
-    role: str
-    tenant: str | None
-    kind: str
-    table: str
-    sql: str
-    refused: bool
-    rows_seen: int = 0
-    own_rows: int = 0
-    foreign_rows: int = 0
-    tenants_seen: tuple[str, ...] = ()
-    error: str | None = None
-
-
-@dataclass(frozen=True)
-class SchemaAccess:
-    """Whether a tenant's role holds USAGE on a schema that holds tenant tables."""
-
-    role: str
-    tenant: str
-    schema: str
-    usage: bool
-
-
-@dataclass(frozen=True)
-class DatabaseIsolation:
-    """Everything the database probes saw on one PostgreSQL node."""
-
-    endpoint: str
-    tenants: tuple[str, ...]
-    tables: tuple[TableSecurity, ...]
-    probes: tuple[SqlProbe, ...]
-    schema_access: tuple[SchemaAccess, ...]
 
 
 def _refusal(exc: psycopg.Error) -> bool:
@@ -216,7 +164,12 @@ def _role_of(tenant: Tenant) -> str:
 
 
 def collect_database_isolation(
-    node: PgNode, tenants: Sequence[Tenant], *, column: str = "tenant_id", context_setting: str | None = None
+    node: PgNode,
+    tenants: Sequence[Tenant],
+    *,
+    column: str = "tenant_id",
+    context_setting: str | None = None,
+    origin: Origin = UNKNOWN,
 ) -> DatabaseIsolation:
     """Probe every tenant table with every tenant's role, and with the app role with and without context."""
     tables = collect_tenant_tables(node, column)
@@ -235,4 +188,4 @@ def collect_database_isolation(
             access += _schema_access(conn, role, tenant.slug, schemas)
     with connect(node, "postgres.primary.password_env") as conn:
         probes += _app_probes(conn, node.user, slugs, tables, column, context_setting)
-    return DatabaseIsolation(endpoint(node), tuple(slugs), tables, tuple(probes), tuple(access))
+    return DatabaseIsolation(endpoint(node), tuple(slugs), tables, tuple(probes), tuple(access), origin)

@@ -14,10 +14,12 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from checks.errors import CollectionError
+from checks.evidence.isolation import NetworkReachability as NetworkReachability
+from checks.evidence.isolation import Reach as Reach
+from checks.evidence.origin import UNKNOWN, Origin
 from checks.targets import Target, Tenant, VantagePoint
 
 # Runs inside the namespace: TCP connect to each (host, port); GET / where asked, to learn who answers.
@@ -38,29 +40,6 @@ for host, port, http in json.loads(sys.argv[1]):
     out.append(r)
 print(json.dumps(out))
 """
-
-
-@dataclass(frozen=True)
-class Reach:
-    """One connection attempt from a tenant's namespace. kind: own | foreign | gateway | internal."""
-
-    from_tenant: str
-    netns: str
-    kind: str
-    to: str
-    host: str
-    port: int
-    connected: bool
-    answered_as: str | None = None
-    error: str | None = None
-
-
-@dataclass(frozen=True)
-class NetworkReachability:
-    """Every attempt, per tenant namespace."""
-
-    tenants: tuple[str, ...]
-    attempts: tuple[Reach, ...]
 
 
 def vantage_of(target: Target, tenant: Tenant) -> VantagePoint | None:
@@ -122,7 +101,13 @@ def _run_probe(netns: str, targets: list[tuple[str, int, bool]], timeout_s: floa
     )
     if proc.returncode != 0:
         raise CollectionError(f"netns {netns}", f"probe failed: {proc.stderr.strip()[-300:]}")
-    return json.loads(proc.stdout)  # type: ignore[no-any-return]
+    try:
+        found = json.loads(proc.stdout)
+    except ValueError as exc:
+        raise CollectionError(f"netns {netns}", f"probe printed no result: {proc.stdout[-300:]!r}") from exc
+    if not isinstance(found, list) or len(found) != len(targets):
+        raise CollectionError(f"netns {netns}", f"probe answered {len(found)} of {len(targets)} attempts")
+    return found
 
 
 def internal_services(target: Target, gateway: str) -> list[tuple[str, str, int]]:
@@ -158,32 +143,42 @@ def _gateway_port(target: Target) -> int | None:
     return parts.port or (443 if parts.scheme == "https" else 80)
 
 
+Planned = tuple[str, str, str, int, bool]  # kind, to, host, port, ask over HTTP who answers
+
+
+def _plan(
+    target: Target,
+    tenant: Tenant,
+    tenants: Sequence[tuple[Tenant, str]],
+    addresses: dict[str, str],
+    port: int,
+) -> list[Planned]:
+    """From `tenant`'s namespace: its own service, every other tenant's, the gateway and the data stores."""
+    gateway = namespace_gateway(next(ns for t, ns in tenants if t is tenant))
+    plan: list[Planned] = [("own", tenant.slug, addresses[tenant.slug], port, True)]
+    plan += [("foreign", t.slug, addresses[t.slug], port, True) for t, _ in tenants if t is not tenant]
+    if (gw_port := _gateway_port(target)) is not None:
+        plan.append(("gateway", "gateway", gateway, gw_port, False))
+    return plan + [("internal", name, host, p, False) for name, host, p in internal_services(target, gateway)]
+
+
 def collect_network_reachability(
-    target: Target, tenants: Sequence[tuple[Tenant, str]], port: int, timeout_s: float
+    target: Target,
+    tenants: Sequence[tuple[Tenant, str]],
+    port: int,
+    timeout_s: float,
+    *,
+    origin: Origin = UNKNOWN,
 ) -> NetworkReachability:
     """From each (tenant, netns): own service, gateway, other tenants' services and data stores."""
     addresses = {t.slug: namespace_address(ns) for t, ns in tenants}
     attempts: list[Reach] = []
     for tenant, netns in tenants:
-        gateway = namespace_gateway(netns)
-        plan = [("own", tenant.slug, addresses[tenant.slug], port, True)]
-        plan += [("foreign", t.slug, addresses[t.slug], port, True) for t, _ in tenants if t is not tenant]
-        if (gw_port := _gateway_port(target)) is not None:
-            plan.append(("gateway", "gateway", gateway, gw_port, False))
-        plan += [("internal", name, host, p, False) for name, host, p in internal_services(target, gateway)]
+        plan = _plan(target, tenant, tenants, addresses, port)
         results = _run_probe(netns, [(h, p, http) for _, _, h, p, http in plan], timeout_s)
-        for (kind, to, host, p, _), r in zip(plan, results, strict=True):
-            attempts.append(
-                Reach(
-                    tenant.slug,
-                    netns,
-                    kind,
-                    to,
-                    host,
-                    p,
-                    bool(r["connected"]),
-                    _text(r["answered_as"]),
-                    _text(r["error"]),
-                )
-            )
-    return NetworkReachability(tuple(t.slug for t, _ in tenants), tuple(attempts))
+        attempts += [
+            Reach(tenant.slug, netns, kind, to, host, p, bool(r["connected"]), _text(r["answered_as"]),
+                  _text(r["error"]))
+            for (kind, to, host, p, _), r in zip(plan, results, strict=True)
+        ]  # fmt: skip
+    return NetworkReachability(tuple(t.slug for t, _ in tenants), tuple(attempts), origin)

@@ -10,6 +10,7 @@ import requests
 
 from checks.collect.http import verify_option
 from checks.errors import CollectionError, TargetUnreachable
+from checks.evidence.security import BodyKind
 from checks.targets import HttpEndpoint
 
 
@@ -28,6 +29,17 @@ class Reply:
             return jsonlib.loads(self.text)
         except ValueError:
             return None
+
+    @property
+    def body_kind(self) -> BodyKind:
+        """`json` (a non-empty JSON value, what an API answers), `empty` (nothing, {} or []) or `other`
+        (an HTML error page, garbage): only `json` answers are data points."""
+        if not self.text.strip():
+            return "empty"
+        value = self.json()
+        if value is None:
+            return "other"
+        return "empty" if value in ({}, [], "") else "json"
 
 
 def session_for(endpoint: HttpEndpoint) -> requests.Session:

@@ -8,29 +8,13 @@ import hmac
 import json
 import secrets
 import time
-from dataclasses import dataclass
 
 from checks.collect.isolation.bindings import WebhookBinding
 from checks.collect.isolation.web import send, session_for
+from checks.evidence.origin import UNKNOWN, Origin
+from checks.evidence.security import Delivery as Delivery
+from checks.evidence.security import WebhookDeliveries as WebhookDeliveries
 from checks.targets import HttpEndpoint, secret
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """One delivery: how it was signed, whether it should be accepted, and the answer."""
-
-    kind: str
-    expect: str
-    status: int
-
-
-@dataclass(frozen=True)
-class WebhookDeliveries:
-    """Every delivery posted to one route."""
-
-    url: str
-    scheme: str
-    deliveries: tuple[Delivery, ...]
 
 
 def signature(binding: WebhookBinding, key: str, timestamp: str, body: bytes) -> str:
@@ -49,7 +33,12 @@ def _headers(binding: WebhookBinding, timestamp: str, sig: str | None) -> dict[s
 
 
 def collect_webhook_deliveries(
-    http: HttpEndpoint, binding: WebhookBinding, run_id: str, now: float | None = None
+    http: HttpEndpoint,
+    binding: WebhookBinding,
+    run_id: str,
+    now: float | None = None,
+    *,
+    origin: Origin = UNKNOWN,
 ) -> WebhookDeliveries:
     """Post a signed, an unsigned, a wrongly signed and a body-tampered delivery."""
     key = secret(binding.secret_env, key="bindings.webhooks.secret_env")
@@ -76,4 +65,4 @@ def collect_webhook_deliveries(
             for kind, expect, data, sig in plan
         )
     scheme = f"HMAC-SHA256 over {binding.signed_payload!r} in {binding.signature_header}"
-    return WebhookDeliveries(http.base_url.rstrip("/") + binding.route, scheme, deliveries)
+    return WebhookDeliveries(http.base_url.rstrip("/") + binding.route, scheme, deliveries, origin)

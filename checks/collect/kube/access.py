@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from kubernetes.client import (
     AuthorizationV1Api,
@@ -14,57 +13,11 @@ from kubernetes.client import (
 
 from checks.collect.kube._call import call, endpoint_of
 from checks.errors import CollectionError
-
-
-@dataclass(frozen=True)
-class ServiceAccountRef:
-    """A service account, named by its namespace and name."""
-
-    namespace: str
-    name: str
-
-    @property
-    def user(self) -> str:
-        """The user name the authorizer sees for this service account."""
-        return f"system:serviceaccount:{self.namespace}:{self.name}"
-
-    @property
-    def groups(self) -> list[str]:
-        """The groups every token of this service account carries (RBAC may bind any of them)."""
-        return ["system:serviceaccounts", f"system:serviceaccounts:{self.namespace}", "system:authenticated"]
-
-
-@dataclass(frozen=True)
-class ResourceAction:
-    """A verb on a resource of an API group ("" is the core group)."""
-
-    verb: str
-    resource: str
-    group: str = ""
-
-
-@dataclass(frozen=True)
-class AccessEntry:
-    """One authorizer answer: may this service account do this in that namespace?"""
-
-    service_account: ServiceAccountRef
-    namespace: str
-    action: ResourceAction
-    allowed: bool
-    denied: bool
-    reason: str
-
-    @property
-    def own_namespace(self) -> bool:
-        """True when the namespace is the service account's own."""
-        return self.namespace == self.service_account.namespace
-
-
-@dataclass(frozen=True)
-class AccessMatrix:
-    """Every (service account, namespace, action) reviewed."""
-
-    entries: tuple[AccessEntry, ...]
+from checks.evidence.kubernetes import AccessEntry as AccessEntry
+from checks.evidence.kubernetes import AccessMatrix as AccessMatrix
+from checks.evidence.kubernetes import ResourceAction as ResourceAction
+from checks.evidence.kubernetes import ServiceAccountRef as ServiceAccountRef
+from checks.evidence.origin import UNKNOWN, Origin
 
 
 def _review(
@@ -87,7 +40,9 @@ def access_reviews(
     service_accounts: Sequence[ServiceAccountRef],
     namespaces: Sequence[str],
     actions: Sequence[ResourceAction],
+    *,
+    origin: Origin = UNKNOWN,
 ) -> AccessMatrix:
     """Ask the authorizer about every service account x namespace x action (SubjectAccessReview)."""
     entries = [_review(api, sa, ns, act) for sa in service_accounts for ns in namespaces for act in actions]
-    return AccessMatrix(tuple(entries))
+    return AccessMatrix(tuple(entries), origin)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from kubernetes.client import CoreV1Api
@@ -12,52 +11,15 @@ from kubernetes.utils import parse_quantity
 
 from checks.collect.kube._call import api_error, call, endpoint_of, list_all, plain, status_message
 from checks.errors import CollectionError
+from checks.evidence.kubernetes import LimitRangeRecord as LimitRangeRecord
+from checks.evidence.kubernetes import QuotaEnforcement as QuotaEnforcement
+from checks.evidence.kubernetes import QuotaSnapshot as QuotaSnapshot
+from checks.evidence.kubernetes import ResourceQuotaRecord as ResourceQuotaRecord
+from checks.evidence.origin import UNKNOWN, Origin
 
 QUOTA_REFUSAL = "exceeded quota"
 # LimitRanger refusals read "maximum cpu usage per Container is 2, but limit is 16".
 LIMIT_RANGE_REFUSAL = "usage per"
-
-
-@dataclass(frozen=True)
-class ResourceQuotaRecord:
-    """One ResourceQuota: status.hard (what is enforced) and status.used."""
-
-    namespace: str
-    name: str
-    hard: dict[str, str]
-    used: dict[str, str]
-
-
-@dataclass(frozen=True)
-class LimitRangeRecord:
-    """One LimitRange with its spec.limits as plain dicts (type, default, defaultRequest, max, min)."""
-
-    namespace: str
-    name: str
-    limits: tuple[dict[str, Any], ...]
-
-
-@dataclass(frozen=True)
-class QuotaSnapshot:
-    """The quotas and limit ranges of the listed namespaces."""
-
-    namespaces: tuple[str, ...]
-    quotas: tuple[ResourceQuotaRecord, ...]
-    limit_ranges: tuple[LimitRangeRecord, ...] = ()
-
-
-@dataclass(frozen=True)
-class QuotaEnforcement:
-    """The answer to a dry-run create sized beyond quota: refused (and by what) or admitted."""
-
-    namespace: str
-    kind: str
-    object_name: str
-    requested: dict[str, str]
-    refused: bool
-    refused_by: str
-    http_status: int
-    message: str = field(default="")
 
 
 def collect_resource_quotas(api: CoreV1Api, namespaces: Sequence[str]) -> tuple[ResourceQuotaRecord, ...]:
@@ -84,10 +46,12 @@ def collect_limit_ranges(api: CoreV1Api, namespaces: Sequence[str]) -> tuple[Lim
     return tuple(records)
 
 
-def collect_quota_snapshot(api: CoreV1Api, namespaces: Sequence[str]) -> QuotaSnapshot:
+def collect_quota_snapshot(
+    api: CoreV1Api, namespaces: Sequence[str], *, origin: Origin = UNKNOWN
+) -> QuotaSnapshot:
     """ResourceQuotas and LimitRanges of the namespaces, in one snapshot."""
     names = tuple(namespaces)
-    return QuotaSnapshot(names, collect_resource_quotas(api, names), collect_limit_ranges(api, names))
+    return QuotaSnapshot(names, collect_resource_quotas(api, names), collect_limit_ranges(api, names), origin)
 
 
 def requests_beyond(quota: ResourceQuotaRecord) -> dict[str, str]:

@@ -1,60 +1,92 @@
-"""Run an open-loop plan in Locust subprocesses and merge their evidence. Does NOT import locust.
+"""Run an open-loop plan in Locust processes and merge their evidence. Does NOT import locust.
 
 Locust monkey-patches gevent on import, which breaks requests/boto3/kubernetes in the same process, so
-the load runs in `python -m locust -f locustfile.py` processes: one local process, or a master with N
-local workers (each sends rate/N with a staggered phase and writes its own histogram and raw log).
+the load runs in `python -m locust -f locustfile.py` processes: one local process, or Locust's own
+distributed mode, a master with workers (local processes, processes in network namespaces or on ssh
+hosts, pods). Every worker sends its share of one schedule, rate/N with a staggered phase; the master
+gathers their rows into the evidence directory and says which workers were lost. Every process started
+here is stopped by `stop_load_children` (children.py) on every way out of `run_open_loop`.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from checks.collect.load.plan import OUT_DIR_ENV, PLAN_ENV, LoadPlan, check_governor
-from checks.collect.load.samples import (
-    LatencySamples,
-    LogLine,
-    merge_histograms,
-    read_log,
-    summarize,
-    write_log,
+from checks.collect.load.children import new_run, spawn, stop_load_children
+from checks.collect.load.plan import (
+    OUT_DIR_ENV,
+    PLAN_ENV,
+    LoadGeneratorError,
+    LoadPlan,
+    check_governor,
+    reserved_rate,
 )
-from checks.errors import CollectionError, TargetUnreachable
+from checks.collect.load.rows import RunInfo, WorkerRows, merged_rows, read_worker_rows
+from checks.collect.load.samples import LatencySamples, histogram_of_ns, merge_histograms, summarize
+from checks.collect.load.workers import MasterAddress, start_hosts, start_local_workers
+from checks.errors import TargetUnreachable
+
+if TYPE_CHECKING:  # checks.targets (pydantic and the policy's scipy) stays out of a lone engine run
+    from checks.targets import LoadMaster, LoadWorker
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 REPO_ROOT = Path(__file__).resolve().parents[3]
 STARTUP_ALLOWANCE_S = 30.0
 
-
-class LoadGeneratorError(CollectionError):
-    """The load processes failed or produced no evidence (not the target's fault)."""
+__all__ = ["LoadGeneratorError", "run_open_loop", "stop_load_children"]
 
 
-def run_open_loop(plan: LoadPlan, *, max_rps: float, out_dir: Path | None = None) -> LatencySamples:
-    """Send `plan` open-loop and return what was observed; refuses (GovernorExceeded) above `max_rps`.
+def run_open_loop(
+    plan: LoadPlan,
+    *,
+    max_rps: float,
+    out_dir: Path | None = None,
+    hosts: tuple[LoadWorker, ...] = (),
+    master: LoadMaster | None = None,
+) -> LatencySamples:
+    """Send `plan` open-loop and return what was observed; refuses (GovernorExceeded) when the plan's
+    rate, added to what this process already sends, is above `max_rps`.
 
-    Evidence files land in a new directory (inside `out_dir` when given, else a temp dir): worker-K.log/.hist
-    and the merged requests.log. A fresh directory per run, so an earlier run's files (its `.done` markers)
-    can never pass for this one's. Raises TargetUnreachable when no request got any HTTP response.
+    `hosts` places the workers (netns, ssh, pods; their count must be plan.workers); without hosts,
+    plan.workers > 1 starts that many local workers. `master` says where the master binds. Evidence lands
+    in a new directory (inside `out_dir` when given, else a temp dir): worker-K.rows (each worker's raw
+    rows, binary), worker-K.hist (its HdrHistogram), run.json, the merged requests.log and, with several
+    workers, each worker's text log worker-K.log. Raises
+    TargetUnreachable when no request got any HTTP response.
     """
     check_governor(plan, max_rps)
-    if out_dir is not None:
-        Path(out_dir).mkdir(parents=True, exist_ok=True)
-    out = Path(tempfile.mkdtemp(prefix="load-", dir=out_dir))
-    procs = _start_processes(plan, out)
-    try:
-        _wait(procs, plan, out)
-    finally:
-        _stop(procs)
-    return _collect(plan, out)
+    if hosts and _count(hosts) != plan.workers:
+        raise ValueError(f"the hosts run {_count(hosts)} workers but the plan has {plan.workers}")
+    with reserved_rate(plan.rate, max_rps, f"load on {plan.url}"):
+        if out_dir is not None:
+            Path(out_dir).mkdir(parents=True, exist_ok=True)
+        out = Path(tempfile.mkdtemp(prefix="load-", dir=out_dir))
+        run = new_run()
+        try:
+            lead = _start(run, plan, out, hosts, master)
+            _wait(lead, plan, out)
+        finally:
+            stop_load_children(run)
+            for tmp in out.glob("worker-tmp-*"):  # the locustfile copies netns workers fetched
+                shutil.rmtree(tmp, ignore_errors=True)
+        return _collect(plan, out)
+
+
+def _count(hosts: tuple[LoadWorker, ...]) -> int:
+    return sum(h.replicas if h.kind == "pod" else h.processes for h in hosts)
 
 
 def _locust_command(plan: LoadPlan) -> list[str]:
+    cap = str(int(plan.duration_s + plan.timeout_s + STARTUP_ALLOWANCE_S))
+    users = ["-u", str(plan.workers), "-r", str(plan.workers), "--run-time", f"{cap}s", "-H", plan.base_url]
     return [
         sys.executable,
         "-m",
@@ -67,88 +99,101 @@ def _locust_command(plan: LoadPlan) -> list[str]:
         "WARNING",
         "--exit-code-on-error",
         "0",
-        "--stop-timeout",
-        str(int(plan.timeout_s) + 5),
+        *users,
     ]
 
 
-def _free_port() -> int:
+def _free_port(host: str) -> int:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((host, 0))
         return int(sock.getsockname()[1])
 
 
-def _start_processes(plan: LoadPlan, out: Path) -> list[subprocess.Popen[bytes]]:
+def _start(
+    run: int, plan: LoadPlan, out: Path, hosts: tuple[LoadWorker, ...], master: LoadMaster | None
+) -> subprocess.Popen[bytes]:
+    """Start the run's processes; returns the one that writes run.json (the master, or the lone process)."""
     env = {**os.environ, PLAN_ENV: plan.to_env(), OUT_DIR_ENV: str(out)}
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
-    cap = str(int(plan.duration_s + plan.timeout_s + STARTUP_ALLOWANCE_S))
-    users = ["-u", str(plan.workers), "-r", str(plan.workers), "--run-time", f"{cap}s", "-H", plan.base_url]
-    if plan.workers == 1:
-        return [_spawn(_locust_command(plan) + users, env, out / "locust.out")]
-    port = str(_free_port())
-    master = [
-        "--master",
-        "--master-bind-host",
-        "127.0.0.1",
-        "--master-bind-port",
-        port,
+    if plan.workers == 1 and not hosts:
+        return spawn(run, _locust_command(plan), env, out / "locust.out", REPO_ROOT)
+    bind = master.bind_host if master else "127.0.0.1"
+    port = (master.port if master else 0) or _free_port(bind)
+    master_args = ["--master", "--master-bind-host", bind, "--master-bind-port", str(port)]
+    expect = [
         "--expect-workers",
         str(plan.workers),
+        "--expect-workers-max-wait",
+        str(int(STARTUP_ALLOWANCE_S)),
     ]
-    procs = [_spawn(_locust_command(plan) + master + users, env, out / "locust-master.out")]
-    worker = ["--worker", "--master-host", "127.0.0.1", "--master-port", port]
-    procs += [
-        _spawn(_locust_command(plan) + worker, env, out / f"locust-worker-{k}.out")
-        for k in range(plan.workers)
-    ]
-    return procs
+    command = [*_locust_command(plan), *master_args, *expect]
+    lead = spawn(run, command, env, out / "locust-master.out", REPO_ROOT)
+    worker_env = {k: v for k, v in os.environ.items() if k != PLAN_ENV}  # the plan comes from the master
+    dial = master.dial_host if master else bind
+    if hosts:
+        start_hosts(run, hosts, MasterAddress(dial, port), worker_env, out)
+    else:
+        local = "127.0.0.1" if bind in ("0.0.0.0", "::") else dial
+        start_local_workers(run, plan.workers, MasterAddress(local, port), LOCUSTFILE, worker_env, out)
+    return lead
 
 
-def _spawn(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as fh:
-        return subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT, cwd=REPO_ROOT)
-
-
-def _wait(procs: list[subprocess.Popen[bytes]], plan: LoadPlan, out: Path) -> None:
-    """Until every worker has written its evidence (the .done marker comes last) or every process ended."""
-    deadline = time.monotonic() + STARTUP_ALLOWANCE_S + plan.duration_s + plan.timeout_s + 10
-    markers = [out / f"worker-{k}.done" for k in range(plan.workers)]
+def _wait(lead: subprocess.Popen[bytes], plan: LoadPlan, out: Path) -> None:
+    """Until run.json appears (the master's last act), the master (or lone process) ended, or the
+    deadline."""
+    deadline = time.monotonic() + STARTUP_ALLOWANCE_S + plan.duration_s + plan.timeout_s + 15
     while time.monotonic() < deadline:
-        if all(m.exists() for m in markers) or all(p.poll() is not None for p in procs):
+        if (out / "run.json").exists() or lead.poll() is not None:
             return
         time.sleep(0.05)
     raise LoadGeneratorError(plan.base_url, f"load processes still running after the deadline; see {out}")
 
 
-def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
-    """Let Locust shut down on SIGTERM; kill what is still there after a grace period."""
-    for proc in procs:
-        if proc.poll() is None:
-            proc.terminate()
-    for proc in procs:
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def _collect(plan: LoadPlan, out: Path) -> LatencySamples:
-    missing = [k for k in range(plan.workers) if not (out / f"worker-{k}.done").exists()]
-    if missing:
-        tail = "".join(p.read_text(errors="replace")[-800:] for p in sorted(out.glob("locust*.out")))
+    if not (out / "run.json").exists():
         raise LoadGeneratorError(
-            plan.base_url, f"workers {missing} wrote no evidence in {out}: {tail.strip()}"
+            plan.base_url, f"the load processes wrote no evidence in {out}: {_tails(out)}"
         )
-    lines: list[LogLine] = []
-    for k in range(plan.workers):
-        lines += read_log(out / f"worker-{k}.log")
-    lines.sort(key=lambda x: x.scheduled_ts)
-    hist = merge_histograms((out / f"worker-{k}.hist").read_bytes() for k in range(plan.workers))
-    write_log(out / "requests.log", lines)
-    if not any(x.status > 0 for x in lines):
-        first = next((x.error for x in lines if x.error), "no response")
-        raise TargetUnreachable(plan.url, f"none of {len(lines)} requests got an HTTP response ({first})")
+    info = RunInfo.read(out)
+    done = [w["share"] for w in info.workers if w["state"] == "done"]
+    shares = {k: read_worker_rows(out / f"worker-{k}.rows") for k in done}
+    lost = tuple(f"worker {w['share']} ({w['label']}): {w['why']}" for w in info.lost())
+    if not shares:
+        raise LoadGeneratorError(plan.base_url, f"every worker was lost: {'; '.join(lost)}")
+    rows = merged_rows(info, plan.rate, plan.total_requests, shares)
+    rows.write_log(out / "requests.log")
+    if info.shares > 1:
+        for k in shares:
+            rows.every(k, info.shares).write_log(out / f"worker-{k}.log")
+    if not (rows.status > 0).any():
+        failed = rows.error[rows.status == 0]
+        first = failed[0] if len(failed) else "no response"
+        raise TargetUnreachable(
+            plan.url, f"none of {len(rows.status)} requests got an HTTP response ({first})"
+        )
     return summarize(
-        plan.url, plan.rate, plan.duration_s, lines, hist, str(out / "requests.log"), plan.workers
+        plan.url,
+        plan.rate,
+        plan.duration_s,
+        rows,
+        merge_histograms(_write_histograms(out, shares)),
+        str(out / "requests.log"),
+        plan.workers,
+        lost_workers=lost,
+        generator_cpu_s=sum(w.cpu_s for w in shares.values()),
+    )
+
+
+def _write_histograms(out: Path, shares: dict[int, WorkerRows]) -> list[bytes]:
+    """worker-K.hist: each worker's HdrHistogram, from its raw rows (the merge adds these)."""
+    encoded = []
+    for k, worker in sorted(shares.items()):
+        blob = histogram_of_ns(worker.latency_ns[worker.latency_ns >= 0]).encode()
+        (out / f"worker-{k}.hist").write_bytes(blob)
+        encoded.append(blob)
+    return encoded
+
+
+def _tails(out: Path) -> str:
+    return " | ".join(
+        f"{p.name}: {p.read_text(errors='replace')[-600:].strip()}" for p in sorted(out.glob("locust*.out"))
     )

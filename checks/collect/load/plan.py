@@ -1,30 +1,43 @@
 """What an open-loop run should do, and the governor that refuses runs above a target's allowed rate.
 
-Pure data; no locust import. The plan travels to the load processes through the environment
-(never a file) because its headers may carry an API key.
+No locust import. The plan travels to the load processes through the environment (never a file) because
+its headers may carry an API key. The governor counts the whole process: `reserved_rate` holds a run's
+rate (all its workers together) while it sends, and refuses one that would take the sum past max_rps.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from checks.errors import ClaimcheckError
+from checks.errors import ClaimcheckError, CollectionError
 
 PLAN_ENV = "CLAIMCHECK_LOAD_PLAN"
 OUT_DIR_ENV = "CLAIMCHECK_LOAD_OUT"
 
 
+class LoadGeneratorError(CollectionError):
+    """The load processes failed or produced no evidence (not the target's fault)."""
+
+
 class GovernorExceeded(ClaimcheckError):
     """The plan asks for more requests per second than the target allows (targets.yaml max_rps)."""
 
-    def __init__(self, rate: float, max_rps: float) -> None:
+    def __init__(
+        self, rate: float, max_rps: float, *, in_use: float = 0.0, holders: Sequence[str] = ()
+    ) -> None:
         self.rate = rate
         self.max_rps = max_rps
+        self.in_use = in_use
+        busy = f" with {in_use:g} req/s already in use ({', '.join(holders)})" if in_use else ""
         super().__init__(
-            f"requested {rate:g} req/s exceeds the governor limit of {max_rps:g} req/s for this target"
+            f"requested {rate:g} req/s{busy} exceeds the governor limit of {max_rps:g} req/s for this target"
         )
 
 
@@ -35,8 +48,8 @@ class LoadPlan:
     `base_url` is scheme://host:port. https certificates are verified against `ca_file` (the system's
     CAs when None; `verify_tls=False` turns verification off); `server_hostname`, when given, is the name
     the certificate must carry and the Host header sent. `max_connections` caps the connection pool per
-    process; `workers` > 1 runs a Locust master with that many local worker processes, each sending
-    rate/workers with a staggered phase.
+    process; `workers` is how many Locust workers share the schedule (1: one local process, no master),
+    each sending rate/workers with a staggered phase; `rate` is the sum over all of them.
     """
 
     base_url: str
@@ -73,7 +86,8 @@ class LoadPlan:
         return self.base_url.rstrip("/") + self.path
 
     def to_env(self) -> str:
-        """JSON for the PLAN_ENV environment variable of the load processes."""
+        """JSON for the PLAN_ENV environment variable of the load processes. The master hands the same
+        JSON to its workers in the start message (so workers on other hosts need no claimcheck install)."""
         return json.dumps(asdict(self))
 
     @classmethod
@@ -87,6 +101,36 @@ def check_governor(plan: LoadPlan, max_rps: float) -> None:
     """Raise GovernorExceeded when the plan's rate is above `max_rps`; nothing is sent before this check."""
     if plan.rate > max_rps:
         raise GovernorExceeded(plan.rate, max_rps)
+
+
+_BUDGET_LOCK = threading.Lock()
+_IN_USE: dict[int, tuple[str, float]] = {}  # this process's traffic now: reservation id -> (what, req/s)
+_TOKENS = itertools.count()
+
+
+def rate_in_use() -> float:
+    """Requests/s this process is sending right now, summed over every active reservation."""
+    with _BUDGET_LOCK:
+        return sum(rate for _, rate in _IN_USE.values())
+
+
+@contextmanager
+def reserved_rate(rate: float, max_rps: float, what: str) -> Iterator[None]:
+    """Hold `rate` req/s of the target's `max_rps` for the block. The governor counts the whole process:
+    load runs (all of their workers together) and anything else that reserves, such as a probe running
+    beside a load phase. Raises GovernorExceeded, before anything is sent, when the sum would exceed it.
+    A claimcheck process judges one target, so one budget per process is that target's budget."""
+    with _BUDGET_LOCK:
+        used = sum(r for _, r in _IN_USE.values())
+        if used + rate > max_rps:
+            raise GovernorExceeded(rate, max_rps, in_use=used, holders=[w for w, _ in _IN_USE.values()])
+        token = next(_TOKENS)
+        _IN_USE[token] = (what, rate)
+    try:
+        yield
+    finally:
+        with _BUDGET_LOCK:
+            del _IN_USE[token]
 
 
 def worker_schedule(plan: LoadPlan, worker: int) -> tuple[int, ...]:

@@ -1,22 +1,33 @@
-"""Evidence of an open-loop run: the raw latency log format, HdrHistograms, and LatencySamples.
+"""Evidence of an open-loop run: the raw latency log format, HdrHistograms, and LatencySamples (the
+evidence type itself lives in checks/evidence/load.py).
 
-No locust import: this module is shared by the parent process and the load processes.
+No locust import. The load processes write binary rows (see rows.py); this process turns them into the
+text log, written once, and the summary.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from hdrh.histogram import HdrHistogram
+
+# the evidence type, re-exported for callers that import it from its collector
+from checks.evidence.load import LatencySamples as LatencySamples
+
+if TYPE_CHECKING:
+    from checks.collect.load.rows import Rows
 
 LOG_HEADER = "# scheduled_ts\tactual_send_ts\tlatency_us\tstatus\terror\n"
 HIST_LOWEST_US = 1
 HIST_HIGHEST_US = 3_600_000_000  # one hour
 HIST_DIGITS = 3
+NOT_SENT = -1  # status of a request the generator never sent
+LOST_NOT_SENT = -2  # its worker was lost before sending it (as of the worker's last progress report)
+LOST_UNKNOWN = -3  # its worker sent it, then was lost with the outcome
 
 
 @dataclass(frozen=True)
@@ -24,7 +35,8 @@ class LogLine:
     """One request: wall-clock scheduled and actual send times (s), latency from the SCHEDULED start.
 
     `latency_ns` is None for a request still unfinished when the run ended; status 0 means no HTTP
-    response (connection error, timeout).
+    response (connection error, timeout), NOT_SENT (-1) that it was never sent, LOST_NOT_SENT (-2) and
+    LOST_UNKNOWN (-3) that its worker was lost before sending it, or after sending it.
     """
 
     scheduled_ts: float
@@ -35,9 +47,7 @@ class LogLine:
 
     def format(self) -> str:
         """The tab-separated log line; latency in microseconds with 3 decimals (exact: integer ns)."""
-        lat = "" if self.latency_ns is None else f"{self.latency_ns // 1000}.{self.latency_ns % 1000:03d}"
-        err = self.error.replace("\t", " ").replace("\n", " ")
-        return f"{self.scheduled_ts:.6f}\t{self.actual_send_ts:.6f}\t{lat}\t{self.status}\t{err}\n"
+        return format_line(self.scheduled_ts, self.actual_send_ts, self.latency_ns, self.status, self.error)
 
     @classmethod
     def parse(cls, line: str) -> LogLine:
@@ -46,8 +56,19 @@ class LogLine:
         return cls(float(sched), float(sent), latency_ns, int(status), err)
 
     @property
+    def is_lost(self) -> bool:
+        return self.status in (LOST_NOT_SENT, LOST_UNKNOWN)
+
+    @property
     def is_error(self) -> bool:
-        return self.latency_ns is None or self.status == 0 or self.status >= 400
+        """Failed against the target (or never sent); a request lost with its worker is not counted."""
+        return not self.is_lost and (self.latency_ns is None or self.status == 0 or self.status >= 400)
+
+
+def format_line(scheduled: float, sent: float, latency_ns: int | None, status: int, error: str) -> str:
+    lat = "" if latency_ns is None else f"{latency_ns // 1000}.{latency_ns % 1000:03d}"
+    err = error.replace("\t", " ").replace("\n", " ")
+    return f"{scheduled:.6f}\t{sent:.6f}\t{lat}\t{status}\t{err}\n"
 
 
 def histogram_value_us(latency_ns: int) -> int:
@@ -59,13 +80,19 @@ def new_histogram() -> HdrHistogram:
     return HdrHistogram(HIST_LOWEST_US, HIST_HIGHEST_US, HIST_DIGITS)
 
 
+def histogram_of_ns(latencies_ns: np.ndarray) -> HdrHistogram:
+    """The histogram of these latencies (ns, each >= 0), recorded as histogram_value_us would."""
+    hist = new_histogram()
+    values = np.maximum(HIST_LOWEST_US, -(-latencies_ns.astype(np.int64) // 1000))
+    for value, count in zip(*np.unique(values, return_counts=True), strict=True):
+        hist.record_value(int(value), int(count))
+    return hist
+
+
 def histogram_of(lines: Iterable[LogLine]) -> HdrHistogram:
     """The histogram of every request that finished (with or without an HTTP response)."""
-    hist = new_histogram()
-    for line in lines:
-        if line.latency_ns is not None:
-            hist.record_value(histogram_value_us(line.latency_ns))
-    return hist
+    finished = [x.latency_ns for x in lines if x.latency_ns is not None]
+    return histogram_of_ns(np.array(finished, dtype=np.int64))
 
 
 def merge_histograms(encoded: Iterable[bytes]) -> HdrHistogram:
@@ -87,44 +114,6 @@ def write_log(path: Path, lines: Iterable[LogLine]) -> None:
         fh.writelines(line.format() for line in lines)
 
 
-@dataclass(frozen=True)
-class LatencySamples:
-    """What an open-loop run observed. Latencies are microseconds measured from each request's SCHEDULED
-    start (so generator or server stalls are never hidden). `achieved_rate` is the sending rate the
-    generator really kept; `completion_rate` is successful responses per second from the first scheduled
-    send to the last response. `lateness_us` are percentiles of (actual send - scheduled send).
-    """
-
-    url: str
-    requested_rate: float
-    achieved_rate: float
-    completion_rate: float
-    duration_s: float
-    elapsed_s: float
-    scheduled: int
-    sent: int
-    completed: int
-    errors: int
-    status_counts: dict[int, int]
-    lateness_us: dict[str, float]
-    latencies_us: tuple[float, ...]
-    histogram: str
-    log_path: str
-    workers: int = 1
-
-    @property
-    def error_ratio(self) -> float:
-        return self.errors / self.scheduled if self.scheduled else 1.0
-
-    @property
-    def successes(self) -> int:
-        return self.scheduled - self.errors
-
-    def hdr(self) -> HdrHistogram:
-        """The run's HdrHistogram (microseconds)."""
-        return HdrHistogram.decode(self.histogram.encode("ascii"))
-
-
 def _percentiles(values: np.ndarray) -> dict[str, float]:
     if not len(values):
         return {}
@@ -136,33 +125,49 @@ def summarize(
     url: str,
     rate: float,
     duration_s: float,
-    lines: Sequence[LogLine],
+    lines: Sequence[LogLine] | Rows,
     histogram: HdrHistogram,
     log_path: str,
     workers: int = 1,
+    *,
+    lost_workers: tuple[str, ...] = (),
+    generator_cpu_s: float | None = None,
 ) -> LatencySamples:
-    """LatencySamples from the merged raw log of a run (lines in any order) and its merged histogram."""
-    t0 = min(x.scheduled_ts for x in lines)
-    sends = np.array([x.actual_send_ts for x in lines if x.status >= 0], dtype=float)
-    ends = [x.scheduled_ts + x.latency_ns / 1e9 for x in lines if x.latency_ns is not None]
+    """LatencySamples from the merged raw log of a run (lines in any order, or columns) and its merged
+    histogram."""
+    from checks.collect.load.rows import Rows
+
+    rows = lines if isinstance(lines, Rows) else Rows.from_lines(lines)
+    t0 = float(rows.scheduled.min())
+    sent = rows.status >= 0
+    sends = rows.sent[sent]
     send_span = max(duration_s, float(sends.max()) - t0 + 1 / rate) if len(sends) else duration_s
-    elapsed = max(ends, default=t0) - t0
-    oks = sum(1 for x in lines if not x.is_error)
+    finished = rows.latency_ns >= 0
+    ends = rows.scheduled[finished] + rows.latency_ns[finished] / 1e9
+    elapsed = (float(ends.max()) if len(ends) else t0) - t0
+    lost = (rows.status == LOST_NOT_SENT) | (rows.status == LOST_UNKNOWN)
+    ok = finished & (rows.status > 0) & (rows.status < 400)
+    statuses, counts = np.unique(rows.status, return_counts=True)
     return LatencySamples(
         url=url,
         requested_rate=rate,
         achieved_rate=len(sends) / send_span,
-        completion_rate=oks / elapsed if elapsed > 0 else 0.0,
+        completion_rate=int(ok.sum()) / elapsed if elapsed > 0 else 0.0,
         duration_s=duration_s,
         elapsed_s=elapsed,
-        scheduled=len(lines),
+        scheduled=len(rows.status),
         sent=len(sends),
-        completed=sum(1 for x in lines if x.status > 0),
-        errors=sum(1 for x in lines if x.is_error),
-        status_counts=dict(sorted(Counter(x.status for x in lines).items())),
-        lateness_us=_percentiles((sends - np.array([x.scheduled_ts for x in lines if x.status >= 0])) * 1e6),
-        latencies_us=tuple(x.latency_ns / 1000 for x in lines if x.latency_ns is not None),
+        completed=int((rows.status > 0).sum()),
+        errors=int((~ok & ~lost).sum()),
+        status_counts={int(s): int(c) for s, c in zip(statuses, counts, strict=True)},
+        lateness_us=_percentiles((sends - rows.scheduled[sent]) * 1e6),
+        latencies_us=tuple((rows.latency_ns[finished] / 1000).tolist()),
         histogram=histogram.encode().decode("ascii"),
         log_path=log_path,
         workers=workers,
+        started_at=t0,
+        lost_workers=lost_workers,
+        lost_not_sent=int((rows.status == LOST_NOT_SENT).sum()),
+        lost_unknown=int((rows.status == LOST_UNKNOWN).sum()),
+        generator_cpu_s=generator_cpu_s,
     )

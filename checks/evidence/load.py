@@ -1,0 +1,109 @@
+"""Evidence of open-loop load: one run's samples, and a load claim's whole evidence (governor, preflight)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from checks.evidence.http import ProbeSeries
+from checks.evidence.origin import UNKNOWN, Origin
+
+if TYPE_CHECKING:
+    from hdrh.histogram import HdrHistogram
+
+
+@dataclass(frozen=True)
+class LatencySamples:
+    """What an open-loop run observed. Latencies are microseconds measured from each request's SCHEDULED
+    start (so generator or server stalls are never hidden). `achieved_rate` is the sending rate the
+    generator really kept; `completion_rate` is successful responses per second from the first scheduled
+    send to the last response. `lateness_us` are percentiles of (actual send - scheduled send).
+    `started_at` is the unix time the first request was scheduled for.
+
+    A run whose worker was lost is incomplete (`complete` is False): `lost_workers` names them,
+    `lost_not_sent` counts their requests not sent (as of their last progress report, about a second
+    before they were lost) and `lost_unknown` the ones they sent whose outcome was lost with them. Neither
+    counts as an error of the target; such a run cannot establish a latency claim.
+    `generator_cpu_s` is the CPU the load processes spent sending (all workers), when they reported it.
+    """
+
+    url: str
+    requested_rate: float
+    achieved_rate: float
+    completion_rate: float
+    duration_s: float
+    elapsed_s: float
+    scheduled: int
+    sent: int
+    completed: int
+    errors: int
+    status_counts: dict[int, int]
+    lateness_us: dict[str, float]
+    latencies_us: tuple[float, ...]
+    histogram: str
+    log_path: str
+    workers: int = 1
+    started_at: float = 0.0
+    lost_workers: tuple[str, ...] = ()
+    lost_not_sent: int = 0
+    lost_unknown: int = 0
+    generator_cpu_s: float | None = None
+
+    @property
+    def n(self) -> int:
+        return len(self.latencies_us)
+
+    @property
+    def error_ratio(self) -> float:
+        return self.errors / self.scheduled if self.scheduled else 1.0
+
+    @property
+    def successes(self) -> int:
+        return self.scheduled - self.errors - self.lost_not_sent - self.lost_unknown
+
+    @property
+    def complete(self) -> bool:
+        """Every worker delivered its share's evidence."""
+        return not self.lost_workers
+
+    @property
+    def not_sent_share(self) -> float:
+        """The share of the scheduled load that lost workers did not send."""
+        return self.lost_not_sent / self.scheduled if self.scheduled else 0.0
+
+    @property
+    def lost_share(self) -> float:
+        """The share of the scheduled load with no evidence: not sent, or sent and lost with a worker."""
+        return (self.lost_not_sent + self.lost_unknown) / self.scheduled if self.scheduled else 0.0
+
+    @property
+    def ended_at(self) -> float:
+        return self.started_at + self.elapsed_s
+
+    def hdr(self) -> HdrHistogram:
+        """The run's HdrHistogram (microseconds)."""
+        from hdrh.histogram import HdrHistogram
+
+        return HdrHistogram.decode(self.histogram.encode("ascii"))
+
+
+@dataclass(frozen=True)
+class LoadRun:
+    """Everything a load claim is judged on: the rate offered against the target's governor, an idle
+    preflight of the route (does it answer as the check expects?), and the run itself.
+
+    `samples` is None when nothing was sent (the rate is over `max_rps`, or the preflight failed);
+    `preflight` is None when nothing was sent at all."""
+
+    url: str
+    route_class: str
+    offered_rps: float
+    max_rps: float
+    seconds: float
+    preflight: ProbeSeries | None = None
+    samples: LatencySamples | None = None
+    origin: Origin = UNKNOWN
+
+    @property
+    def over_governor(self) -> bool:
+        return self.offered_rps > self.max_rps
