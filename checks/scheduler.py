@@ -119,7 +119,7 @@ class Scheduler:
             return self._timed(probe)
 
     def _run_load(self, probe: Probe[T]) -> T:
-        with self._exclusive(probe.rps):
+        with self.exclusive(probe.rps):
             return self._timed(probe)
 
     def _timed(self, probe: Probe[T]) -> T:
@@ -149,7 +149,11 @@ class Scheduler:
         return not state.load and not state.load_waiting and state.rps + rps <= self.max_rps
 
     @contextmanager
-    def _exclusive(self, rps: float) -> Iterator[None]:
+    def exclusive(self, rps: float) -> Iterator[None]:
+        """Hold the target for a load phase run by the caller itself: waits for running quiet probes to
+        finish, and keeps new ones from starting until it exits."""
+        if rps > self.max_rps:
+            raise GovernorExceeded(rps, self.max_rps)
         with self._changed:
             self._state.load_waiting += 1
             self._changed.wait_for(lambda: not self._state.load and self._state.quiet == 0)
