@@ -177,7 +177,8 @@ def sequential_quantile(
     )
     if n < policy.min_samples:
         said += f"; the policy needs at least {policy.min_samples} samples"
-    return Decision(outcome, estimate, (lower, upper), n, said)
+    bounded = math.isfinite(lower) and math.isfinite(upper)  # an open side is no interval (nor valid JSON)
+    return Decision(outcome, estimate, (lower, upper) if bounded else None, n, said)
 
 
 def quantile_outcome(

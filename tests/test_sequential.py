@@ -134,3 +134,8 @@ def test_the_quantile_decision_is_the_indicator_proportion_decision() -> None:
                 decision.interval is not None
                 and decision.interval[0] <= decision.estimate <= decision.interval[1]
             )
+
+
+def test_an_open_side_of_the_quantile_sequence_is_no_interval() -> None:
+    few = sequential_quantile([10.0, 11.0, 12.0], 0.99, "<", 50.0, POLICY)
+    assert few.outcome == Outcome.INCONCLUSIVE and few.interval is None and "inf" in few.why
