@@ -8,9 +8,10 @@ outside; CPU seconds (user + sys, from the kernel's accounting of the child) are
 since CPU is what a loaded machine distorts least. A least-squares line through (claims, seconds) gives the
 slope in ms per claim; the slope of log(seconds) against log(claims) says how close to linear it is (1.0).
 
-`nightly`: on the sandbox (bring it up first, under the sandbox lock), the nightly run of one category at a
-time, then geo latency with 1, 3 and 5 vantage points (a targets file with only those), then all
-categories together: the cost of each category, and the total against their sum.
+`nightly`: on the sandbox (bring it up first, under the sandbox lock), geo latency with 1, 3, 5 and every
+vantage point (a targets file with only those), probes serial and in parallel; then (unless `--geo-only`)
+the nightly run of one category at a time and all categories together: the cost of each category, and
+the total against their sum.
 
     python benchmarks/bench_scaling.py declared [--sizes 500 2000 10000]
     flock /work/notes/sandbox.lock -c 'python -m checks.cli sandbox up && \\
@@ -131,27 +132,39 @@ def _one_category(category: str, env: dict[str, str], targets: Path | None = Non
 
 
 def _with_vantage_points(count: int, folder: Path) -> Path:
+    """targets.yaml with only the first `count` city vantage points of `local` (geo claims elsewhere are
+    then NOT_APPLICABLE and probe nothing)."""
     targets = yaml.safe_load((ROOT / "targets.yaml").read_text(encoding="utf-8"))
     local = targets["targets"]["local"]
-    local["vantage_points"] = local.get("vantage_points", [])[:count]
+    local["vantage_points"] = [v for v in local.get("vantage_points", []) if v.get("city")][:count]
     path = folder / f"targets-{count}.yaml"
-    path.write_text(yaml.safe_dump(targets, sort_keys=False), encoding="utf-8")
+    path.write_text(yaml.safe_dump(targets, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
 
 
-def nightly() -> None:
+def vantage_scaling(env: dict[str, str]) -> None:
+    """Geo latency with 1, 2, 3 and 5 city vantage points, probes serial and in parallel."""
+    with tempfile.TemporaryDirectory(prefix="bench-vantage-") as tmp:
+        for count in (1, 2, 3, 5):
+            targets = _with_vantage_points(count, Path(tmp))
+            serial = _one_category("geo-latency", {**env, "CLAIMCHECK_PROBE_WORKERS": "1"}, targets)
+            parallel = _one_category("geo-latency", env, targets)
+            said = f"serial {serial:5.1f} s, parallel {parallel:5.1f} s"
+            print(f"geo-latency, {count} city vantage points: {said}", flush=True)
+
+
+def nightly(geo_only: bool) -> None:
     from checks.ledger import CATEGORIES, default_ledger
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    vantage_scaling(env)
+    if geo_only:
+        return
     present = sorted({c.category for c in default_ledger()} & set(CATEGORIES))
     per = {}
     for category in present:
         per[category] = _one_category(category, env)
         print(f"{category:<14} {per[category]:7.1f} s", flush=True)
-    with tempfile.TemporaryDirectory(prefix="bench-vantage-") as tmp:
-        for count in (1, 3, 5):
-            seconds = _one_category("geo-latency", env, _with_vantage_points(count, Path(tmp)))
-            print(f"geo-latency with {count} vantage points: {seconds:7.1f} s", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-nightly-") as tmp:
         total, _, _ = timed([*CLI, "run", "--target", "local", "--no-html", "--reports-dir", tmp], env)
     alone = sum(per.values())
@@ -169,12 +182,13 @@ def main() -> None:
     sub = parser.add_subparsers(dest="what", required=True)
     one = sub.add_parser("declared")
     one.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 10000])
-    sub.add_parser("nightly")
+    night = sub.add_parser("nightly")
+    night.add_argument("--geo-only", action="store_true", help="only geo latency against vantage points")
     args = parser.parse_args()
     if args.what == "declared":
         declared(args.sizes)
     else:
-        nightly()
+        nightly(args.geo_only)
 
 
 if __name__ == "__main__":

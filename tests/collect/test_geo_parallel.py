@@ -63,12 +63,12 @@ def verdicts(samples: dict[str, VantageLatency]) -> dict[tuple[str, str], tuple[
 def test_parallel_and_serial_probes_reach_the_same_verdicts(gateway: TlsServer) -> None:
     points = [VantagePoint(name=f"local-{i}", kind="local", city=city) for i, city in enumerate(CITIES)]
     probes = [
-        Probe(p.name, Kind.QUIET, 20.0, partial(collect_vantage_latency, p, endpoint(gateway), "/ok", 40,
-                                                min_interval_s=1 / 20))
+        Probe(p.name, Kind.QUIET, 60.0, partial(collect_vantage_latency, p, endpoint(gateway), "/ok", 32,
+                                                min_interval_s=1 / 60))
         for p in points
     ]  # fmt: skip
     one_by_one = verdicts(serial(probes))
-    with Scheduler(max_rps=80, workers=4) as scheduler:
+    with Scheduler(max_rps=240, workers=4) as scheduler:
         at_once = verdicts(scheduler.run_all(probes))
     assert at_once == one_by_one
     assert {o for o, _, _ in at_once.values()} == {Outcome.PROVEN, Outcome.DISPROVEN, Outcome.INCONCLUSIVE}
