@@ -81,8 +81,15 @@ def _parser() -> argparse.ArgumentParser:
     diff = sub.add_parser("diff", help="what changed between runs: two or more verdicts.json, oldest first")
     diff.add_argument("runs", nargs="+", metavar="VERDICTS_JSON")
     diff.add_argument("--json", action="store_true", help="JSON instead of a table")
-    sandbox = sub.add_parser("sandbox", help="the local reference target")
-    sandbox.add_argument("action", choices=("up", "down", "status"))
+    sandbox = sub.add_parser("sandbox", help="the local reference target, and defects planted in it")
+    sandbox.add_argument("action", choices=("up", "down", "status", "defects", "plant", "unplant"))
+    sandbox.add_argument("defect", nargs="?", help="plant/unplant: the defect (`claimcheck sandbox defects`)")
+    sandbox.add_argument("--undo", action="store_true", help="with plant: undo the defect instead")
+    selftest = sub.add_parser(
+        "selftest", help="plant each defect in the sandbox, check its claims flip to DISPROVEN, undo"
+    )
+    selftest.add_argument("--defect", action="append", default=[], help="only this defect (repeatable)")
+    selftest.add_argument("--reports-dir", default=None, help="where the runs go (default: a temp dir)")
     cleanup = sub.add_parser("cleanup", help="undo what an earlier run left behind (idempotent)")
     cleanup.add_argument("--run-id", required=True)
     cleanup.add_argument("--target", default=None)
@@ -101,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         "verify": _verify,
         "diff": _diff,
         "sandbox": _sandbox,
+        "selftest": _selftest,
         "cleanup": _cleanup,
     }
     try:
@@ -153,9 +161,23 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _sandbox(args: argparse.Namespace) -> int:
-    from checks.runner import sandbox_command
+    from checks.runner import delegate, sandbox_command
 
-    return sandbox_command(args.action)
+    if args.action in ("up", "down", "status"):
+        return sandbox_command(args.action)
+    if args.action == "defects":
+        return delegate(["sandbox.defects", "list"])
+    if not args.defect:
+        raise ConfigError("command line", f"`sandbox {args.action}` needs a defect name", key="defect")
+    undo = args.action == "unplant" or args.undo
+    return delegate(["sandbox.defects", "unplant" if undo else "plant", args.defect])
+
+
+def _selftest(args: argparse.Namespace) -> int:
+    from checks.runner import delegate
+
+    argv = ["sandbox.defects", "selftest", *(f"--defect={d}" for d in args.defect)]
+    return delegate(argv + ([f"--reports-dir={args.reports_dir}"] if args.reports_dir else []))
 
 
 def _cleanup(args: argparse.Namespace) -> int:

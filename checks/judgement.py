@@ -81,8 +81,9 @@ def _capped(verdict: Verdict, constructed_why: str | None) -> tuple[Verdict, str
     if verdict.provenance == Provenance.CONSTRUCTED:
         why = constructed_why or "claimcheck set this value up itself from the documents"
         reason = (
-            f"sandbox fidelity: {why}; reading it back cannot test the claim (measured "
-            f"{_shown(verdict.measured)}, which would have been {verdict.outcome.value})"
+            f"sandbox fidelity: {why}. The check found: {verdict.reason} (measured "
+            f"{_shown(verdict.measured)}, which would have been {verdict.outcome.value}); reading back a "
+            "value claimcheck set cannot test the claim"
         )
         return verdict.with_(outcome=Outcome.NOT_APPLICABLE, reason=reason), RULE_CONSTRUCTED
     if verdict.provenance == Provenance.EMULATED:

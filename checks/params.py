@@ -171,10 +171,12 @@ class DocumentParams(SumInputs, ServingInputs):
 
 
 class ReplicationParams(Params):
-    """db.replication_lag."""
+    """Streaming replication claims."""
 
     max_lag_s: float | None = Field(
-        default=None, ge=0, description="the lag a 'streaming replication' claim allows (its section's RPO)"
+        default=None,
+        ge=0,
+        description="the lag a 'streaming' claim allows (e.g. the section's RPO); beyond it, not streaming",
     )
 
 

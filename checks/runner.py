@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -208,6 +211,38 @@ def baseline_exit_code(verdicts: dict[str, Any], baseline: Path) -> int:
     return EXIT_DISPROVEN if found else EXIT_OK
 
 
+def judge_claims(
+    targets_file: Path,
+    target: str,
+    claims: Sequence[str],
+    reports: Path,
+    profile: str = "nightly",
+) -> dict[str, Any]:
+    """Judge exactly `claims` on `target` through the suites, as `claimcheck run --claim ...` does, into
+    `reports` (no sandbox start, no HTML); returns that run's verdicts.json. Interruption re-raises
+    KeyboardInterrupt; a run that could not start raises ClaimcheckError."""
+    args = argparse.Namespace(
+        target=target,
+        targets_file=str(targets_file),
+        profile=profile,
+        claim=list(claims),
+        category=[],
+        markexpr=None,
+        dry_run=False,
+        no_html=True,
+        reports_dir=str(reports),
+    )
+    _, name, _ = validate_inputs(args)
+    (reports / "verdicts.json").unlink(missing_ok=True)
+    code = pytest.main(_pytest_args(args, name, project_root()))
+    if code == pytest.ExitCode.INTERRUPTED:
+        raise KeyboardInterrupt
+    verdicts = _read_verdicts(reports / "verdicts.json")
+    if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR) or verdicts is None:
+        raise ClaimcheckError(f"the suites could not run (pytest exit {int(code)})")
+    return verdicts
+
+
 def _read_verdicts(path: Path) -> dict[str, Any] | None:
     if not path.is_file():
         return None
@@ -251,11 +286,32 @@ def summarise(verdicts: dict[str, Any]) -> None:
     console.print(table)
 
 
+def delegate(module_argv: list[str]) -> int:
+    """`python -m <module_argv>` with this interpreter and this code (the package's own directory first on
+    the path), waited for; its exit code. The library imports nothing of the sandbox: the CLI hands sandbox
+    commands to the sandbox's entry point. Ctrl-C reaches the child with the terminal's signal, SIGTERM is
+    passed on, and either way the child is waited for, so its undo (a planted defect) finishes first."""
+    code_root = str(Path(__file__).resolve().parent.parent)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(p for p in (code_root, os.environ.get("PYTHONPATH")) if p),
+    }
+    child = subprocess.Popen([sys.executable, "-m", *module_argv], cwd=project_root(), env=env)
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: child.send_signal(signal.SIGTERM))
+    try:
+        while True:
+            try:
+                return child.wait()
+            except KeyboardInterrupt:
+                continue  # the child got the same SIGINT: let it clean up and exit
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def sandbox_command(action: str) -> int:
     """`claimcheck sandbox up|down|status`: the local reference target (see sandbox/), run as its own command
     (`python -m sandbox`): the library imports nothing of it."""
-    argv = [sys.executable, "-m", "sandbox", action]
-    code = subprocess.run(argv, cwd=project_root(), check=False).returncode
+    code = delegate(["sandbox", action])
     if action == "up" and code != 0:
         raise ClaimcheckError("the sandbox did not come up healthy (see the table above)")
     return code

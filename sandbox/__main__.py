@@ -17,7 +17,7 @@ def table(rows: list[ComponentStatus]) -> str:
     body = [
         (
             r.name,
-            "skipped" if r.skipped else ("healthy" if r.healthy else "DOWN"),
+            "skipped" if r.skipped else "planted" if r.held_by else ("healthy" if r.healthy else "DOWN"),
             str(r.pid or "-"),
             r.address,
             r.detail,
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         rows = manager.status(cfg)
         print(table(rows))
-        return 0 if all(r.healthy or r.skipped for r in rows) else 1
+        return 0 if all(r.ok for r in rows) else 1
     except SandboxError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -7,7 +7,7 @@ from claims live in the ledger. Defaults are listed in sandbox/README.md.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +54,8 @@ class TenantDef:
 
 @dataclass(frozen=True)
 class CityDef:
-    """A vantage point: a namespace whose traffic to the host is delayed by `one_way_delay_ms` each way."""
+    """A vantage point: a namespace whose round trip to the host gains 2 x `one_way_delay_ms` (applied to the
+    packets on their way in to the host: see sandbox/netdelay.py)."""
 
     netns: str
     city: str
@@ -68,7 +69,7 @@ DEFAULT_TENANTS: tuple[TenantDef, ...] = (
     TenantDef("acme-enterprise", "Acme Enterprise", "enterprise", "barbershop", "cc-t-acme"),
 )
 
-# Contract: "RTT added = 2 x value", i.e. the value is added once in each direction.
+# Contract: "RTT added = 2 x value" (the whole round trip is added on the way in to the host).
 DEFAULT_CITIES: tuple[CityDef, ...] = (
     CityDef("cc-city-bue", "Buenos Aires", 20),
     CityDef("cc-city-cor", "Córdoba", 36),
@@ -121,3 +122,24 @@ def alternative_ports(offset: int) -> Ports:
     """Every default port shifted by `offset` (used by tests that must not collide with a running sandbox)."""
     base = Ports()
     return Ports(**{name: getattr(base, name) + offset for name in base.__dataclass_fields__})
+
+
+def config_to_dict(cfg: SandboxConfig) -> dict[str, object]:
+    """A JSON-able description of `cfg` (for a process that must act on the same sandbox)."""
+    data = asdict(cfg)
+    data["run_dir"] = str(cfg.run_dir)
+    return data
+
+
+def config_from_dict(data: dict[str, object]) -> SandboxConfig:
+    """The SandboxConfig that `config_to_dict` described."""
+    raw = dict(data)
+    fields: dict[str, object] = {
+        **raw,
+        "run_dir": Path(str(raw["run_dir"])),
+        "ports": Ports(**raw["ports"]),  # type: ignore[arg-type]
+        "tenants": tuple(TenantDef(**t) for t in raw["tenants"]),  # type: ignore[attr-defined]
+        "cities": tuple(CityDef(**c) for c in raw["cities"]),  # type: ignore[attr-defined]
+        "rate_limits_per_hour": tuple(tuple(p) for p in raw["rate_limits_per_hour"]),  # type: ignore[attr-defined]
+    }
+    return SandboxConfig(**fields)  # type: ignore[arg-type]

@@ -12,17 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sandbox import drills_binding, secrets_env
-from sandbox.components.app import AppInstance
 from sandbox.components.base import Component, ComponentStatus, RunContext, Skipped, skip_record
-from sandbox.components.moto import Moto
-from sandbox.components.netns import NetNamespaces
-from sandbox.components.nginx import Nginx
-from sandbox.components.postgres import PgPrimary, PgReplica
-from sandbox.components.prometheus import Prometheus
-from sandbox.components.redis import RedisPrimary, RedisReplica, RedisSentinel
-from sandbox.components.vantage_services import NetDelay, TenantService
 from sandbox.config import SandboxConfig
+from sandbox.defects import store
 from sandbox.errors import SandboxError
+from sandbox.inventory import components, status
 
 RUN_SUBDIRS = (
     "pg-primary",
@@ -53,16 +47,8 @@ class UpReport:
 
     @property
     def all_healthy(self) -> bool:
-        """Every component is healthy or was skipped with a recorded reason."""
-        return all(s.healthy or s.skipped for s in self.statuses)
-
-
-def components(cfg: SandboxConfig) -> list[Component]:
-    """Every component, in start order (namespaces before nginx, which listens on their veths)."""
-    found: list[Component] = [NetNamespaces(), NetDelay(), *(TenantService(t) for t in cfg.tenants)]
-    found += [PgPrimary(), PgReplica(), RedisPrimary(), RedisReplica(), RedisSentinel(), Moto()]
-    found += [AppInstance("a"), AppInstance("b"), Nginx(), Prometheus()]
-    return found
+        """Every component is healthy, skipped with a recorded reason, or held by a planted defect."""
+        return all(s.ok for s in self.statuses)
 
 
 def context(cfg: SandboxConfig) -> RunContext:
@@ -74,8 +60,11 @@ def context(cfg: SandboxConfig) -> RunContext:
     return RunContext(cfg, secrets_env.load_or_create(cfg))
 
 
-def _bring_up(ctx: RunContext, comp: Component) -> str:
-    """'healthy', 'started' or 'skipped'; Skipped reasons are recorded for `status`."""
+def _bring_up(ctx: RunContext, comp: Component, held: dict[str, str]) -> str:
+    """'healthy', 'started', 'skipped' or 'held'; Skipped reasons are recorded for `status`. A component a
+    planted defect holds is left as it is: `up` must not quietly undo a defect a user is watching."""
+    if comp.name in held:
+        return "held"
     record = skip_record(ctx.cfg, comp.name)
     record.unlink(missing_ok=True)
     before = comp.status(ctx)
@@ -95,10 +84,11 @@ def up(cfg: SandboxConfig, progress: Callable[[str], None] | None = None) -> UpR
     """Start every component that is not healthy; raise SandboxError on the first that cannot start."""
     began = time.monotonic()
     ctx = context(cfg)
-    outcome: dict[str, list[str]] = {"healthy": [], "started": [], "skipped": []}
+    outcome: dict[str, list[str]] = {"healthy": [], "started": [], "skipped": [], "held": []}
+    held = store.held_components(cfg)
     for comp in components(cfg):
         t0 = time.monotonic()
-        result = _bring_up(ctx, comp)
+        result = _bring_up(ctx, comp, held)
         outcome[result].append(comp.name)
         if progress:
             progress(f"{comp.name}: {result} ({time.monotonic() - t0:.1f} s)")
@@ -110,19 +100,21 @@ def up(cfg: SandboxConfig, progress: Callable[[str], None] | None = None) -> UpR
     )
 
 
-def status(cfg: SandboxConfig) -> list[ComponentStatus]:
-    """Probe every component without changing anything."""
-    ctx = RunContext(cfg, secrets_env.parse_env_file(cfg.path("secrets.env")))
-    return [comp.status(ctx) for comp in components(cfg)]
-
-
 def down(cfg: SandboxConfig, progress: Callable[[str], None] | None = None) -> float:
-    """Stop everything this run dir started, in reverse order; returns the seconds it took."""
+    """Stop everything this run dir started, in reverse order; returns the seconds it took. Planted defects
+    are undone first: some live in data that outlives the processes (PostgreSQL catalogs)."""
     began = time.monotonic()
     if not cfg.run_dir.exists():
         return 0.0
     ctx = RunContext(cfg, secrets_env.parse_env_file(cfg.path("secrets.env")))
     errors: list[str] = []
+    if store.planted(cfg):
+        from sandbox.defects.lifecycle import unplant_all  # the defects use the manager's components
+
+        try:
+            unplant_all(cfg, progress or (lambda line: None))
+        except SandboxError as exc:
+            errors.append(str(exc))
     for comp in reversed(components(cfg)):
         try:
             comp.stop(ctx)

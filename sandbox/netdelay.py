@@ -1,9 +1,16 @@
 """Packet delay daemon: holds packets from NFQUEUE queues for a fixed time before accepting them.
 
 netem is not available in this kernel, so the sandbox emulates path delay with `iptables -j NFQUEUE`
-and this process. Usage: `python -m sandbox.netdelay --queue 101:20 --queue 102:36` (queue:ms, one-way).
+and this process. Usage: `python -m sandbox.netdelay --queue 101:40 --queue 102:72` (queue:ms).
 Without `--queue-bypass` on the rules a dead daemon drops the traffic instead of silently removing the
 delay, so a geo measurement fails loudly rather than reporting loopback latency.
+
+A delay line, not a queue: every packet leaves at its own arrival time + the delay, however many wait
+(a burst of N packets leaves N packets one delay later, never one delay per packet). The arrival time is
+the kernel's receive timestamp when it has one. The sandbox feeds the daemon only packets on their way in
+(PREROUTING): by then the kernel has detached them from the sending socket, whereas a packet held on its
+way out still counts against its socket, and TCP Small Queues then holds that socket's next packets back
+until it is released: one extra delay per burst, in series.
 """
 
 from __future__ import annotations
@@ -34,9 +41,10 @@ class DelayLine:
         self._heap: list[tuple[float, int, Any]] = []
         self._seq = itertools.count()
 
-    def hold(self, packet: Any, delay_s: float) -> None:
-        """Keep `packet` until `delay_s` from now."""
-        heapq.heappush(self._heap, (time.monotonic() + delay_s, next(self._seq), packet))
+    def hold(self, packet: Any, delay_s: float, arrived: float | None = None) -> None:
+        """Keep `packet` until `delay_s` after it arrived (`arrived`: monotonic seconds; default now)."""
+        start = time.monotonic() if arrived is None else arrived
+        heapq.heappush(self._heap, (start + delay_s, next(self._seq), packet))
 
     def release_due(self) -> None:
         """Accept every packet whose deadline has passed."""
@@ -51,8 +59,18 @@ class DelayLine:
         return max(0.0, self._heap[0][0] - time.monotonic())
 
 
+def arrival(kernel_stamp: float, wall_now: float, mono_now: float) -> float:
+    """The monotonic time a packet arrived: the kernel's receive timestamp (wall clock) when it set one and
+    it is plausible (within the last second), else now."""
+    age = wall_now - kernel_stamp
+    return mono_now - age if kernel_stamp > 0 and 0 <= age < 1.0 else mono_now
+
+
 def _callback(line: DelayLine, delay_s: float) -> Callable[[Any], None]:
-    return lambda packet: line.hold(packet, delay_s)
+    def hold(packet: Any) -> None:
+        line.hold(packet, delay_s, arrival(packet.get_timestamp(), time.time(), time.monotonic()))
+
+    return hold
 
 
 def serve(queues: list[tuple[int, float]]) -> None:

@@ -86,3 +86,32 @@ def test_a_declared_only_run_judges_every_claim_and_exits_with_disproven() -> No
     )
     assert done.returncode == 1, done.stdout[-2000:] + done.stderr[-2000:]
     assert "suites finished in" in done.stdout
+
+
+def test_sandbox_plant_without_a_defect_is_a_config_error() -> None:
+    result = claimcheck("sandbox", "plant")
+    assert result.returncode == EXIT_CONFIG and "needs a defect name" in result.stderr
+
+
+def test_an_unknown_defect_is_refused_with_the_known_names() -> None:
+    result = claimcheck("sandbox", "plant", "no_such_defect")
+    assert result.returncode == EXIT_CONFIG
+    assert "no defect 'no_such_defect'" in result.stderr and "tls12_enabled" in result.stderr
+
+
+def test_sandbox_defects_lists_each_defect_with_the_claims_it_flips() -> None:
+    result = claimcheck("sandbox", "defects")
+    assert result.returncode == 0
+    assert "tls12_enabled (tls)" in result.stdout and "breaks BP-D08-SEC-01 -> DISPROVEN" in result.stdout
+
+
+def test_the_library_does_not_import_the_sandbox() -> None:
+    """The sandbox uses the library; the CLI reaches the sandbox through its entry point (drills excepted)."""
+
+    def imports_sandbox(path: Path) -> bool:
+        lines = path.read_text().splitlines()
+        return any(line.lstrip().startswith(("from sandbox", "import sandbox")) for line in lines)
+
+    checks = (project_root() / "checks").rglob("*.py")
+    offenders = [str(p) for p in checks if "drills" not in p.parts and imports_sandbox(p)]
+    assert offenders == []

@@ -54,11 +54,17 @@ def principal_for_api_key(key: str, tenants: Collection[TenantSpec]) -> Principa
     return Principal(tenant=match.slug, subject=f"key-{key_id}", method="api_key")
 
 
-def principal_for_jwt(token: str, secret: str, tenant_slugs: Collection[str]) -> Principal:
-    """Verify an HS256 JWT (signature, exp, sub, tenant); `alg: none` and other algorithms are refused."""
+def principal_for_jwt(
+    token: str, secret: str, tenant_slugs: Collection[str], *, verify_exp: bool = True
+) -> Principal:
+    """Verify an HS256 JWT (signature, exp, sub, tenant); `alg: none` and other algorithms are refused.
+    `verify_exp=False` (a planted defect only) accepts an expired token."""
     try:
         claims = jwt.decode(
-            token, secret, algorithms=JWT_ALGORITHMS, options={"require": JWT_REQUIRED_CLAIMS}
+            token,
+            secret,
+            algorithms=JWT_ALGORITHMS,
+            options={"require": JWT_REQUIRED_CLAIMS, "verify_exp": verify_exp},
         )
     except jwt.ExpiredSignatureError as exc:
         raise AuthError(401, "token expired") from exc

@@ -1,6 +1,6 @@
 """Per-tenant JSON cache in Redis. A Redis failure degrades to a miss (the database answers instead).
 
-Special-category data (psychology sessions) never passes through here.
+Special-category data (psychology sessions) never passes through here, unless a planted defect puts it there.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from redis.exceptions import RedisError
 from starlette.requests import Request
@@ -40,17 +41,21 @@ async def _session_principal(state: AppState, token: str) -> Principal:
 
 async def authenticate(request: Request, state: AppState, allow_session: bool = True) -> Principal:
     """The caller's principal from Bearer JWT, X-Session-Token or X-API-Key (in that order)."""
-    config, headers = state.config, request.headers
+    config, headers, planted = state.config, request.headers, state.fault.overrides
     token, session, key = bearer_token(headers), headers.get("x-session-token"), headers.get("x-api-key")
+    slugs = [t.slug for t in config.tenants]
     if token:
-        principal = principal_for_jwt(token, config.jwt_secret, [t.slug for t in config.tenants])
+        principal = principal_for_jwt(token, config.jwt_secret, slugs, verify_exp=planted.verify_jwt_expiry)
     elif session and allow_session:
         principal = await _session_principal(state, session)
     elif key:
         principal = principal_for_api_key(key, config.tenants)
     else:
         raise AuthError(401, "missing credential")
-    check_tenant_header(principal, headers.get("x-tenant-id"))
+    claimed = headers.get("x-tenant-id")
+    if planted.tenant_from_header and claimed in slugs:
+        return replace(principal, tenant=claimed)  # the planted leak: the header chooses the tenant
+    check_tenant_header(principal, claimed)
     return principal
 
 

@@ -3,12 +3,18 @@
 - POST /__sandbox/stall?seconds=S: every request arriving in the next S seconds waits until they have
   passed (a server pause); the stall request itself answers at once.
 - GET /__sandbox/delay?ms=N: answers after N milliseconds (a known injected delay).
+- GET /__sandbox/overrides: the planted defects in force (sandbox.app.state.Overrides, as JSON);
+  PUT /__sandbox/overrides with a JSON object replaces them (unknown keys or wrong types: 422).
+  sandbox/defects plants and undoes them on each instance; they are reachable on the app's own port only
+  (nginx serves no /__sandbox/ path).
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -16,7 +22,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox.app.responses import error, json_response
-from sandbox.app.state import FaultState, app_state
+from sandbox.app.state import FaultState, Overrides, app_state
 
 MAX_FAULT_SECONDS = 600.0
 STALL_PATH = "/__sandbox/stall"
@@ -51,8 +57,44 @@ async def delay(request: Request) -> Response:
     return json_response({"delayed_ms": seconds * 1000})
 
 
+def overrides_from(body: Any) -> Overrides:
+    """Overrides from a decoded JSON object; ValueError names an unknown key or a value of the wrong type."""
+    if not isinstance(body, dict):
+        raise ValueError("body must be a JSON object")
+    fields = {f.name: f for f in dataclasses.fields(Overrides)}
+    unknown = sorted(set(body) - set(fields))
+    if unknown:
+        raise ValueError(f"unknown override(s): {', '.join(unknown)}")
+    for name, value in body.items():
+        wanted = type(getattr(Overrides(), name))
+        ok = (
+            isinstance(value, bool)
+            if wanted is bool
+            else isinstance(value, int | float) and not isinstance(value, bool)
+        )
+        if not ok:
+            raise ValueError(f"{name} must be a {wanted.__name__}, not {value!r}")
+    return Overrides(**body)
+
+
+async def get_overrides(request: Request) -> Response:
+    """The planted defects in force on this instance."""
+    return json_response(dataclasses.asdict(app_state(request).fault.overrides))
+
+
+async def put_overrides(request: Request) -> Response:
+    """Replace the planted defects of this instance."""
+    try:
+        overrides = overrides_from(await request.json())
+    except ValueError as exc:
+        return error(422, str(exc))
+    app_state(request).fault.overrides = overrides
+    return json_response(dataclasses.asdict(overrides))
+
+
 class StallMiddleware:
-    """Hold every HTTP request (except the stall hook) while the instance is stalled."""
+    """Hold every HTTP request (except the stall hook) while the instance is stalled, and delay /api/
+    requests by the planted `api_delay_ms`."""
 
     def __init__(self, app: ASGIApp, fault: FaultState) -> None:
         self.app = app
@@ -63,10 +105,15 @@ class StallMiddleware:
             remaining = self.fault.stall_until - time.monotonic()
             if remaining > 0:
                 await asyncio.sleep(remaining)
+            delay_ms = self.fault.overrides.api_delay_ms
+            if delay_ms > 0 and str(scope["path"]).startswith("/api/"):
+                await asyncio.sleep(delay_ms / 1000.0)
         await self.app(scope, receive, send)
 
 
 ROUTES = [
     Route(STALL_PATH, stall, methods=["POST"]),
     Route("/__sandbox/delay", delay, methods=["GET"]),
+    Route("/__sandbox/overrides", get_overrides, methods=["GET"]),
+    Route("/__sandbox/overrides", put_overrides, methods=["PUT"]),
 ]

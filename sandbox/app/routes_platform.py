@@ -24,7 +24,7 @@ async def create_session(request: Request, principal: Principal) -> Response:
     """Log in (with an API key or JWT): a session token valid for the configured TTL (24 h)."""
     state = app_state(request)
     token = secrets.token_urlsafe(32)
-    ttl = state.config.session_ttl_seconds
+    ttl = state.fault.overrides.session_ttl_seconds or state.config.session_ttl_seconds
     session = json.dumps({"tenant": principal.tenant, "sub": principal.subject, "created": int(time.time())})
     try:
         await state.redis.set(session_key(token), session, ex=ttl)
@@ -59,13 +59,14 @@ async def incoming_webhook(request: Request) -> Response:
     body = await request.body()
     headers = request.headers
     try:
-        verify(
-            state.config.webhook_secret,
-            headers.get(TIMESTAMP_HEADER),
-            headers.get(SIGNATURE_HEADER),
-            body,
-            time.time(),
-        )
+        if state.fault.overrides.verify_webhooks:
+            verify(
+                state.config.webhook_secret,
+                headers.get(TIMESTAMP_HEADER),
+                headers.get(SIGNATURE_HEADER),
+                body,
+                time.time(),
+            )
     except WebhookError as exc:
         return error(401, f"webhook refused: {exc}")
     try:

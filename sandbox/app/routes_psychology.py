@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from sandbox.app.auth import Principal
+from sandbox.app.cache import cache_key
 from sandbox.app.db import fetch_all, fetch_one
 from sandbox.app.gate import tenant_endpoint
 from sandbox.app.responses import NO_STORE, error, json_response
@@ -33,14 +34,24 @@ async def list_sessions(request: Request, principal: Principal) -> Response:
 
 
 async def get_session(request: Request, principal: Principal) -> Response:
-    """One therapy session with its notes; 404 if not the tenant's."""
-    async with app_state(request).db.tenant_tx(principal.tenant) as conn:
+    """One therapy session with its notes; 404 if not the tenant's. Only a planted defect
+    (`cache_psychology_seconds`) puts it in the Redis cache."""
+    state = app_state(request)
+    cache_for = state.fault.overrides.cache_psychology_seconds
+    key = cache_key(principal.tenant, "psychology_session", str(request.path_params["id"]))
+    if cache_for > 0 and (cached := await state.cache.get("psychology_sessions", key)) is not None:
+        return json_response(cached)
+    async with state.db.tenant_tx(principal.tenant) as conn:
         row = await fetch_one(
             conn,
             f"SELECT {DETAIL_COLUMNS} FROM psychology_sessions WHERE id = %s",
             (request.path_params["id"],),
         )
-    return json_response(row) if row else error(404, "session not found")
+    if row is None:
+        return error(404, "session not found")
+    if cache_for > 0:
+        await state.cache.put(key, row, cache_for)
+    return json_response(row)
 
 
 def _session_fields(body: Any) -> tuple[str, str, datetime, int, str, str]:

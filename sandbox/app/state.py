@@ -16,11 +16,26 @@ from sandbox.app.db import Database
 from sandbox.app.metrics import AppMetrics
 
 
+@dataclass(frozen=True)
+class Overrides:
+    """Planted defects (sandbox/defects) switched at run time through PUT /__sandbox/overrides; all off by
+    default. Each one makes a real code path of the app misbehave, as a misconfiguration would."""
+
+    api_delay_ms: float = 0.0  # every /api/ request waits this long before it is handled
+    session_ttl_seconds: int = 0  # >0: login sessions live this long instead of the configured TTL
+    verify_webhooks: bool = True  # False: incoming webhooks are accepted without checking the signature
+    verify_jwt_expiry: bool = True  # False: expired JWTs are accepted
+    tenant_from_header: bool = False  # True: X-Tenant-ID chooses the tenant (a cross-tenant leak)
+    cache_psychology_seconds: int = 0  # >0: therapy session reads are cached in Redis this long
+
+
 @dataclass
 class FaultState:
-    """Injected faults: requests arriving before `stall_until` (monotonic seconds) wait until then."""
+    """Injected faults: requests arriving before `stall_until` (monotonic seconds) wait until then;
+    `overrides` are the planted defects in force."""
 
     stall_until: float = 0.0
+    overrides: Overrides = field(default_factory=Overrides)
 
 
 @dataclass

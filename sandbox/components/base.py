@@ -24,6 +24,12 @@ class ComponentStatus:
     healthy: bool
     detail: str
     skipped: bool = False
+    held_by: str | None = None  # a planted defect (sandbox/defects) keeps it unlike its template
+
+    @property
+    def ok(self) -> bool:
+        """Healthy, skipped with a recorded reason, or held as planted by a defect."""
+        return self.healthy or self.skipped or self.held_by is not None
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Processes that live with the namespaces: the packet delay daemon (cities) and the tenant services.
 
 The delay daemon (sandbox/netdelay.py) binds one NFQUEUE queue per city; the mangle chain <prefix>-DELAY
-sends every packet entering the host from a city veth (PREROUTING, -i) and leaving towards it
-(POSTROUTING, -o) to that city's queue, so the added round trip is twice the configured one-way delay.
+sends every packet entering the host from a city veth (PREROUTING, -i) to that city's queue, held for twice
+the configured one-way delay: the round trip gains 2 x the value, all of it on the way in. (Holding packets
+on their way out, POSTROUTING, made multi-packet answers wait one extra delay per burst: see netdelay.py.)
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from sandbox import procs
 from sandbox.components import netns
 from sandbox.components.base import ProcessComponent, RunContext, Skipped
 from sandbox.config import REPO_ROOT, TenantDef
-from sandbox.errors import SandboxError
+from sandbox.errors import SandboxError, StartupFailed
 
 QUEUE_STATUS = Path("/proc/net/netfilter/nfnetlink_queue")
-DELAY_HOOKS = ("PREROUTING", "POSTROUTING")
+DELAY_HOOKS = ("PREROUTING",)
+OLD_HOOKS = ("PREROUTING", "POSTROUTING")  # removed on stop: a sandbox started before may still hook both
 
 
 def _python_env() -> dict[str, str]:
@@ -51,7 +53,7 @@ class NetDelay(ProcessComponent):
         return netns.skip_reason(ctx.cfg) or (None if self.cities(ctx) else "no cities configured")
 
     def spec(self, ctx: RunContext) -> procs.ProcSpec:
-        queues = [f"--queue={v.queue}:{v.delay_ms:g}" for v in self.cities(ctx)]
+        queues = [f"--queue={v.queue}:{2 * v.delay_ms:g}" for v in self.cities(ctx)]
         tag = f"--tag={ctx.cfg.run_dir}"
         argv = [sys.executable, "-m", "sandbox.netdelay", tag, *queues]
         return procs.ProcSpec(
@@ -71,20 +73,30 @@ class NetDelay(ProcessComponent):
             self.stop(ctx)
             raise Skipped(self.name, f"NFQUEUE delay unavailable: {exc}") from exc
 
-    def check(self, ctx: RunContext) -> str:
-        """Every city queue is bound and the mangle chain feeds each of them both ways."""
+    def _queues_bound(self, ctx: RunContext) -> set[int]:
         wanted = {v.queue for v in self.cities(ctx)}
         if not wanted <= bound_queues():
             raise SandboxError(self.name, f"queues not bound: {sorted(wanted - bound_queues())}")
+        return wanted
+
+    def _ready(self, ctx: RunContext, spec: procs.ProcSpec) -> bool:
+        """Start-up: the daemon has bound its queues (the rules that feed them come after, in after_start)."""
+        if self.pid(ctx) is None:
+            raise StartupFailed(self.name, "exited during start-up")
+        return bool(self._queues_bound(ctx))
+
+    def check(self, ctx: RunContext) -> str:
+        """Every city queue is bound and the mangle chain feeds each of them the city's incoming packets."""
+        wanted = self._queues_bound(ctx)
         rules = netns.chain_rules("mangle", self.chain(ctx))
+        if len(rules) != len(wanted):
+            raise SandboxError(self.name, f"{len(rules)} mangle rules for {len(wanted)} city queues")
         return f"{len(wanted)} queues bound, {len(rules)} mangle rules"
 
     def after_start(self, ctx: RunContext) -> None:
         """Only now that the daemon listens may packets be queued (no --queue-bypass: fail closed)."""
-        rules: list[list[str]] = []
-        for v in self.cities(ctx):
-            rules.append(["-i", v.host_if, "-j", "NFQUEUE", "--queue-num", str(v.queue)])
-            rules.append(["-o", v.host_if, "-j", "NFQUEUE", "--queue-num", str(v.queue)])
+        rules = [["-i", v.host_if, "-j", "NFQUEUE", "--queue-num", str(v.queue)] for v in self.cities(ctx)]
+        netns.remove_chain("mangle", self.chain(ctx), OLD_HOOKS)
         netns.install_chain("mangle", self.chain(ctx), DELAY_HOOKS, rules)
         if len(netns.chain_rules("mangle", self.chain(ctx))) != len(rules):
             raise SandboxError(self.name, "mangle rules were not installed")
@@ -92,7 +104,7 @@ class NetDelay(ProcessComponent):
     def stop(self, ctx: RunContext) -> None:
         """Rules first (so no packet waits for a dead queue), then the daemon."""
         if netns.skip_reason(ctx.cfg) is None:
-            netns.remove_chain("mangle", self.chain(ctx), DELAY_HOOKS)
+            netns.remove_chain("mangle", self.chain(ctx), OLD_HOOKS)
         super().stop(ctx)
 
 

@@ -27,5 +27,5 @@ def test_cache_lifetime_as_claimed(
     )
     tenant = judge.need(first_tenant(target), "a test tenant identity")
     path = resolve_route(target, claim.scope.route_class or "api", route, tenant)
-    origin = replace(evidence_origin("http"), identity=tenant.slug)
+    origin = replace(evidence_origin("http.cache_control"), identity=tenant.slug)
     judge(cache_policy_matches(claim, get(http, path, tenant_headers(tenant), origin=origin)))

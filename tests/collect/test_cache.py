@@ -15,7 +15,12 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from checks.collect.cache import collect_command_timings, collect_hit_counters, collect_key_ttls
+from checks.collect.cache import (
+    collect_command_timings,
+    collect_hit_counters,
+    collect_key_names,
+    collect_key_ttls,
+)
 from checks.errors import AccessDenied, TargetUnreachable
 from checks.evidence.origin import Origin
 from checks.targets import RedisNode
@@ -114,6 +119,16 @@ def test_ttls_follow_the_pattern_and_report_no_expiry_as_minus_one(
     ttls = collect_key_ttls(node, "session:*")
     assert ttls.pattern == "session:*" and sorted(ttls.ttls_s)[0] == -1
     assert 3590 <= sorted(ttls.ttls_s)[1] <= 3600 and len(ttls.ttls_s) == 2
+
+
+def test_only_the_keys_created_after_the_snapshot_are_read(node: RedisNode, admin: redis.Redis) -> None:
+    """Issue 10: an older session key (24 h left) masked a new one created with a 1 h lifetime."""
+    admin.set("session:old", "a", ex=86400)
+    before = collect_key_names(node, "session:*")
+    admin.set("session:new", "b", ex=3600)
+    ttls = collect_key_ttls(node, "session:*", besides=before)
+    assert ttls.created and len(ttls.ttls_s) == 1 and 3590 <= ttls.ttls_s[0] <= 3600
+    assert before == frozenset({b"session:old"})
 
 
 def test_ttls_stop_at_the_limit(node: RedisNode, admin: redis.Redis) -> None:

@@ -38,6 +38,35 @@ def ttls(*values: int) -> KeyTtls:
     return KeyTtls(ADDRESS, "session:*", values)
 
 
+def created(*values: int) -> KeyTtls:
+    """TTLs of the keys the probe's own request just created."""
+    return KeyTtls(ADDRESS, "session:*", values, created=True)
+
+
+def test_a_key_just_created_with_a_shorter_lifetime_disproves_an_exact_claim() -> None:
+    verdict = ttl_as_claimed(created(3600), TTL.model_copy(update={"bound": 24}))
+    assert verdict.outcome == Outcome.DISPROVEN and "expire in 3600 s" in verdict.reason
+
+
+def test_a_key_just_created_at_the_claimed_lifetime_is_proven() -> None:
+    verdict = ttl_as_claimed(created(86399), TTL.model_copy(update={"bound": 24}))
+    assert verdict.outcome == Outcome.PROVEN and "just created" in verdict.reason
+
+
+def test_a_key_just_created_that_never_expires_disproves() -> None:
+    assert ttl_as_claimed(created(-1), TTL).outcome == Outcome.DISPROVEN
+
+
+def test_a_shorter_key_is_fine_for_an_at_most_claim() -> None:
+    at_most = TTL.model_copy(update={"comparator": "<=", "bound": 24})
+    assert ttl_as_claimed(created(3600), at_most).outcome == Outcome.PROVEN
+
+
+def test_no_key_created_by_the_probe_is_inconclusive() -> None:
+    verdict = ttl_as_claimed(created(), TTL)
+    assert verdict.outcome == Outcome.INCONCLUSIVE and "created no key" in verdict.reason
+
+
 def counters(hits: int, misses: int) -> HitCounters:
     return HitCounters(ADDRESS, hits, misses)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 
-from sandbox.netdelay import DelayLine, parse_queue
+import pytest
+
+from sandbox.netdelay import DelayLine, arrival, parse_queue
 
 
 class FakePacket:
@@ -43,3 +45,31 @@ def test_shorter_delays_overtake_longer_ones() -> None:
 
 def test_idle_timeout_when_nothing_waits() -> None:
     assert DelayLine().next_timeout(0.5) == 0.5
+
+
+def test_a_burst_leaves_together_one_delay_after_it_arrived() -> None:
+    """A delay line, not a queue: ten packets that arrive together all leave one delay later."""
+    log: list[tuple[str, float]] = []
+    line, began = DelayLine(), time.monotonic()
+    for n in range(10):
+        line.hold(FakePacket(f"p{n}", log), 0.03)
+    while len(log) < 10 and time.monotonic() - began < 1:
+        time.sleep(line.next_timeout(0.5))
+        line.release_due()
+    assert len(log) == 10 and max(t for _, t in log) - began < 0.03 + 0.02
+
+
+def test_a_packet_read_late_still_leaves_at_its_own_arrival_plus_the_delay() -> None:
+    log: list[tuple[str, float]] = []
+    line, now = DelayLine(), time.monotonic()
+    line.hold(FakePacket("late", log), 0.05, arrived=now - 0.04)  # arrived 40 ms before the daemon read it
+    line.hold(FakePacket("fresh", log), 0.05, arrived=now)
+    time.sleep(0.02)
+    line.release_due()
+    assert [name for name, _ in log] == ["late"]
+
+
+def test_arrival_comes_from_the_kernel_timestamp_when_it_is_plausible() -> None:
+    assert arrival(kernel_stamp=999.99, wall_now=1000.0, mono_now=50.0) == pytest.approx(49.99)
+    assert arrival(kernel_stamp=0.0, wall_now=1000.0, mono_now=50.0) == 50.0  # no timestamp set
+    assert arrival(kernel_stamp=990.0, wall_now=1000.0, mono_now=50.0) == 50.0  # implausibly old

@@ -207,6 +207,12 @@ def _prom(sbx: Sandbox, path: str) -> Any:
         return json.loads(resp.read())
 
 
+def test_prometheus_has_scraped_both_app_instances_when_up_returns(sandbox: Sandbox) -> None:
+    """Readiness includes the first successful scrape: no waiting for the `up` series after `up`."""
+    result = _prom(sandbox, "/api/v1/query?query=up%7Bjob%3D%22claimcheck-app%22%7D")["data"]["result"]
+    assert len(result) == 2
+
+
 def test_prometheus_scrapes_both_app_instances(sandbox: Sandbox) -> None:
     def both_up() -> list[Any] | None:
         result = _prom(sandbox, "/api/v1/query?query=up%7Bjob%3D%22claimcheck-app%22%7D")["data"]["result"]
@@ -341,9 +347,63 @@ def test_city_namespace_sees_the_added_round_trip(sandbox: Sandbox) -> None:
     tenant = next(v for v in netns.vantages(sandbox.cfg) if v.kind == "tenant")
     delayed = float(_ns_connect_ms(city.netns, city.host_addr, sandbox.cfg.ports.https))
     direct = float(_ns_connect_ms(tenant.netns, tenant.host_addr, sandbox.cfg.ports.https))
-    # a TCP connect is one round trip: the delay is added once in each direction
+    # a TCP connect is one round trip: it gains twice the configured one-way delay
     assert 2 * city.delay_ms <= delayed < 2 * city.delay_ms + 40
     assert direct < city.delay_ms
+
+
+BURST_SERVER = """
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 0)); s.listen(); print(s.getsockname()[1], flush=True)
+c, _ = s.accept(); c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+while c.recv(1):
+    for i in range(8):
+        c.sendall(bytes([65 + i]) * 200)
+"""
+BURST_CLIENT = """
+import json, socket, sys, time
+c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5)
+c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+out = []
+for _ in range(3):
+    t0, got, marks = time.perf_counter(), 0, []
+    c.sendall(b"x")
+    while got < 1600:
+        got += len(c.recv(65536)); marks.append((time.perf_counter() - t0) * 1000)
+    out.append([marks[0], marks[-1]])
+    time.sleep(0.2)
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.skipif(not ROOT, reason="network namespaces need root")
+def test_a_multi_packet_answer_arrives_one_round_trip_after_the_request(sandbox: Sandbox) -> None:
+    """Issue 10: eight separate writes must not wait one delay each (or one per burst) behind each other."""
+    status = {s.name: s for s in sandbox.cold.statuses}["netdelay"]
+    if status.skipped:
+        pytest.skip(f"delay daemon skipped: {status.detail}")
+    city = next(v for v in netns.vantages(sandbox.cfg) if v.netns == "ct-city-mdz")
+    server = subprocess.Popen(
+        [sys.executable, "-c", BURST_SERVER, city.host_addr], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        port = server.stdout.readline().strip()
+        client = subprocess.run(
+            ["ip", "netns", "exec", city.netns, sys.executable, "-c", BURST_CLIENT, city.host_addr, port],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+    finally:
+        server.kill()
+        server.wait()
+    rounds = json.loads(client.stdout)
+    for first, last in rounds:
+        assert first >= 2 * city.delay_ms  # the round trip is emulated...
+        assert last - first < city.delay_ms / 2  # ...once for the whole answer, not per packet or burst
 
 
 def test_second_up_is_a_no_op(sandbox: Sandbox) -> None:

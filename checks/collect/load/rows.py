@@ -16,8 +16,7 @@ from typing import Any
 import msgpack
 import numpy as np
 
-from checks.collect.load.plan import LoadGeneratorError
-from checks.collect.load.samples import (
+from checks.collect.load.logformat import (
     LOG_HEADER,
     LOST_NOT_SENT,
     LOST_UNKNOWN,
@@ -25,6 +24,7 @@ from checks.collect.load.samples import (
     LogLine,
     format_line,
 )
+from checks.collect.load.plan import LoadGeneratorError
 
 
 @dataclass(frozen=True)
