@@ -19,6 +19,7 @@ import pytest
 from rich.console import Console
 from rich.table import Table
 
+from checks import fastpath
 from checks.collect.load.children import stop_load_children
 from checks.errors import ClaimcheckError, ConfigError, ReportWriteError
 from checks.exitcodes import EXIT_DISPROVEN, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
@@ -225,8 +226,11 @@ def _judge(args: argparse.Namespace, plan: Prepared, run_dir: Path, context: Run
                 _sandbox_up()
                 load_runtime_env(plan.target, project_root())
                 check_environment(plan.targets_file, plan.name, plan.target)
-            plugins: list[object] = [ProgressPlugin(console), context]
-            code = int(pytest.main(_pytest_args(args, plan, run_dir), plugins=plugins))
+            code = settle_declared_run(args, plan, run_dir, context)
+            if code is None:
+                recorders = outcome_recorders(args, plan)
+                plugins: list[object] = [ProgressPlugin(console), context, *recorders]
+                code = int(pytest.main(_pytest_args(args, plan, run_dir), plugins=plugins))
     except KeyboardInterrupt:
         console.print("claimcheck: interrupted; stopping load, undoing drills, writing verdicts.json")
     finally:
@@ -280,6 +284,53 @@ def _conclude(context: RunContext, code: int | None, run_dir: Path) -> dict[str,
             except OSError as exc:
                 context.write_problems.append(f"cannot write the run's outputs: {exc.strerror or exc}")
     return doc
+
+
+def _run_key(args: argparse.Namespace, plan: Prepared) -> fastpath.RunKey:
+    return fastpath.RunKey(plan.name, plan.target, plan.targets_file, args.profile, bool(args.dry_run))
+
+
+def settle_declared_run(
+    args: argparse.Namespace, plan: Prepared, run_dir: Path, context: RunContext
+) -> int | None:
+    """On a target of kind `none`, the run's outputs from the suite items' recorded outcomes, without pytest
+    (checks/fastpath.py); None when the suites must run (a claim without a current record)."""
+    if not fastpath.applies(plan.target, args.markexpr):
+        return None
+    options = OutputOptions(
+        html=not args.no_html,
+        history=context.history,
+        single_file=bool(getattr(args, "single_file", False)),
+        sarif_inconclusive=bool(getattr(args, "sarif_inconclusive", False)),
+        target_description=plan.target.description,
+    )
+    wanted = set(plan.selected)
+    selected = [c for c in plan.ledger if c.id in wanted]
+    settled = fastpath.settle_from_record(
+        _run_key(args, plan), plan.ledger, selected, context.verdicts, run_dir, options
+    )
+    if settled is None:
+        return None
+    from checks.report.progress import ProgressPlugin
+
+    console.print(f"progress: {len(selected)} claims settled from their recorded outcomes (no suite ran)")
+    ProgressPlugin(console).replay(fastpath.progress_of(settled, plan.ledger))
+    for note in settled.notes:
+        console.print(f"claimcheck: {note}", markup=False)
+    return int(pytest.ExitCode.OK)
+
+
+def outcome_recorders(args: argparse.Namespace, plan: Prepared) -> list[object]:
+    """The plugin that records outcomes for `settle_declared_run`, on a target of kind `none`."""
+    if not fastpath.applies(plan.target, args.markexpr):
+        return []
+    from checks.declared import findings_for_target
+
+    return [
+        fastpath.OutcomeRecorder(
+            _run_key(args, plan).digest(), findings_for_target(plan.ledger, plan.target), plan.ledger
+        )
+    ]
 
 
 def baseline_exit_code(verdicts: dict[str, Any], baseline: Path) -> int:

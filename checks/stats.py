@@ -9,9 +9,17 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from scipy import stats as sps
+if TYPE_CHECKING:
+    import numpy as np
+
+
+def _sps() -> Any:
+    """scipy.stats, imported on first use: it takes about a second, and a declared run needs none of it."""
+    from scipy import stats
+
+    return stats
 
 
 @dataclass(frozen=True)
@@ -63,20 +71,20 @@ class MeanCI:
 
 def _largest_rank_below(n: int, q: float, alpha: float) -> int:
     """Largest j in [-1, n] with P(B <= j) <= alpha for B ~ Binomial(n, q) (-1 when none)."""
-    j = int(sps.binom.ppf(alpha, n, q))
-    while j >= 0 and sps.binom.cdf(j, n, q) > alpha:
+    j = int(_sps().binom.ppf(alpha, n, q))
+    while j >= 0 and _sps().binom.cdf(j, n, q) > alpha:
         j -= 1
-    while j + 1 <= n and sps.binom.cdf(j + 1, n, q) <= alpha:
+    while j + 1 <= n and _sps().binom.cdf(j + 1, n, q) <= alpha:
         j += 1
     return j
 
 
 def _smallest_rank_above(n: int, q: float, alpha: float) -> int:
     """Smallest m in [0, n+1] with P(B >= m) <= alpha for B ~ Binomial(n, q)."""
-    m = int(sps.binom.isf(alpha, n, q))
-    while m > 0 and sps.binom.sf(m - 2, n, q) <= alpha:
+    m = int(_sps().binom.isf(alpha, n, q))
+    while m > 0 and _sps().binom.sf(m - 2, n, q) <= alpha:
         m -= 1
-    while m <= n and sps.binom.sf(m - 1, n, q) > alpha:
+    while m <= n and _sps().binom.sf(m - 1, n, q) > alpha:
         m += 1
     return m
 
@@ -93,13 +101,15 @@ def quantile_ranks(n: int, q: float, confidence: float = 0.95) -> tuple[int | No
     m = _smallest_rank_above(n, q, alpha) if n else 1
     low = j + 1 if j >= 0 else None
     up = m if 1 <= m <= n else None
-    below = sps.binom.cdf(low - 1, n, q) if low else 0.0
-    above = sps.binom.sf(up - 1, n, q) if up else 0.0
+    below = _sps().binom.cdf(low - 1, n, q) if low else 0.0
+    above = _sps().binom.sf(up - 1, n, q) if up else 0.0
     return low, up, float(1 - below - above)
 
 
 def quantile_ci(samples: Sequence[float] | np.ndarray, q: float, confidence: float = 0.95) -> QuantileCI:
     """Distribution-free confidence interval for the q-quantile of the population behind `samples`."""
+    import numpy as np
+
     xs = np.sort(np.asarray(samples, dtype=float))
     n = len(xs)
     if n == 0:
@@ -160,13 +170,15 @@ def samples_to_decide(
 
 def mean_ci(samples: Sequence[float] | np.ndarray, confidence: float = 0.95) -> MeanCI:
     """Student-t confidence interval for the mean, with the skewness-based trust check (see MeanCI)."""
+    import numpy as np
+
     xs = np.asarray(samples, dtype=float)
     n = len(xs)
     if n < 2:
         raise ValueError("mean_ci needs at least two samples")
     mean, std = float(xs.mean()), float(xs.std(ddof=1))
-    half = float(sps.t.ppf((1 + confidence) / 2, n - 1)) * std / math.sqrt(n)
-    skew = float(sps.skew(xs, bias=False)) if std > 1e-12 * max(1.0, abs(mean)) else 0.0
+    half = float(_sps().t.ppf((1 + confidence) / 2, n - 1)) * std / math.sqrt(n)
+    skew = float(_sps().skew(xs, bias=False)) if std > 1e-12 * max(1.0, abs(mean)) else 0.0
     skew = skew if math.isfinite(skew) else 0.0
     return MeanCI(
         mean=mean,
@@ -185,8 +197,8 @@ def clopper_pearson(k: int, n: int, confidence: float = 0.95) -> tuple[float, fl
     if n <= 0 or not 0 <= k <= n:
         raise ValueError(f"need 0 <= k <= n and n > 0; got k={k}, n={n}")
     alpha = 1 - confidence
-    lower = 0.0 if k == 0 else float(sps.beta.ppf(alpha / 2, k, n - k + 1))
-    upper = 1.0 if k == n else float(sps.beta.ppf(1 - alpha / 2, k + 1, n - k))
+    lower = 0.0 if k == 0 else float(_sps().beta.ppf(alpha / 2, k, n - k + 1))
+    upper = 1.0 if k == n else float(_sps().beta.ppf(1 - alpha / 2, k + 1, n - k))
     return lower, upper
 
 
@@ -194,7 +206,7 @@ def proportion_lower_bound(k: int, n: int, confidence: float = 0.95) -> float:
     """One-sided exact lower confidence bound for a proportion (k successes in n trials)."""
     if n <= 0 or not 0 <= k <= n:
         raise ValueError(f"need 0 <= k <= n and n > 0; got k={k}, n={n}")
-    return 0.0 if k == 0 else float(sps.beta.ppf(1 - confidence, k, n - k + 1))
+    return 0.0 if k == 0 else float(_sps().beta.ppf(1 - confidence, k, n - k + 1))
 
 
 def trials_for_ratio(target: float, confidence: float = 0.95) -> int:

@@ -19,14 +19,23 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
-from scipy import stats as sps
 
 from checks.compare import COMPARATORS, holds, interval_outcome, needs_upper
 from checks.stats import mean_ci, min_samples_for_quantile, quantile_ci, samples_to_decide
 from checks.verdicts import Outcome
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+def _sps() -> Any:
+    """scipy.stats, imported on first use: it takes about a second, and a declared run needs none of it."""
+    from scipy import stats
+
+    return stats
 
 
 class SufficiencyPolicy(BaseModel):
@@ -88,8 +97,8 @@ def _pct(x: float) -> str:
 
 def proportion_bounds(k: int, n: int, confidence: float) -> tuple[float, float]:
     """One-sided exact bounds (lower, upper) for a proportion, each at `confidence`."""
-    lower = 0.0 if k == 0 else float(sps.beta.ppf(1 - confidence, k, n - k + 1))
-    upper = 1.0 if k == n else float(sps.beta.ppf(confidence, k + 1, n - k))
+    lower = 0.0 if k == 0 else float(_sps().beta.ppf(1 - confidence, k, n - k + 1))
+    upper = 1.0 if k == n else float(_sps().beta.ppf(confidence, k + 1, n - k))
     return lower, upper
 
 
@@ -143,6 +152,8 @@ def decide_quantile(
     outcome = interval_outcome(ci.lower, ci.upper, comparator, bound)
     needed = None
     if outcome is Outcome.INCONCLUSIVE:
+        import numpy as np
+
         below = float(np.mean(np.asarray(samples, dtype=float) < bound))
         needed = samples_to_decide(q, below, policy.confidence)
     said = (
@@ -172,7 +183,7 @@ def decide_mean(
     outcome = interval_outcome(ci.lower, ci.upper, comparator, bound)
     needed = None
     if outcome is Outcome.INCONCLUSIVE and ci.mean != bound:
-        z = float(sps.norm.ppf((1 + policy.confidence) / 2))
+        z = float(_sps().norm.ppf((1 + policy.confidence) / 2))
         needed = math.ceil((z * ci.std / (ci.mean - bound)) ** 2)
     return Decision(outcome, ci.mean, (ci.lower, ci.upper), n, said, needed)
 
@@ -180,8 +191,8 @@ def decide_mean(
 def poisson_rate_bounds(events: int, duration_s: float, confidence: float) -> tuple[float, float]:
     """One-sided exact bounds (lower, upper) for an event rate per second, each at `confidence`."""
     alpha = 1 - confidence
-    lower = 0.0 if events == 0 else float(sps.chi2.ppf(alpha, 2 * events)) / 2
-    upper = float(sps.chi2.ppf(1 - alpha, 2 * events + 2)) / 2
+    lower = 0.0 if events == 0 else float(_sps().chi2.ppf(alpha, 2 * events)) / 2
+    upper = float(_sps().chi2.ppf(1 - alpha, 2 * events + 2)) / 2
     return lower / duration_s, upper / duration_s
 
 

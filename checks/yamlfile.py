@@ -13,23 +13,32 @@ import yaml
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode
 
+from checks import cache
 from checks.errors import ConfigError
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader whose mappings refuse a key that appears twice."""
+class _UniqueKeys:
+    """Mappings that refuse a key that appears twice (mixed into a safe loader)."""
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue
-            key = self.construct_object(key_node, deep=True)
+            key = self.construct_object(key_node, deep=True)  # type: ignore[attr-defined]
             line = key_node.start_mark.line + 1
             if key in seen:
                 raise DuplicateKey(key, line, seen[key])
             seen[key] = line
-        return super().construct_mapping(node, deep=deep)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[misc,no-any-return]
+
+
+class _UniqueKeyLoader(_UniqueKeys, yaml.SafeLoader):
+    """PyYAML's pure-Python safe loader, strict: its errors are the ones a user reads."""
+
+
+class _FastUniqueKeyLoader(_UniqueKeys, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's parser where present (about 8x faster on the ledger), the same constructor and values."""
 
 
 class DuplicateKey(ConstructorError):
@@ -60,11 +69,22 @@ def read_text(path: Path) -> str:
 def load_yaml(path: Path) -> Any:
     """Parse one YAML file strictly (UTF-8, unique keys); every problem is a ConfigError naming the file."""
     text = read_text(path)
+    name = cache.key_of("yaml-strict", text)
+    found = cache.load(name)
+    if found is not None:
+        return found
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
+        try:
+            value = yaml.load(text, Loader=_FastUniqueKeyLoader)
+        except DuplicateKey:
+            raise
+        except yaml.YAMLError:
+            value = yaml.load(text, Loader=_UniqueKeyLoader)  # the pure loader's own message
     except DuplicateKey as exc:
         raise ConfigError(
             str(path), f"duplicate key at line {exc.line} (first at line {exc.first})", key=str(exc.key)
         ) from None
     except yaml.YAMLError as exc:
         raise ConfigError(str(path), f"not valid YAML: {exc}") from None
+    cache.store(name, value)
+    return value

@@ -46,7 +46,8 @@ def test_init_scaffolds_a_valid_project_and_keeps_what_exists(tmp_path: Path) ->
     assert any(line.startswith("kept") and line.endswith("targets.yaml") for line in lines)
     ci = yaml.safe_load((tmp_path / ".github" / "workflows" / "claimcheck.yml").read_text(encoding="utf-8"))
     assert "claimcheck run --target none --no-html" in str(ci)
-    assert "reports/" in (tmp_path / ".gitignore").read_text(encoding="utf-8")
+    ignored = (tmp_path / ".gitignore").read_text(encoding="utf-8")
+    assert "reports/" in ignored and ".claimcheck-cache/" in ignored
 
 
 def test_the_scaffolded_targets_file_has_none_and_a_commented_staging(tmp_path: Path) -> None:

@@ -92,6 +92,7 @@ def test_init_draft_and_run_in_an_empty_directory(venv: Path, tmp_path: Path) ->
     assert run.returncode == 1, run.stdout[-1500:] + run.stderr[-1500:]
     assert verdicts["run"]["complete"] and {c["verdict"] for c in verdicts["claims"]} >= {"DISPROVEN"}
     assert not (project / "suites").exists() and sorted(p.name for p in project.iterdir()) == [
+        ".claimcheck-cache",  # what the run parsed (ignored by git: the scaffolded .gitignore says so)
         ".github",
         ".gitignore",
         "claims",

@@ -102,12 +102,15 @@ def collect_vantage_latency(
     *,
     kube: Kubernetes | None = None,
     target: str = "",
+    min_interval_s: float = 0.0,
 ) -> VantageLatency:
     """Run the probe `count` times from `vantage` against the gateway as addressed from there (a pod
-    vantage point through the exec API of `kube`, the target's cluster, unless it names its own)."""
+    vantage point through the exec API of `kube`, the target's cluster, unless it names its own), starting
+    requests at least `min_interval_s` apart (a probe's share of max_rps when others run beside it)."""
     url = (vantage.gateway_url or http.base_url).rstrip("/") + path
     ca = verify_option(http)
     args = [url, str(count), http.server_hostname or "localhost", ca if isinstance(ca, str) else "", *header]
+    args.append(f"{min_interval_s:.6f}")
     if vantage.kind == "ssh":
         ca_pem = Path(ca).read_text(encoding="utf-8") if isinstance(ca, str) else ""
         body = json.loads(_run_over_ssh(vantage, args, ca_pem, timeout_s=30 + count))

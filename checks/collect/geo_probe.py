@@ -1,6 +1,6 @@
 """A self-contained latency probe, run inside a vantage point (network namespace, ssh host) as a script.
 
-    python -m checks.collect.geo_probe URL COUNT SERVER_HOSTNAME CA_FILE HEADER_NAME HEADER_ENV
+    python -m checks.collect.geo_probe URL COUNT SERVER_HOSTNAME CA_FILE HEADER_NAME HEADER_ENV [INTERVAL_S]
 
 Prints one JSON object: per request, TCP connect time, TLS handshake time and time to first byte (ms).
 Standard library only, so it runs on any host with Python 3.
@@ -48,6 +48,8 @@ def one_request(
 
 def main(argv: list[str]) -> int:
     url, count, server_hostname, ca_file, header, header_env = argv[:6]
+    # requests start at least this far apart (s): a probe beside others keeps to its share of max_rps
+    interval = float(argv[6]) if len(argv) > 6 and argv[6] else 0.0
     # On a remote vantage point the CA travels in the environment ("-"), as the file is not there.
     if ca_file == "-":
         context = ssl.create_default_context(cadata=os.environ[CA_ENV])
@@ -55,7 +57,10 @@ def main(argv: list[str]) -> int:
         context = ssl.create_default_context(cafile=ca_file or None)
     headers = {header: os.environ[header_env]} if header and header_env in os.environ else {}
     samples, errors = [], []
+    next_start = time.perf_counter()
     for _ in range(int(count)):
+        time.sleep(max(0.0, next_start - time.perf_counter()))
+        next_start = time.perf_counter() + interval
         try:
             samples.append(one_request(url, server_hostname, context, headers))
         except OSError as exc:

@@ -23,6 +23,7 @@ from checks.evaluate.observed import estimate_text, ms, params_of, policy_note, 
 from checks.evidence.geo import VantageLatency
 from checks.ledger import Claim
 from checks.params import GeoParams
+from checks.sequential import METHOD, sequential_quantile
 from checks.sufficiency import DEFAULT_POLICY, SufficiencyPolicy, decide_mean, decide_quantile
 from checks.units import is_unit
 from checks.verdicts import Verdict, error
@@ -97,9 +98,13 @@ def geo_latency_within(
     claim: Claim,
     floor_ms: float | None = None,
     policy: SufficiencyPolicy = DEFAULT_POLICY,
+    *,
+    sequential: bool = False,
 ) -> Verdict:
     """The claim's statistic (median when unstated) of request latency from the vantage point, vs its bound;
-    `floor_ms` is the physics floor of the claim's path (None: the claim names no serving region)."""
+    `floor_ms` is the physics floor of the claim's path (None: the claim names no serving region).
+    `sequential`: the probe stopped once its claims were decided (checks/sequential.py), so a percentile is
+    decided by the sequential test, valid at that stopping time (a fixed-n interval would not be)."""
     if claim.comparator not in ("<", "<=", ">", ">=") or not is_unit(claim.unit, "time"):
         return error(claim.id, f"not a latency bound: {claim.comparator} {claim.bound} {claim.unit}")
     evidence = _evidence(samples, floor_ms)
@@ -111,7 +116,8 @@ def geo_latency_within(
     if stat == "mean":
         decision = decide_mean(samples.ttfb_ms, claim.comparator, bound, policy)
     else:
-        decision = decide_quantile(samples.ttfb_ms, float(stat[1:]) / 100, claim.comparator, bound, policy)
+        decide = sequential_quantile if sequential else decide_quantile
+        decision = decide(samples.ttfb_ms, float(stat[1:]) / 100, claim.comparator, bound, policy)
     where = f"{samples.vantage} ({samples.city or 'no city'})"
     text = f"request latency from {where}: {estimate_text(stat, decision, policy.confidence)}"
     text += f" {relation(decision, claim.comparator, bound)} {claim.comparator} {ms(bound)}"
@@ -123,7 +129,7 @@ def geo_latency_within(
     if floor_ms is not None:
         text += f"; physics floor {floor_ms:.1f} ms"
     evidence |= {"statistic": stat, "ci_ms": list(decision.interval or ())}
-    reason = f"{text} ({policy_note(policy)})"
+    reason = f"{text} ({policy_note(policy)}{'; ' + METHOD if sequential and stat != 'mean' else ''})"
     return verdict_of(
         claim.id, decision, reason, samples.origin, measured=decision.estimate, bound=bound, evidence=evidence
     )

@@ -77,7 +77,7 @@ def _copy_sources(reports_dir: Path, doc: dict[str, Any], ledger: Ledger | None,
 
 
 def _verdict_bars(reports_dir: Path, doc: dict[str, Any]) -> Path | None:
-    from checks.plots import verdict_bars_png
+    from checks import cache
 
     per = per_document_counts(doc)
     if not per:
@@ -85,10 +85,16 @@ def _verdict_bars(reports_dir: Path, doc: dict[str, Any]) -> Path | None:
     colours = {v: document_view.COLOURS[v] for v in document_view.COLOURS if v != "NOT_RUN"}
     path = reports_dir / "documents" / VERDICT_BARS
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(
-        verdict_bars_png(per, colours, title="Verdicts per document (claims stated there first)")
-    )
+    title = "Verdicts per document (claims stated there first)"
+    key = cache.key_of("verdict-bars", json.dumps([per, colours, title]))  # the PNG's every input
+    path.write_bytes(cache.cached(key, lambda: _bars_png(per, colours, title)))
     return path
+
+
+def _bars_png(per: dict[str, dict[str, int]], colours: dict[str, str], title: str) -> bytes:
+    from checks.plots import verdict_bars_png  # matplotlib: about half a second to import
+
+    return verdict_bars_png(per, colours, title=title)
 
 
 def _write(path: Path, text: str, outputs: RunOutputs) -> None:

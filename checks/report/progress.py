@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from checks.progress import LoadProgress, clock, remaining_estimate_s
+from checks.verdicts import Verdict
 
 CLAIM_ID = re.compile(r"\[([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)\]$")
 COLOURS = {
@@ -173,8 +175,10 @@ class ProgressPlugin:
         from fixtures.reporting import verdict_of
 
         verdict = verdict_of(self.config, match[1])
-        if verdict is None:
-            return
+        if verdict is not None:
+            self._print_verdict(verdict)
+
+    def _print_verdict(self, verdict: Verdict) -> None:
         outcome = verdict.outcome.value
         if not self.live:
             count = f"{self.state.done:>{len(str(self.state.total))}}/{self.state.total}"
@@ -186,6 +190,21 @@ class ProgressPlugin:
             verdict.reason[:100],
         )
         self.progress.console.print(line, highlight=False)
+
+    def replay(self, settled: Sequence[tuple[str, Verdict]]) -> None:
+        """The lines of a run whose claims were settled without their suites (checks/fastpath.py): each
+        (category, verdict) in run order, as if its item had just finished."""
+        self.state.selected.update(category for category, _ in settled)
+        per = ", ".join(f"{c} {n}" for c, n in sorted(self.state.selected.items()))
+        self._plain(f"progress: {self.state.total} claims selected ({per})")
+        for category, verdict in settled:
+            if category != self.state.category:
+                self.state.category = category
+                if not self.live:
+                    self._status()
+            self.state.finished(category, 0.0)
+            self._print_verdict(verdict)
+        self._status()
 
     def _status(self) -> None:
         self.last_status = time.monotonic()

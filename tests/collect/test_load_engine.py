@@ -156,7 +156,8 @@ def test_open_loop_keeps_the_requested_rate_and_counts_every_request(nginx: Ngin
     assert abs(samples.achieved_rate - 200) / 200 < 0.05
     assert len(samples.latencies_us) == 600 == len(read_log(Path(samples.log_path)))
     assert samples.lateness_us["p50"] < 5_000
-    assert np.percentile(samples.latencies_us, 99) < 50_000  # no stall here: the stall test's bound is far
+    # no stall here: far below the stall test's ~1 s, with room for a loaded machine
+    assert np.percentile(samples.latencies_us, 99) < 250_000
 
 
 def _established(port: int) -> bool:
@@ -187,7 +188,14 @@ def test_a_server_stall_shows_in_the_p99(nginx: Nginx, tmp_path: Path) -> None:
     # requests scheduled in a stall of S s wait S, S - 1/rate, ...: the top 1% is within 0.01 * duration of S
     assert p99_s >= stall_s - 0.01 * duration_s - 0.02
     assert max(samples.latencies_us) / 1e6 >= stall_s - 0.01
-    assert samples.lateness_us["p99"] < 20_000  # the generator itself was not stalled
+    # The generator itself was not stalled: it kept sending on schedule while the server was stopped. This
+    # is read from the engine's own record of each send (scheduled vs actual), not from a wall-clock bound
+    # that load on the machine could break: the requests caught by the stall were sent across it, not
+    # bunched at its end as a generator blocked by the server would send them.
+    # Those waiting >= S/2 were scheduled over the stall's first half: ~S/2 of sends (a blocked one: ~0).
+    stalled = [x for x in read_log(Path(samples.log_path)) if (x.latency_ns or 0) / 1e9 >= stall_s / 2]
+    sends = [x.actual_send_ts for x in stalled]
+    assert len(stalled) >= 200 * stall_s / 4 and max(sends) - min(sends) >= stall_s / 4
 
 
 def test_the_governor_refuses_before_sending_anything(nginx: Nginx, tmp_path: Path) -> None:

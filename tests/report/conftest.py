@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from checks.ledger import project_root
+from tests.once import once
 
 DATA = Path(__file__).parent / "data"
 
@@ -23,8 +24,11 @@ def allure_installed() -> bool:
 @pytest.fixture(scope="session")
 def declared_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The reports folder of a declared-only run of every claim (HTML included when Allure is installed).
-    Read-only: a test that changes files works on `bundle_copy`."""
-    reports = tmp_path_factory.mktemp("declared-run")
+    Read-only: a test that changes files works on `bundle_copy`. Made once for every xdist worker."""
+    return once(tmp_path_factory, "declared-run", _declared_run)
+
+
+def _declared_run(reports: Path) -> None:
     args = ["run", "--target", "none", "--reports-dir", str(reports)]
     if not allure_installed():
         args.append("--no-html")
@@ -39,7 +43,6 @@ def declared_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert done.returncode == 1, (
         done.stdout[-2000:] + done.stderr[-2000:]
     )  # the documents hold DISPROVEN claims
-    return reports
 
 
 @pytest.fixture

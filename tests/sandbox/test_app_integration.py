@@ -257,7 +257,11 @@ def test_app_role_without_tenant_context_sees_nothing(stack: Stack) -> None:
         assert {r[0] for r in conn.execute("SELECT tenant_id FROM bookings").fetchall()} == {SUR.slug}
 
 
-@pytest.mark.parametrize(("role", "password"), [(APP_ROLE, APP_PASSWORD), (NORTE.db_role, NORTE.db_password)])
+@pytest.mark.parametrize(
+    ("role", "password"),
+    [(APP_ROLE, APP_PASSWORD), (NORTE.db_role, NORTE.db_password)],
+    ids=["app", "tenant"],  # ids without the generated passwords: the same on every xdist worker
+)
 def test_enterprise_schema_is_closed_to_other_roles(stack: Stack, role: str, password: str) -> None:
     with (
         psycopg.connect(stack.dsn(role, password)) as conn,
