@@ -123,9 +123,15 @@ def write_allure_result(results_dir: Path, entry: Recorded) -> None:
 
 def _private(path: Path, data: bytes) -> None:
     """A result file as the Allure writer makes them: mode 0600 (checks/report/allure_files.py)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:  # a full disk or a signal mid-write: no temporary file is left behind
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def fresh_results_dir(results_dir: Path) -> None:

@@ -312,7 +312,10 @@ def settle_declared_run(
     if settled is None:
         return None
     from checks.report.progress import ProgressPlugin
+    from fixtures.budget import describe
 
+    worst = context.verdicts.run.get("worst_case_s") or 0
+    console.print(f"worst case: {describe(worst)} ({len(selected)} items, as their recorded budgets state)")
     console.print(f"progress: {len(selected)} claims settled from their recorded outcomes (no suite ran)")
     ProgressPlugin(console).replay(fastpath.progress_of(settled, plan.ledger))
     for note in settled.notes:

@@ -140,6 +140,10 @@ class SafeAllureWriter:
             with contextlib.suppress(OSError):
                 tmp.unlink()
             self._on_error(exc)
+        except BaseException:  # a signal mid-write: no temporary file is left behind
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
 
     def _item(self, item: Any) -> None:
         data = asdict(item, filter=lambda _, v: v or v is False)
