@@ -306,9 +306,12 @@ def settle_declared_run(
     )
     wanted = set(plan.selected)
     selected = [c for c in plan.ledger if c.id in wanted]
-    settled = fastpath.settle_from_record(
-        _run_key(args, plan), plan.ledger, selected, context.verdicts, run_dir, options
-    )
+    try:
+        settled = fastpath.settle_from_record(
+            _run_key(args, plan), plan.ledger, selected, context.verdicts, run_dir, options
+        )
+    except OSError as exc:  # a full or read-only disk: one line and exit 3, as for the suites' writers
+        raise ReportWriteError(f"cannot write the run's outputs: {exc.strerror or exc}") from None
     if settled is None:
         return None
     from checks.report.progress import ProgressPlugin
