@@ -123,15 +123,9 @@ def write_allure_result(results_dir: Path, entry: Recorded) -> None:
 
 def _private(path: Path, data: bytes) -> None:
     """A result file as the Allure writer makes them: mode 0600 (checks/report/allure_files.py)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:  # a full disk or a signal mid-write: no temporary file is left behind
-        tmp.unlink(missing_ok=True)
-        raise
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # a fresh private run directory
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
 
 
 def fresh_results_dir(results_dir: Path) -> None:
@@ -236,12 +230,11 @@ def settle_from_record(
     options: OutputOptions,
 ) -> Settled | None:
     """Write the run's outputs into `run_dir` from the recorded outcomes, through the run's own verdicts
-    file; None (nothing written) when one is missing."""
+    file (which already expects `selected`); None (nothing written) when one is missing."""
     findings = findings_for_target(ledger, key.target)
     entries = lookup(key.digest(), selected, findings, ledger)
     if entries is None:
         return None
-    verdicts.expect([c.id for c in selected])
     verdicts.run["worst_case_s"] = round(_worst_case_s(key, entries))
     results_dir = run_dir / "allure-results"
     fresh_results_dir(results_dir)
