@@ -8,7 +8,7 @@ these models (`python -m checks.registry --schema`).
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -273,6 +273,11 @@ class TlsParams(Params):
 
     allowed: tuple[str, ...] | None = Field(default=None, description="the TLS versions the claim allows")
     hsts_min_age_s: int | None = Field(default=None, ge=0, description="the least HSTS max-age accepted")
+    hops: Literal["edge", "all"] = Field(
+        default="edge",
+        description="edge: the public endpoint; all: every hop ('data in transit', 'all communications'): "
+        "the gateway and each database and cache the target describes",
+    )
 
 
 class HeadersParams(Params):

@@ -11,6 +11,7 @@ from checks.evidence.cache import HitCounters as HitCounters  # re-exported for 
 from checks.evidence.cache_keys import KeyTtls as KeyTtls
 from checks.evidence.origin import UNKNOWN, Origin
 from checks.evidence.timings import Timings
+from checks.evidence.transport import HopTransport
 from checks.targets import RedisNode, secret
 
 
@@ -22,6 +23,15 @@ def _client(node: RedisNode) -> redis.Redis:
 
 def address(node: RedisNode) -> str:
     return redis_address(node)
+
+
+def collect_transport(node: RedisNode, hop: str, *, origin: Origin = UNKNOWN) -> HopTransport:
+    """Whether the server accepted claimcheck's connection as the target describes it: a PING answered
+    over plain TCP (`tls: false`) shows the server serves unencrypted clients."""
+    with redis_failures(node):
+        _client(node).ping()
+    how = "over TLS (rediss://; the version is not reported)" if node.tls else "over plain TCP"
+    return HopTransport(hop, address(node), node.tls, None, f"PING answered {how}", origin)
 
 
 def collect_command_timings(

@@ -14,6 +14,7 @@ from checks.collect.deadline import BREAKER
 from checks.errors import AccessDenied, CollectionError, DeadlineExceeded, TargetUnreachable
 from checks.evidence.origin import UNKNOWN, Origin
 from checks.evidence.timings import Timings
+from checks.evidence.transport import HopTransport
 from checks.targets import PgNode, secret
 
 
@@ -70,6 +71,17 @@ def fetch_one(conn: psycopg.Connection[Any], sql: str, where: str) -> tuple[Any,
     if row is None:
         raise CollectionError(where, f"{sql!r} returned no row")
     return tuple(row)
+
+
+def collect_transport(node: PgNode, hop: str, *, origin: Origin = UNKNOWN) -> HopTransport:
+    """Whether claimcheck's own connection to `node` is encrypted, as the server sees it (pg_stat_ssl)."""
+    where = endpoint(node)
+    with connect(node, "postgres.password_env") as conn:
+        ssl, version = fetch_one(
+            conn, "SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()", where
+        )
+    detail = f"pg_stat_ssl of this connection: ssl={ssl}, version={version} (sslmode {node.sslmode})"
+    return HopTransport(hop, where, bool(ssl), version, detail, origin)
 
 
 def collect_query_timings(

@@ -63,7 +63,7 @@ def _failover_gap(claim: Claim, scope: str, caps: DrillCapabilities) -> str | No
         return "target has no data migration in progress to observe"
     if not caps.postgres:
         return _missing("target has no PostgreSQL primary/replica the failover drill can act on", caps)
-    if (claim.metric == "failover_automation" or "automatic" in scope) and caps.promotion != "automatic":
+    if (claim.metric == "failover_automation" or "automat" in scope) and caps.promotion != "automatic":
         return (
             "target has no failover automation: the drill promotes the replica itself, so automatic "
             "recovery cannot be observed here"

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from checks.compare import holds
 from checks.evaluate.sourced import attributed
-from checks.evidence.transport import ACCEPTED, UNTESTABLE, VERSIONS, TlsPosture
+from checks.evidence.transport import ACCEPTED, UNTESTABLE, VERSIONS, HopTransport, TlsPosture
 from checks.ledger import Claim
 from checks.params import TlsParams
-from checks.verdicts import EvidenceLevel, Verdict, disproven, error, inconclusive, proven
+from checks.verdicts import EvidenceLevel, Outcome, Verdict, disproven, error, inconclusive, proven
 
 OBSERVED = EvidenceLevel.OBSERVED
 VERSION_NUMBER = {"TLSv1": 1.0, "TLSv1.1": 1.1, "TLSv1.2": 1.2, "TLSv1.3": 1.3}
@@ -119,3 +120,62 @@ def tls_as_claimed(posture: TlsPosture, claim: Claim) -> Verdict:
     return (
         https_enforced(posture, claim) if claim.comparator == "present" else tls_versions_only(posture, claim)
     )
+
+
+UNSEEN = "links between the target's own servers (the gateway's upstream, replication) are not observed"
+
+
+def _hop_gap(hop: HopTransport, allowed: frozenset[str] | None) -> str | None:
+    """What makes this hop contradict the claim (plaintext, or a version outside `allowed`), or None."""
+    if not hop.encrypted:
+        return f"{hop.hop} ({hop.where}) is not encrypted: {hop.detail}"
+    if allowed is not None and hop.version is not None and normalize_version(hop.version) not in allowed:
+        return f"{hop.hop} ({hop.where}) uses {hop.version}: {hop.detail}"
+    return None
+
+
+def in_transit_as_claimed(
+    posture: TlsPosture, hops: Sequence[HopTransport], failures: Sequence[str], claim: Claim
+) -> Verdict:
+    """A claim about every hop ('data in transit is encrypted', 'all communications use TLS 1.3',
+    params.hops: all), from the gateway's verdict and claimcheck's own connections to each database and
+    cache the target describes. One plaintext hop, or one outside the allowed versions, disproves it; a hop
+    that could not be reached leaves it ERROR unless another already disproves it. Everything seen encrypted
+    is still not "all": the links between the target's own servers are not observed, so it is INCONCLUSIVE
+    at best."""
+    edge = tls_as_claimed(posture, claim)
+    constructed = [o for o in (posture.origin, *(h.origin for h in hops)) if o.constructed]
+    return attributed(_in_transit(edge, hops, failures, claim), (constructed or [posture.origin])[0])
+
+
+def _in_transit(
+    edge: Verdict, hops: Sequence[HopTransport], failures: Sequence[str], claim: Claim
+) -> Verdict:
+    try:
+        allowed = None if claim.comparator == "present" else allowed_versions(claim)
+    except (ValueError, KeyError) as exc:
+        return error(claim.id, f"cannot read allowed TLS versions from {claim.bound_text()!r}: {exc}")
+    gaps = [g for h in hops if (g := _hop_gap(h, allowed)) is not None]
+    evidence = {h.hop: h.detail for h in hops}
+    kw: dict[str, Any] = {
+        "measured": {"gateway": edge.measured, **{h.hop: h.version or h.encrypted for h in hops}},
+        "bound": edge.bound,
+        "evidence": {"gateway": edge.reason, **evidence},
+        "n": len(hops) + 1,
+    }
+    if edge.outcome is Outcome.DISPROVEN or gaps:
+        at_edge = [f"the gateway: {edge.reason}"] if edge.outcome is Outcome.DISPROVEN else []
+        said = "; ".join(at_edge + gaps)
+        return disproven(claim.id, OBSERVED, said, **kw)
+    if edge.outcome is Outcome.ERROR or failures:
+        said = "; ".join(([edge.reason] if edge.outcome is Outcome.ERROR else []) + list(failures))
+        return error(claim.id, f"could not see every hop: {said}")
+    if not hops:
+        why = "only the gateway was probed: the target describes no database or cache to connect to"
+        return inconclusive(claim.id, OBSERVED, f"{edge.reason}; {why}", **kw)
+    unversioned = [h.hop for h in hops if allowed is not None and h.version is None]
+    seen = ", ".join(f"{h.hop} {h.version or 'encrypted'}" for h in hops)
+    why = f"the gateway: {edge.reason}; {seen}"
+    if unversioned:
+        why += f"; {', '.join(unversioned)} did not report a TLS version"
+    return inconclusive(claim.id, OBSERVED, f"{why}; {UNSEEN}, so 'all' cannot be proven here", **kw)

@@ -67,6 +67,19 @@ class TlsPosture:
 
 
 @dataclass(frozen=True)
+class HopTransport:
+    """How claimcheck's own connection over one hop behind the gateway travelled (a database, a cache):
+    encrypted or not, and the TLS version where the server reports it."""
+
+    hop: str  # e.g. "PostgreSQL primary"
+    where: str
+    encrypted: bool
+    version: str | None
+    detail: str
+    origin: Origin = UNKNOWN
+
+
+@dataclass(frozen=True)
 class PeerAuthentication:
     """One PeerAuthentication: where it applies and which mTLS mode it sets (UNSET inherits)."""
 

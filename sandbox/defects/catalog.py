@@ -48,8 +48,10 @@ class Flip(_Strict):
     why: str
     # DISPROVEN: real behaviour of real software contradicts the claim. fidelity: the evidence is a value
     # the sandbox set from the documents (targets.yaml `constructed`): NOT_APPLICABLE "sandbox fidelity"
-    # once constructed evidence is kept from deciding, DISPROVEN until then.
-    expect: Literal["DISPROVEN", "fidelity"] = "DISPROVEN"
+    # once constructed evidence is kept from deciding, DISPROVEN until then. another_reason: the claim is
+    # already DISPROVEN on the sandbox by a part the defect does not touch (e.g. "all communications use
+    # TLS 1.3" and its plaintext database); the planted fault must add its own reason, absent before.
+    expect: Literal["DISPROVEN", "fidelity", "another_reason"] = "DISPROVEN"
     source: str | None = None  # fidelity: the key of targets.yaml `constructed` the evidence comes from
 
     @model_validator(mode="after")

@@ -82,6 +82,8 @@ def judge_flip(flip: Flip, before: Judged, after: Judged) -> tuple[bool, str]:
     NOT_APPLICABLE "sandbox fidelity" because constructed evidence decides nothing."""
     if flip.expect == "fidelity":
         return _judge_fidelity(flip, after)
+    if flip.expect == "another_reason":
+        return _judge_another_reason(flip, before, after)
     if before.verdict == "DISPROVEN":
         return False, "already DISPROVEN before planting: the flip would show nothing"
     if after.verdict != "DISPROVEN":
@@ -89,6 +91,20 @@ def judge_flip(flip: Flip, before: Judged, after: Judged) -> tuple[bool, str]:
     if not flip.matches(after.reason):
         return False, f"DISPROVEN, but the reason does not match /{flip.reason}/"
     return True, "DISPROVEN for the expected reason"
+
+
+def _judge_another_reason(flip: Flip, before: Judged, after: Judged) -> tuple[bool, str]:
+    """Already DISPROVEN by another part of the sandbox: the planted fault must show as a reason of its own
+    that the verdict did not give before."""
+    if before.verdict != "DISPROVEN":
+        return False, f"expected DISPROVEN before planting (for another reason), got {before.verdict}"
+    if flip.matches(before.reason):
+        return False, f"the reason matched /{flip.reason}/ before planting: the flip would show nothing"
+    if after.verdict != "DISPROVEN":
+        return False, f"expected DISPROVEN, got {after.verdict}"
+    if not flip.matches(after.reason):
+        return False, f"DISPROVEN, but the planted fault's reason /{flip.reason}/ is not among its reasons"
+    return True, "DISPROVEN, now also for the planted fault's reason"
 
 
 def _judge_fidelity(flip: Flip, after: Judged) -> tuple[bool, str]:

@@ -7,15 +7,19 @@ from urllib.parse import urlparse
 
 import pytest
 
+from checks.collect import cache as redis_collect
+from checks.collect import postgres as pg_collect
 from checks.collect.http import verify_option
 from checks.collect.kube.client import kube_apis
 from checks.collect.mesh import collect_peer_authentications
 from checks.collect.tls import collect_tls_posture
+from checks.errors import CollectionError
 from checks.evaluate.mesh import mtls_strict
-from checks.evaluate.tls import tls_as_claimed
+from checks.evaluate.tls import in_transit_as_claimed, tls_as_claimed
 from checks.evidence.origin import Origin
-from checks.evidence.transport import TlsPosture
+from checks.evidence.transport import HopTransport, TlsPosture
 from checks.ledger import Claim
+from checks.params import TlsParams
 from checks.targets import HttpEndpoint, Kubernetes, Target
 from fixtures.claims import claim_params
 from fixtures.judging import Judge
@@ -53,7 +57,42 @@ def test_tls_as_claimed(
     if urlparse(http.base_url).scheme != "https":
         judge.not_applicable(f"{http.base_url} is not HTTPS")
     posture = tls_postures.get(http.base_url, lambda: _posture(http, evidence_origin("http.tls")))
-    judge(tls_as_claimed(posture, claim))
+    if claim.params_as(TlsParams).hops == "edge":
+        judge(tls_as_claimed(posture, claim))
+        return
+    hops, failures = _hops(target, evidence_origin)
+    judge(in_transit_as_claimed(posture, hops, failures, claim))
+
+
+def _hops(target: Target, evidence_origin: Callable[[str], Origin]) -> tuple[list[HopTransport], list[str]]:
+    """claimcheck's own connection to each database and cache node the target describes, and the nodes
+    that could not be reached (named, with why)."""
+    nodes: list[tuple[str, Callable[[], HopTransport]]] = []
+    if target.postgres:
+        pg = target.postgres
+        origin = evidence_origin("postgres")
+        for name, node in (("primary", pg.primary), ("replica", pg.replica)):
+            if node is not None:
+                hop = f"PostgreSQL {name}"
+                nodes.append(
+                    (hop, lambda n=node, h=hop, o=origin: pg_collect.collect_transport(n, h, origin=o))
+                )
+    if target.redis:
+        rd = target.redis
+        origin = evidence_origin("redis")
+        for name, rnode in (("primary", rd.primary), ("replica", rd.replica)):
+            if rnode is not None:
+                hop = f"Redis {name}"
+                nodes.append(
+                    (hop, lambda n=rnode, h=hop, o=origin: redis_collect.collect_transport(n, h, origin=o))
+                )
+    hops, failures = [], []
+    for hop, collect in nodes:
+        try:
+            hops.append(collect())
+        except CollectionError as exc:
+            failures.append(f"{hop}: {exc}")
+    return hops, failures
 
 
 @pytest.mark.parametrize("claim", claim_params("mesh.mtls"))

@@ -322,6 +322,7 @@ SANDBOX = DrillCapabilities(postgres=True, promotion="drill", redis=True, rollou
         ({"component": "route53", "comparator": "present", "bound": True, "unit": None}, "DNS"),
         ({"condition": "cross-region failover"}, "single region"),
         ({"condition": "automatic failover test"}, "no failover automation"),
+        ({"condition": "automated disaster recovery"}, "no failover automation"),
         ({"check": "dr.rpo", "metric": "rpo", "condition": "during migration"}, "migration"),
         ({"check": "dr.rollout", "metric": "rollback_time"}, "deployment pipeline"),
         (
@@ -347,6 +348,19 @@ def test_claims_about_missing_mechanisms_are_not_applicable(kw: dict[str, Any], 
 def test_database_rto_claim_applies_to_a_target_with_a_replica() -> None:
     assert not_applicable_reason(claim(component="database cluster"), SANDBOX) is None
     assert not_applicable_reason(claim(component="database cluster"), DrillCapabilities()) is not None
+
+
+def test_no_ledger_claim_of_automated_recovery_is_judged_by_a_drill_that_promotes_itself() -> None:
+    from checks.ledger import default_ledger
+
+    automated = [
+        c
+        for c in default_ledger()
+        if c.check in ("dr.failover", "dr.rpo") and "automat" in c.statement.lower()
+    ]
+    assert automated, "the seed ledger states automated recovery"
+    for c in automated:  # the drill's own promotion would have PROVEN "automated DR < 5 min" (BB-DR-01)
+        assert not_applicable_reason(c, SANDBOX) is not None, c.id
 
 
 def test_automatic_failover_claim_applies_where_promotion_is_automatic() -> None:

@@ -7,12 +7,13 @@ from typing import Any
 
 import pytest
 
-from checks.evaluate.tls import https_enforced, tls_versions_only
+from checks.evaluate.tls import https_enforced, in_transit_as_claimed, tls_as_claimed, tls_versions_only
 from checks.evidence.transport import (
     ACCEPTED,
     REFUSED,
     UNTESTABLE,
     CertInfo,
+    HopTransport,
     HttpRedirect,
     TlsPosture,
     VersionResult,
@@ -149,3 +150,55 @@ def test_hsts_max_age_against_the_minimum(min_age: int, outcome: Outcome) -> Non
 
 def test_http_not_probed_is_inconclusive() -> None:
     assert https_enforced(TLS13_ONLY, hsts_claim()).outcome is Outcome.INCONCLUSIVE
+
+
+# ------------------------------------------------------------------ every hop ("data in transit", "all ...")
+def hop(name: str, encrypted: bool, version: str | None = "TLSv1.3") -> HopTransport:
+    return HopTransport(
+        name, f"{name.lower()}://127.0.0.1", encrypted, version if encrypted else None, "seen"
+    )
+
+
+ONLY_13 = (REFUSED, REFUSED, REFUSED, ACCEPTED)
+ALL = {"params": {"hops": "all"}}
+
+
+def test_a_plaintext_database_disproves_all_communications_whatever_the_gateway_says() -> None:
+    verdict = in_transit_as_claimed(
+        posture(*ONLY_13), [hop("PostgreSQL primary", False), hop("Redis primary", True)], [], claim(**ALL)
+    )
+    assert verdict.outcome is Outcome.DISPROVEN
+    assert "PostgreSQL primary" in verdict.reason and "not encrypted" in verdict.reason
+    assert "Redis" not in verdict.reason  # only the hop that contradicts the claim is named
+
+
+def test_a_hop_on_an_older_version_disproves_a_version_claim() -> None:
+    verdict = in_transit_as_claimed(
+        posture(*ONLY_13), [hop("PostgreSQL primary", True, "TLSv1.2")], [], claim(**ALL)
+    )
+    assert verdict.outcome is Outcome.DISPROVEN and "TLSv1.2" in verdict.reason
+
+
+def test_every_hop_encrypted_is_still_not_all_of_them() -> None:
+    """The gateway's TLS 1.3 alone PROVES the edge claim, never the every-hop claim (BB-ENC-03)."""
+    hops = [hop("PostgreSQL primary", True), hop("Redis primary", True)]
+    assert tls_as_claimed(posture(*ONLY_13), claim()).outcome is Outcome.PROVEN
+    verdict = in_transit_as_claimed(posture(*ONLY_13), hops, [], claim(**ALL))
+    assert verdict.outcome is Outcome.INCONCLUSIVE and "not observed" in verdict.reason
+    assert in_transit_as_claimed(posture(*ONLY_13), [], [], claim(**ALL)).outcome is Outcome.INCONCLUSIVE
+
+
+def test_a_hop_that_could_not_be_reached_is_error_unless_another_disproves() -> None:
+    reached = [hop("Redis primary", True)]
+    failed = ["PostgreSQL primary: no answer within 10 s"]
+    verdict = in_transit_as_claimed(posture(*ONLY_13), reached, failed, claim(**ALL))
+    assert verdict.outcome is Outcome.ERROR and "PostgreSQL primary" in verdict.reason
+    plaintext = [hop("Redis primary", False)]
+    assert (
+        in_transit_as_claimed(posture(*ONLY_13), plaintext, failed, claim(**ALL)).outcome is Outcome.DISPROVEN
+    )
+
+
+def test_the_gateway_accepting_an_old_version_disproves_every_hop_claim_too() -> None:
+    verdict = in_transit_as_claimed(posture(REFUSED, REFUSED, ACCEPTED, ACCEPTED), [], [], claim(**ALL))
+    assert verdict.outcome is Outcome.DISPROVEN and verdict.reason.startswith("the gateway:")

@@ -120,6 +120,21 @@ def test_a_fidelity_flip_is_gated_and_still_shows_the_check_found_the_planted_va
     assert not judge_flip(FIDELITY, judged("PROVEN"), judged("NOT_APPLICABLE", held, "30d"))[0]
 
 
+ANOTHER = Flip(claim="X", reason="accepts TLSv1\\.2", why="w", expect="another_reason")
+
+
+def test_a_claim_disproven_elsewhere_flips_only_when_the_planted_fault_adds_its_own_reason() -> None:
+    before = judged("DISPROVEN", "PostgreSQL primary is not encrypted")
+    added = judged("DISPROVEN", "the gateway: also accepts TLSv1.2; PostgreSQL primary is not encrypted")
+    assert judge_flip(ANOTHER, before, added)[0]
+    ok, note = judge_flip(ANOTHER, before, before)  # the defect changed nothing the verdict says
+    assert not ok and "not among its reasons" in note
+    ok, note = judge_flip(ANOTHER, added, added)  # the reason was there before planting
+    assert not ok and "before planting" in note
+    ok, note = judge_flip(ANOTHER, judged("PROVEN"), added)  # then it is an ordinary flip, not this one
+    assert not ok and "expected DISPROVEN before planting" in note
+
+
 def test_a_fidelity_flip_that_is_not_gated_does_not_count() -> None:
     ok, note = judge_flip(FIDELITY, judged("PROVEN"), judged("DISPROVEN", "retention 10d"))
     assert not ok and "sandbox fidelity" in note
