@@ -5,7 +5,8 @@ configured (live configuration read from the target) and observed (measurement).
 
 1. A declared contradiction is final: the documents themselves disprove the claim, whatever the target does.
 2. Constructed evidence decides nothing: a value claimcheck set up from the documents (a sandbox's
-   provisioned resources) and then read back is NOT_APPLICABLE "sandbox fidelity", with the value shown.
+   provisioned resources) and then read back is NOT_APPLICABLE "sandbox fidelity", with the value shown,
+   whether the check would have decided on it or not (no more reading of such a value could decide).
 3. Emulated evidence is capped: a measurement over an emulated path (a configured delay) is INCONCLUSIVE.
 4. Otherwise the target's finding decides, and every finding is kept beside it.
 
@@ -76,6 +77,14 @@ def _shown(value: Any) -> str:
 
 
 def _capped(verdict: Verdict, constructed_why: str | None) -> tuple[Verdict, str] | None:
+    if verdict.outcome == Outcome.INCONCLUSIVE and verdict.provenance == Provenance.CONSTRUCTED:
+        # undecided on a value claimcheck set: no further measurement of it could decide the claim either
+        why = constructed_why or "claimcheck set this value up itself from the documents"
+        reason = (
+            f"sandbox fidelity: {why}. The check found: {verdict.reason} (undecided); reading back a value "
+            "claimcheck set cannot test the claim"
+        )
+        return verdict.with_(outcome=Outcome.NOT_APPLICABLE, reason=reason), RULE_CONSTRUCTED
     if not verdict.is_decided:
         return None
     if verdict.provenance == Provenance.CONSTRUCTED:

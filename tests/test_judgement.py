@@ -63,6 +63,16 @@ def test_constructed_evidence_cannot_disprove_either() -> None:
     assert made.outcome is Outcome.NOT_APPLICABLE
 
 
+def test_undecided_constructed_evidence_says_no_measurement_of_it_could_decide() -> None:
+    """An INCONCLUSIVE on a value the sandbox set (BB-MON-04 on its copied alert rules) would read as if
+    more measurement could help; none can."""
+    made = judged(finding(Outcome.INCONCLUSIVE, provenance=Provenance.CONSTRUCTED), LOCAL)
+    assert made.outcome is Outcome.NOT_APPLICABLE and made.rule == RULE_CONSTRUCTED
+    assert made.verdict.reason.startswith("sandbox fidelity:") and "(undecided)" in made.verdict.reason
+    independent = judged(finding(Outcome.INCONCLUSIVE, provenance=Provenance.INDEPENDENT), LOCAL)
+    assert independent.outcome is Outcome.INCONCLUSIVE
+
+
 def test_emulated_evidence_is_capped_at_inconclusive() -> None:
     made = judged(finding(Outcome.PROVEN, provenance=Provenance.EMULATED), LOCAL)
     assert made.outcome is Outcome.INCONCLUSIVE and made.rule == RULE_EMULATED

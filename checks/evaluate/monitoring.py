@@ -95,7 +95,10 @@ def _floor(settings: PrometheusSettings, claim: Claim) -> Verdict:
         return disproven(claim.id, CONFIGURED, why, bound=claim.bound_text())
     scrape = max(settings.job_scrape_s.values(), default=settings.scrape_interval_s)
     if (found := alerting.judge(claim, rules, scrape)) is None:
-        return inconclusive(claim.id, CONFIGURED, "no live rule is relevant to this claim")
+        seen = ", ".join(f"{r.name} (severity {r.severity or 'none'})" for r in rules)
+        severities = "/".join(sorted(alerting.CRITICAL_SEVERITIES))
+        why = f"none of the live rules ({seen}) is of a critical severity ({severities})"
+        return inconclusive(claim.id, CONFIGURED, why, bound=claim.bound_text())
     kw: dict[str, Any] = {"measured": found.measured, "bound": found.bound, "evidence": found.evidence}
     if found.outcome is Outcome.DISPROVEN:
         return disproven(claim.id, CONFIGURED, f"live rules: {found.reason}", **kw)

@@ -129,7 +129,16 @@ def test_a_fast_enough_rule_is_inconclusive_until_a_drill_measures_it() -> None:
 def test_no_relevant_rule_is_inconclusive() -> None:
     critical = ALERT.model_copy(update={"statement": "Critical alerts fire within 30 seconds."})
     verdict = alert_latency_floor(settings(rules=(rule(severity="warning"),)), critical)
-    assert verdict.outcome == Outcome.INCONCLUSIVE and "no live rule is relevant" in verdict.reason
+    assert verdict.outcome == Outcome.INCONCLUSIVE
+    assert "ApiDown (severity warning)" in verdict.reason and "critical severity" in verdict.reason
+
+
+def test_a_paging_rule_counts_for_a_claim_about_critical_issues() -> None:
+    """BP-D08-MON-01 on the sandbox: its rules page (`severity: page`, for: 30 s) against a 10 s claim."""
+    critical = ALERT.model_copy(update={"statement": "Critical issues are detected within 10 seconds."})
+    critical = critical.model_copy(update={"bound": 10})
+    verdict = alert_latency_floor(settings(rules=(rule("AppDown", for_s=30, severity="page"),)), critical)
+    assert verdict.outcome == Outcome.DISPROVEN and "AppDown" in verdict.reason
 
 
 HOLD = claim(metric="alert_for_duration", bound=2, unit="min", check="monitoring.alerting")

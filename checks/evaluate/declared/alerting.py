@@ -8,7 +8,8 @@ evaluation and fires at the first evaluation at least `for` later, i.e. ceil(for
   rule is DISPROVEN.
 - Typical worst case: one scrape interval (the largest declared) + one evaluation interval + the floor.
   Alertmanager's group_wait (default 30 s) adds to notifications and is not counted.
-Relevant rules: those labelled severity=critical when the claim speaks of critical issues, else all rules.
+Relevant rules: those of a critical severity (`critical`, or a paging one: `page`, `p1`, `sev1`, `emergency`)
+when the claim speaks of critical issues, else all rules.
 Rules declared in the claim's own document are used when there are any; rules of another document of the same
 system make a conflict (INCONCLUSIVE), unless `config_document` names that document.
 
@@ -128,10 +129,13 @@ def analyze(claims: Sequence[Claim], config: DeclaredConfig) -> list[Verdict]:
     return out
 
 
+CRITICAL_SEVERITIES = frozenset({"critical", "page", "p1", "sev1", "emergency"})
+
+
 def judge(claim: Claim, rules: Sequence[AlertRule], scrape_s: float) -> Verdict | None:
     """One claim against declared rules: DISPROVEN when even the fastest relevant rule is too slow."""
     critical = "critical" in text_of(claim)
-    relevant = [r for r in rules if r.severity == "critical"] if critical else list(rules)
+    relevant = [r for r in rules if r.severity.lower() in CRITICAL_SEVERITIES] if critical else list(rules)
     bound_s, stated_s = claimed_seconds(claim)
     limit = min((v for v in (bound_s, stated_s) if v is not None), default=None)
     if not relevant or limit is None:
