@@ -11,8 +11,10 @@ netpol.py: both the source's egress and the destination's ingress must allow a p
   kubernetes.io/metadata.name; other labels come from a Namespace object or an Argo CD Application's
   managedNamespaceMetadata. A rule whose selectors match no namespace the documents declare admits nobody.
 Verdicts (only the claim's own document decides; another document's policies are a conflict):
-- a claim describing the policy itself (metric network_policy, linked by params.config_block) is DISPROVEN
-  when the policy denies a need: the allowances it describes cannot be used as declared;
+- a claim describing the policy itself (metric network_policy, linked by params.config_block) is not
+  contradicted by a denied need: "admits ingress on 3000 only from X" stays true of a policy that also
+  starves its pods of DNS. The denied needs are kept as an INCONCLUSIVE finding beside the claim (the policy
+  as declared breaks its workloads), never as its verdict;
 - a claim stating a consumer's access (its sources cover the scrape job's lines) is DISPROVEN when that
   consumer's path is denied;
 - isolation-only claims keep netpol.py's facts (INCONCLUSIVE): denying too much does not break isolation.
@@ -247,11 +249,11 @@ def _about_policy(claim: Claim, broken: Sequence[Need], policies: Sequence[Confi
     names = ", ".join(p.name for p in mine)
     shown = "; ".join(f"{n.workload} needs {n.what}: denied ({n.why})" for n in broken)
     why = (
-        f"the declared {names} denies what its workloads need: {shown}; the allowances it describes cannot "
-        f"be used as declared"
+        f"the declared {names} denies what its workloads need: {shown}; that breaks the workloads, not this "
+        "description of the policy's allowances"
     )
     return finding(
-        claim, Outcome.DISPROVEN, NAME, why, other=[p.cite for p in mine], needs=[n.what for n in broken]
+        claim, Outcome.INCONCLUSIVE, NAME, why, other=[p.cite for p in mine], needs=[n.what for n in broken]
     )
 
 

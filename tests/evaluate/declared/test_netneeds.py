@@ -94,10 +94,12 @@ def _scrape_claim(config: DeclaredConfig) -> Claim:
     )
 
 
-def test_a_policy_denying_dns_and_every_declared_namespace_is_disproven() -> None:
+def test_a_policy_denying_dns_and_every_declared_namespace_is_reported_but_not_disproven() -> None:
+    """A claim describing the policy's allowances stays true of a policy that also breaks its workloads
+    (BP-D14-ISO-01/02 restate 004:317-346): the denied needs are a finding beside it, never its verdict."""
     config = _config(BROKEN)
     (verdict,) = netneeds.analyze([_policy_claim(config)], config)
-    assert verdict.outcome == Outcome.DISPROVEN
+    assert verdict.outcome == Outcome.INCONCLUSIVE
     assert "api needs DNS (UDP/TCP 53 to kube-dns): denied" in verdict.reason
     assert "no declared namespace carries the labels" in verdict.reason
 
