@@ -4,11 +4,13 @@ History covering the claim's window decides through the one sufficiency policy (
 bounds). Shorter history can still disprove: when the downtime already observed exceeds the whole window's
 error budget. Otherwise INCONCLUSIVE, naming the history that would suffice; a Prometheus that has not
 scraped the job yet has no history (INCONCLUSIVE), one that does not scrape it at all cannot measure (ERROR).
-The run's probes are reported beside it; they never decide a window they do not cover. Pure: no I/O.
+The run's probes are reported beside it; they never decide a window they do not cover. Error-rate claims
+follow the same rule: counters over less than the window can disprove, never prove. Pure: no I/O.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from checks.evaluate.observed import OBSERVED, policy_note, verdict_of
@@ -17,7 +19,7 @@ from checks.evidence.prometheus import AvailabilityHistory
 from checks.ledger import Claim
 from checks.sufficiency import DEFAULT_POLICY, Decision, SufficiencyPolicy, decide_proportion
 from checks.units import as_fraction, window_seconds
-from checks.verdicts import Verdict, disproven, error, inconclusive
+from checks.verdicts import Outcome, Verdict, disproven, error, inconclusive
 
 DEFAULT_WINDOW = "30d"
 
@@ -153,6 +155,15 @@ def error_ratio_within(
     )
     evidence = {"requests": total, "errors": errors, "bounds": list(decision.interval or ())}
     evidence |= {"history_s": history.history_s}
+    window = _window(claim)
+    if decision.outcome is Outcome.PROVEN and history.history_s < window:
+        # as availability_within: a window the history does not cover is not proven (a breach within the
+        # history already seen still disproves it)
+        reason += (
+            f"; the claim's window is {window / 86400:g} d but the target's history covers "
+            f"{history.history_s / 3600:.2f} h, so it is not proven yet"
+        )
+        decision = replace(decision, outcome=Outcome.INCONCLUSIVE)
     return verdict_of(
         claim.id, decision, reason, history.origin, measured=errors / total, bound=target, evidence=evidence
     )

@@ -107,8 +107,16 @@ ERRORS = make_claim(
 )
 
 
-def counted(requests: float, errors: float) -> AvailabilityHistory:
-    return AvailabilityHistory("app", DAY_S, 7200.0, 1440, 1440, requests, errors)
+def counted(requests: float, errors: float, history_s: float = 30 * DAY_S) -> AvailabilityHistory:
+    return AvailabilityHistory("app", 30 * DAY_S, history_s, 1440, 1440, requests, errors)
+
+
+def test_an_error_rate_over_less_than_its_window_disproves_but_never_proves() -> None:
+    """BP-D14-AVAIL-09 was PROVEN on 3.59 h of counters while its twin success-rate claim needed 30 days."""
+    short = error_ratio_within(ERRORS, counted(200_000, 0, history_s=3.6 * 3600))
+    assert short.outcome is Outcome.INCONCLUSIVE and "history covers 3.60 h" in short.reason
+    breached = error_ratio_within(ERRORS, counted(10_000, 100, history_s=3.6 * 3600))
+    assert breached.outcome is Outcome.DISPROVEN
 
 
 def test_no_requests_served_is_inconclusive() -> None:
