@@ -16,7 +16,15 @@ import numpy as np
 
 from checks.compare import holds, interval_outcome
 from checks.evaluate.loadrun import load_run_unfit, run_evidence
-from checks.evaluate.observed import OBSERVED, estimate_text, ms, policy_note, relation, verdict_of
+from checks.evaluate.observed import (
+    OBSERVED,
+    claimed_think_time,
+    estimate_text,
+    ms,
+    policy_note,
+    relation,
+    verdict_of,
+)
 from checks.evidence.load import LatencySamples, LoadRun
 from checks.evidence.origin import Origin
 from checks.ledger import Claim
@@ -45,7 +53,8 @@ def offered_rate(claim: Claim, think_time_s: float, profile_rps: float) -> float
     if claim.scope.load_rps:
         return float(claim.scope.load_rps)
     if claim.scope.load_users and is_unit(claim.unit, "time"):
-        return arrival_rate_for_users(claim.scope.load_users, think_time_s, claim.bound_in("s"))
+        think = claimed_think_time(claim, think_time_s)
+        return arrival_rate_for_users(claim.scope.load_users, think, claim.bound_in("s"))
     return profile_rps
 
 

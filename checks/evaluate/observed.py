@@ -93,3 +93,10 @@ def relation(decision: Decision, comparator: str, bound: float) -> str:
     if interval_outcome(lower, upper, comparator, bound) is Outcome.INCONCLUSIVE:
         return "straddles the bound"
     return f"is not decided ({decision.why.rpartition(', but ')[2]}) against the bound"
+
+
+def claimed_think_time(claim: Claim, profile_think_time_s: float) -> float:
+    """The think time the claim's own load states (`params.think_time_s`: 0 for pgbench and
+    redis-benchmark clients), else the profile's assumption for users of an API."""
+    stated = claim.params.get("think_time_s")
+    return float(stated) if stated is not None else profile_think_time_s

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks.evaluate.observed import estimate_text, ms, params_of, policy_note, relation, rps, verdict_of
+from checks.evaluate.observed import (
+    claimed_think_time,
+    estimate_text,
+    ms,
+    params_of,
+    policy_note,
+    relation,
+    rps,
+    verdict_of,
+)
 from checks.evidence.timings import LoadedTimings
 from checks.ledger import Claim
 from checks.params import QueryLatencyParams
@@ -46,7 +55,9 @@ def timings_load(claim: Claim, think_time_s: float, profile_rps: float) -> float
     if scope.load_rps:
         return float(scope.load_rps)
     if scope.load_users and is_unit(claim.unit, "time"):
-        return arrival_rate_for_users(scope.load_users, think_time_s, claim.bound_in("s"))
+        return arrival_rate_for_users(
+            scope.load_users, claimed_think_time(claim, think_time_s), claim.bound_in("s")
+        )
     return profile_rps
 
 
