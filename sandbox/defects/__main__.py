@@ -33,7 +33,8 @@ def _config(args: argparse.Namespace) -> SandboxConfig:
 
 def _describe(defect: Defect) -> str:
     lines = [f"{defect.name} ({defect.area}): {defect.description}"]
-    lines += [f"  breaks {f.claim} -> {f.expect}: {f.why}" for f in defect.breaks]
+    shown = {"another_reason": "DISPROVEN (already, for another reason: this defect adds its own)"}
+    lines += [f"  breaks {f.claim} -> {shown.get(f.expect, f.expect)}: {f.why}" for f in defect.breaks]
     if defect.controls:
         lines.append(f"  controls (must not change): {', '.join(defect.controls)}")
     return "\n".join(lines)

@@ -159,7 +159,9 @@ def test_offered_rate_follows_the_claimed_users_through_littles_law() -> None:
 def test_a_think_time_the_claim_states_replaces_the_profiles_assumption() -> None:
     """pgbench and redis-benchmark clients do not think (BP-D14-DB-02: 100 clients, think 0): their
     load is far above what 100 users of an API offer with the profile's 5 s."""
-    bench = claim(bound=50, load_users=100).model_copy(update={"params": {"think_time_s": 0}})
-    bench = type(bench).model_validate(bench.model_dump())
+    bench = make_claim(
+        "http.latency", "latency", comparator="<", bound=50, unit="ms",
+        scope={"statistic": "p95", "load_users": 100}, params={"think_time_s": 0},
+    )  # fmt: skip
     assert offered_rate(bench, 5.0, 150) == pytest.approx(100 / 0.05)
     assert offered_rate(claim(bound=50, load_users=100), 5.0, 150) == pytest.approx(100 / 5.05)
