@@ -68,6 +68,21 @@ def black_hole_targets(tmp_path: Path, hole: hostile.Server) -> Path:
     return path
 
 
+def catching(proc: subprocess.Popen[str], timeout_s: float = 30) -> None:
+    """Wait until the process catches SIGINT and SIGTERM (its handlers installed: /proc/PID/status SigCgt).
+    A signal before that reaches an interpreter still starting up (0.3 s was not enough on a loaded
+    machine), which no program's own code can answer."""
+    wanted = (1 << (signal.SIGINT - 1)) | (1 << (signal.SIGTERM - 1))
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and proc.poll() is None:
+        status = Path(f"/proc/{proc.pid}/status").read_text()
+        caught = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), 16)
+        if caught & wanted == wanted:
+            return
+        time.sleep(0.005)
+    raise AssertionError("the run never installed its signal handlers")
+
+
 def leftovers(reports: Path) -> list[Path]:
     """Temporary files a run must never leave behind."""
     return [p for p in reports.rglob("*") if p.name.startswith(".verdicts-") or p.name.endswith(".tmp")]
@@ -106,6 +121,7 @@ def test_a_signal_at_any_instant_leaves_a_valid_incomplete_verdicts_file(
 ) -> None:
     reports = tmp_path / "reports"
     proc = start("--targets-file", str(black_hole_targets), "--no-html", "--reports-dir", str(reports))
+    catching(proc)  # the first instant claimcheck's own code can act; before it the interpreter is starting
     started = time.monotonic()
     for delay in delays:
         time.sleep(max(0.0, started + delay - time.monotonic()))
