@@ -82,6 +82,12 @@ def collect_availability_history(
     ok = query(prom, f"sum(sum_over_time({selector}[{span}]))")
     resolution = max(15, int(window_s / 10000))
     first = query(prom, f"min(min_over_time(timestamp({selector})[{span}:{resolution}s]))")
+    # a history younger than one coarse step has none of the steps in it: finer steps over a recent span
+    for recent_s, step in ((86400, 15), (3600, 1)):
+        if first or step >= resolution:
+            continue
+        recent = f"{int(min(window_s, recent_s))}s"
+        first = query(prom, f"min(min_over_time(timestamp({selector})[{recent}:{step}s]))")
     total = query(prom, f'sum(increase(http_requests_total{{job="{job}"}}[{span}]))')
     errors = query(prom, f'sum(increase(http_requests_total{{job="{job}",status=~"5.."}}[{span}]))')
     return AvailabilityHistory(

@@ -168,6 +168,17 @@ def test_availability_history_of_a_job_that_is_up(prom: Prometheus) -> None:
     assert 0 <= history.history_s <= 60
 
 
+def test_a_young_history_over_a_long_window_says_how_far_back_it_reaches(prom: Prometheus) -> None:
+    """A 30-day window steps its subquery by 259 s: a history of minutes had none of those steps in it and
+    read as 0.00 h while Prometheus had counted its samples (BP-D14-AVAIL-09 on a fresh sandbox)."""
+    deadline = time.monotonic() + 30
+    while collect_availability_history(prom, 60, time.time()).up_samples < 5 and time.monotonic() < deadline:
+        time.sleep(0.5)  # a history of a few seconds (a 1 s scrape)
+    history = collect_availability_history(prom, 30 * 86400, time.time())
+    assert history.up_samples >= 5
+    assert 0 < history.history_s < 3600
+
+
 def test_availability_history_of_a_job_that_is_down(prom: Prometheus) -> None:
     history = collect_availability_history(prom.model_copy(update={"app_job": "down"}), 60, time.time())
     assert history.up_samples >= 1 and history.up_ok == 0
