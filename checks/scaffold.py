@@ -67,7 +67,7 @@ def ci_template(name: str) -> str:
     return (TEMPLATES / CI_FILES[name][0]).read_text(encoding="utf-8")
 
 
-IGNORED = ("reports/", ".sandbox/", ".claimcheck-cache/")
+IGNORED = ("reports/", ".sandbox/", ".claimcheck-cache/", ".claimcheck-drills/")
 
 
 def scaffold(root: Path, ci: str | None = "github") -> list[str]:

@@ -1,8 +1,10 @@
 """The drill state file: what a drill run created or changed, and the undo it registered for each change.
 
-One JSON file per drill run, `<state_dir>/<run-id>.<drill>.json` (default state dir: reports/drills,
-overridable with $CLAIMCHECK_DRILL_STATE_DIR). Undo entries are written to disk *before* the change they undo
-is made, so a run killed at any point leaves a file `cleanup_run` can finish. Secrets never go in here.
+One JSON file per drill run, `<state_dir>/<run-id>.<drill>.json`. The default state dir is
+`<project>/.claimcheck-drills` ($CLAIMCHECK_DRILL_STATE_DIR moves it): outside reports/, where a run publishes
+its outputs and sets aside anything else, since this state must outlive runs until its undo is done. Undo
+entries are written to disk *before* the change they undo is made, so a run killed at any point leaves a file
+`cleanup_run` can finish. Secrets never go in here.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from typing import Any
 from checks.ledger import project_root
 
 STATE_DIR_ENV = "CLAIMCHECK_DRILL_STATE_DIR"
+STATE_DIR = ".claimcheck-drills"
 PENDING, DONE, FAILED = "pending", "done", "failed"
 
 
 def default_state_dir() -> Path:
-    """$CLAIMCHECK_DRILL_STATE_DIR, else <repo>/reports/drills."""
+    """$CLAIMCHECK_DRILL_STATE_DIR, else <project>/.claimcheck-drills."""
     override = os.environ.get(STATE_DIR_ENV)
-    return Path(override) if override else project_root() / "reports" / "drills"
+    return Path(override) if override else project_root() / STATE_DIR
 
 
 @dataclass(frozen=True)
