@@ -66,25 +66,25 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-def load_yaml(path: Path) -> Any:
-    """Parse one YAML file strictly (UTF-8, unique keys); every problem is a ConfigError naming the file."""
-    text = read_text(path)
-    name = cache.key_of("yaml-strict", text)
-    found = cache.load(name)
-    if found is not None:
-        return found
+def _parse(text: str) -> Any:
+    """libyaml's parse where it accepts the text, else the pure loader's (its error is the one read)."""
     try:
-        try:
-            value = yaml.load(text, Loader=_FastUniqueKeyLoader)
-        except DuplicateKey:
-            raise
-        except yaml.YAMLError:
-            value = yaml.load(text, Loader=_UniqueKeyLoader)  # the pure loader's own message
+        return yaml.load(text, Loader=_FastUniqueKeyLoader)
+    except DuplicateKey:
+        raise
+    except yaml.YAMLError:
+        return yaml.load(text, Loader=_UniqueKeyLoader)
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse one YAML file strictly (UTF-8, unique keys), through the signed cache (checks/cache.py); every
+    problem is a ConfigError naming the file (and never cached)."""
+    text = read_text(path)
+    try:
+        return cache.cached(cache.key_of("yaml-strict", text), lambda: _parse(text))
     except DuplicateKey as exc:
         raise ConfigError(
             str(path), f"duplicate key at line {exc.line} (first at line {exc.first})", key=str(exc.key)
         ) from None
     except yaml.YAMLError as exc:
         raise ConfigError(str(path), f"not valid YAML: {exc}") from None
-    cache.store(name, value)
-    return value

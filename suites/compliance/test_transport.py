@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from urllib.parse import urlparse
 
 import pytest
@@ -67,29 +68,20 @@ def test_tls_as_claimed(
 def _hops(target: Target, evidence_origin: Callable[[str], Origin]) -> tuple[list[HopTransport], list[str]]:
     """claimcheck's own connection to each database and cache node the target describes, and the nodes
     that could not be reached (named, with why)."""
-    nodes: list[tuple[str, Callable[[], HopTransport]]] = []
-    if target.postgres:
-        pg = target.postgres
-        origin = evidence_origin("postgres")
+    pg, rd = target.postgres, target.redis
+    nodes: list[tuple[str, Callable[..., HopTransport], str]] = []
+    if pg:
         for name, node in (("primary", pg.primary), ("replica", pg.replica)):
             if node is not None:
-                hop = f"PostgreSQL {name}"
-                nodes.append(
-                    (hop, lambda n=node, h=hop, o=origin: pg_collect.collect_transport(n, h, origin=o))
-                )
-    if target.redis:
-        rd = target.redis
-        origin = evidence_origin("redis")
+                nodes.append((f"PostgreSQL {name}", partial(pg_collect.collect_transport, node), "postgres"))
+    if rd:
         for name, rnode in (("primary", rd.primary), ("replica", rd.replica)):
             if rnode is not None:
-                hop = f"Redis {name}"
-                nodes.append(
-                    (hop, lambda n=rnode, h=hop, o=origin: redis_collect.collect_transport(n, h, origin=o))
-                )
+                nodes.append((f"Redis {name}", partial(redis_collect.collect_transport, rnode), "redis"))
     hops, failures = [], []
-    for hop, collect in nodes:
+    for hop, collect, source in nodes:
         try:
-            hops.append(collect())
+            hops.append(collect(hop, origin=evidence_origin(source)))
         except CollectionError as exc:
             failures.append(f"{hop}: {exc}")
     return hops, failures
