@@ -50,7 +50,7 @@ targets:
   #   prometheus: {url: https://prometheus.staging.example.com, bearer_token_env: STAGING_PROM_TOKEN}
   #   manifests: deploy/k8s            # the repository's own manifests, judged as configured evidence
   #   profiles:
-  #     nightly: {latency_seconds: 30, latency_rps: 20, probe_count: 300}
+  #     nightly: {latency_seconds: 30, first_look_s: 10, latency_rps: 20, probe_count: 300}
   #     certification: {latency_seconds: 120, latency_rps: 50, probe_count: 3000, drills: false}
 """
 

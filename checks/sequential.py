@@ -37,7 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from checks.sufficiency import DEFAULT_POLICY, Decision, SufficiencyPolicy
+from checks.sufficiency import DEFAULT_POLICY, Decision, SufficiencyPolicy, percent
 from checks.verdicts import Outcome
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ def sequential_proportion(
     if n == 0:
         return Decision(outcome, None, None, 0, "nothing observed yet")
     lower, upper = proportion_sequence(k, n, policy)
-    sequence = f"{policy.confidence:.0%} confidence sequence {lower:.4%}..{upper:.4%}"
+    sequence = f"{percent(policy.confidence)} confidence sequence {lower:.4%}..{upper:.4%}"
     said = f"{k}/{n} = {k / n:.4%} ({sequence}; {METHOD})"
     if n < policy.min_samples:
         said += f"; the policy needs at least {policy.min_samples} trials"
@@ -172,8 +172,8 @@ def sequential_quantile(
     estimate = float(xs[min(n - 1, max(0, math.ceil(q * n) - 1))])
     lower, upper = quantile_sequence(xs, q, policy)
     said = (
-        f"p{q * 100:g} {estimate:.4g} ({policy.confidence:.0%} confidence sequence {lower:.4g}..{upper:.4g}, "
-        f"n={n}; {METHOD})"
+        f"p{q * 100:g} {estimate:.4g} ({percent(policy.confidence)} confidence sequence "
+        f"{lower:.4g}..{upper:.4g}, n={n}; {METHOD})"
     )
     if n < policy.min_samples:
         said += f"; the policy needs at least {policy.min_samples} samples"

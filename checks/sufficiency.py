@@ -11,7 +11,11 @@ targets.yaml (`profiles.<name>.policy`) and every reason states them. Pure: no I
 - rates and throughput: an exact Poisson interval over at least a minimum duration and count;
 - worst cases (RTO, a maximum): every observation must hold, from at least `min_drills` observations; an
   observation known only within its resolution decides only when the whole bracket is on one side;
-- "under load" claims are never PROVEN by evidence taken on an idle target.
+- "under load" claims are never PROVEN by evidence taken on an idle target;
+- a load run may be looked at twice (`load_looks`): after a short first part, and, only when that decided
+  nothing, after the rest of the full duration (the two parts judged together). Each look is judged at
+  confidence 1 - (1 - c) / 2 (`per_look`, Bonferroni), so the chance that either look decides wrongly stays
+  within 1 - c.
 """
 
 from __future__ import annotations
@@ -29,6 +33,11 @@ from checks.verdicts import Outcome
 
 if TYPE_CHECKING:
     import numpy as np
+
+
+def percent(confidence: float) -> str:
+    """A confidence level for a reason: '95%', '97.5%' (never rounded to a level it is not)."""
+    return f"{confidence * 100:.4g}%"
 
 
 def _sps() -> Any:
@@ -56,10 +65,36 @@ class SufficiencyPolicy(BaseModel):
 
     def describe(self) -> str:
         """The policy in one phrase, for reasons: '95% confidence, n >= 30'."""
-        return f"{self.confidence:.0%} confidence, n >= {self.min_samples}"
+        return f"{percent(self.confidence)} confidence, n >= {self.min_samples}"
 
 
 DEFAULT_POLICY = SufficiencyPolicy()
+
+
+def per_look(policy: SufficiencyPolicy, looks: int) -> SufficiencyPolicy:
+    """The policy each of `looks` looks at the evidence is judged by: confidence 1 - (1 - c) / looks
+    (Bonferroni), so the chance that any look decides wrongly stays within 1 - c."""
+    if looks <= 1:
+        return policy
+    return policy.model_copy(update={"confidence": 1 - (1 - policy.confidence) / looks})
+
+
+def load_looks(
+    seconds: float, rate: float, first_look_s: float | None, policy: SufficiencyPolicy
+) -> tuple[float, ...]:
+    """The load seconds after which one claim is looked at: `(seconds,)`, or first after a part just long
+    enough for the policy (at least `first_look_s`, `min_rate_duration_s`, `min_rate_events` and
+    `min_samples` at `rate`), then after the full `seconds` if the first part decided nothing. No first look
+    when it would come after more than half the run: it would save less than the second part costs to
+    start."""
+    if first_look_s is None or rate <= 0:
+        return (seconds,)
+    first = max(
+        first_look_s, policy.min_rate_duration_s, policy.min_rate_events / rate, policy.min_samples / rate
+    )
+    if first * 2 > seconds:
+        return (seconds,)
+    return (round(first, 3), seconds)
 
 
 @dataclass(frozen=True)
@@ -124,7 +159,8 @@ def decide_proportion(
         return _too_few(n, policy.min_samples, "trials", policy)
     lower, upper = proportion_bounds(k, n, policy.confidence)
     outcome = interval_outcome(lower, upper, comparator, bound)
-    said = f"{k}/{n} = {_pct(k / n)} (one-sided {policy.confidence:.0%} bounds {_pct(lower)}..{_pct(upper)})"
+    level = percent(policy.confidence)
+    said = f"{k}/{n} = {_pct(k / n)} (one-sided {level} bounds {_pct(lower)}..{_pct(upper)})"
     needed = None
     if outcome is Outcome.INCONCLUSIVE and not needs_upper(comparator):
         needed = trials_to_prove(bound, k / n, policy.confidence)
@@ -157,7 +193,8 @@ def decide_quantile(
         below = float(np.mean(np.asarray(samples, dtype=float) < bound))
         needed = samples_to_decide(q, below, policy.confidence)
     said = (
-        f"p{q * 100:g} {ci.estimate:.4g} ({policy.confidence:.0%} CI {ci.lower:.4g}..{ci.upper:.4g}, n={n})"
+        f"p{q * 100:g} {ci.estimate:.4g} ({percent(policy.confidence)} CI "
+        f"{ci.lower:.4g}..{ci.upper:.4g}, n={n})"
     )
     return Decision(outcome, ci.estimate, (ci.lower, ci.upper), n, said, needed)
 
@@ -174,7 +211,7 @@ def decide_mean(
     if n < max(policy.min_samples, 2):
         return _too_few(n, max(policy.min_samples, 2), "samples for a mean", policy)
     ci = mean_ci(samples, policy.confidence)
-    said = f"mean {ci.mean:.4g} ({policy.confidence:.0%} CI {ci.lower:.4g}..{ci.upper:.4g}, n={n})"
+    said = f"mean {ci.mean:.4g} ({percent(policy.confidence)} CI {ci.lower:.4g}..{ci.upper:.4g}, n={n})"
     if ci.heavy_tailed:
         why = (
             f"{said}, but too skewed (skewness {ci.skewness:.1f}) for a t-interval below n = {ci.min_n_for_t}"
@@ -214,7 +251,7 @@ def decide_rate(
     lower, upper = poisson_rate_bounds(events, duration_s, policy.confidence)
     outcome = interval_outcome(lower, upper, comparator, bound_per_s)
     said = (
-        f"{events / duration_s:.4g}/s over {duration_s:.1f} s ({policy.confidence:.0%} bounds "
+        f"{events / duration_s:.4g}/s over {duration_s:.1f} s ({percent(policy.confidence)} bounds "
         f"{lower:.4g}..{upper:.4g}/s, {events} events)"
     )
     return Decision(outcome, events / duration_s, (lower, upper), events, said)

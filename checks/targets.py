@@ -207,6 +207,10 @@ class LoadProfile(_Strict):
 
     latency_seconds: float = Field(gt=0)
     latency_rps: float = Field(gt=0)
+    # a first look after this much load (at least the policy's minimums): a claim decided there is not
+    # loaded further; the rest of `latency_seconds` runs only for claims it left open, judged on both parts
+    # (checks/sufficiency.py `load_looks`; each look at the Bonferroni-split confidence). None: one look.
+    first_look_s: float | None = Field(default=None, gt=0)
     probe_count: int = Field(ge=1)
     drills: bool = False
     # a user's pause between requests (Little's law turns users into a rate)

@@ -24,6 +24,7 @@ from checks.sufficiency import (
     decide_proportion,
     decide_worst_case,
     decide_worst_case_bracketed,
+    percent,
     proportion_bounds,
 )
 from checks.units import as_fraction, to_seconds
@@ -321,7 +322,7 @@ def rollout_zero_downtime(
     why = (
         f"0 of {total} probes failed across {len(result.restarted)} instance restarts over "
         f"{result.duration_s:.1f} s (one probe every {_probe_every(result):.3g} s; failure ratio at most "
-        f"{upper:.2%} at {policy.confidence:.0%} confidence)"
+        f"{upper:.2%} at {percent(policy.confidence)} confidence)"
     )
     return proven(claim.id, OBSERVED, why, **{**kw, "interval": (0.0, upper)})
 

@@ -111,5 +111,6 @@ def run_evidence(samples: LatencySamples) -> dict[str, object]:
         "lost_workers": list(samples.lost_workers),
         "not_sent_share": round(samples.not_sent_share, 5),
         "raw_log": samples.log_path,
+        **({"more_raw_logs": list(samples.more_logs)} if samples.more_logs else {}),
         "url": samples.url,
     }

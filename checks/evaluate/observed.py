@@ -13,7 +13,7 @@ from checks.compare import interval_outcome
 from checks.evidence.origin import Origin
 from checks.ledger import Claim
 from checks.params import P, Params
-from checks.sufficiency import Decision, SufficiencyPolicy
+from checks.sufficiency import Decision, SufficiencyPolicy, percent
 from checks.verdicts import EvidenceLevel, Outcome, Verdict, decided
 
 OBSERVED = EvidenceLevel.OBSERVED
@@ -76,8 +76,8 @@ def estimate_text(name: str, decision: Decision, confidence: float, unit_of: Any
         return decision.why
     lower, upper = decision.interval
     return (
-        f"{name} = {unit_of(decision.estimate)} ({confidence:.0%} CI {unit_of(lower)}..{unit_of(upper)}, "
-        f"n={decision.n})"
+        f"{name} = {unit_of(decision.estimate)} ({percent(confidence)} CI "
+        f"{unit_of(lower)}..{unit_of(upper)}, n={decision.n})"
     )
 
 

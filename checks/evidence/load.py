@@ -48,6 +48,8 @@ class LatencySamples:
     lost_not_sent: int = 0
     lost_unknown: int = 0
     generator_cpu_s: float | None = None
+    # a run joined from looks (`joined`): the raw logs after the first
+    more_logs: tuple[str, ...] = ()
 
     @property
     def n(self) -> int:
@@ -79,6 +81,53 @@ class LatencySamples:
     @property
     def ended_at(self) -> float:
         return self.started_at + self.elapsed_s
+
+    def joined(self, later: LatencySamples) -> LatencySamples:
+        """This run and a `later` one at the same rate, as one: samples, counts and histograms added; rates
+        over the two runs' own sending and completing time (the pause between them is no one's); lateness
+        the worse of the two at each percentile. `elapsed_s` is the two runs' time together, so `ended_at`
+        is earlier than the later run's end by the pause."""
+        if later.url != self.url or later.requested_rate != self.requested_rate:
+            raise ValueError("only runs of one URL at one rate are joined")
+        histogram = self.hdr()
+        histogram.add(later.hdr())
+        spans = self.sent / self.achieved_rate if self.achieved_rate else self.duration_s
+        spans += later.sent / later.achieved_rate if later.achieved_rate else later.duration_s
+        elapsed = self.elapsed_s + later.elapsed_s
+        ok = self.completion_rate * self.elapsed_s + later.completion_rate * later.elapsed_s
+        statuses = dict(self.status_counts)
+        for status, count in later.status_counts.items():
+            statuses[status] = statuses.get(status, 0) + count
+        cpu = None
+        if self.generator_cpu_s is not None and later.generator_cpu_s is not None:
+            cpu = self.generator_cpu_s + later.generator_cpu_s
+        return LatencySamples(
+            url=self.url,
+            requested_rate=self.requested_rate,
+            achieved_rate=(self.sent + later.sent) / spans if spans > 0 else 0.0,
+            completion_rate=ok / elapsed if elapsed > 0 else 0.0,
+            duration_s=self.duration_s + later.duration_s,
+            elapsed_s=elapsed,
+            scheduled=self.scheduled + later.scheduled,
+            sent=self.sent + later.sent,
+            completed=self.completed + later.completed,
+            errors=self.errors + later.errors,
+            status_counts=statuses,
+            lateness_us={
+                key: max(self.lateness_us.get(key, 0.0), later.lateness_us.get(key, 0.0))
+                for key in self.lateness_us.keys() | later.lateness_us.keys()
+            },
+            latencies_us=self.latencies_us + later.latencies_us,
+            histogram=histogram.encode().decode("ascii"),
+            log_path=self.log_path,
+            workers=max(self.workers, later.workers),
+            started_at=self.started_at,
+            lost_workers=self.lost_workers + later.lost_workers,
+            lost_not_sent=self.lost_not_sent + later.lost_not_sent,
+            lost_unknown=self.lost_unknown + later.lost_unknown,
+            generator_cpu_s=cpu,
+            more_logs=(*self.more_logs, later.log_path, *later.more_logs),
+        )
 
     def hdr(self) -> HdrHistogram:
         """The run's HdrHistogram (microseconds)."""

@@ -8,7 +8,6 @@ from checks.evaluate.latency import latency_within, offered_rate
 from checks.evidence.load import LoadRun
 from checks.ledger import Claim
 from checks.plots import latency_cdf_png, latency_histogram_png
-from checks.sufficiency import SufficiencyPolicy
 from checks.targets import LoadProfile, Target
 from fixtures.claims import claim_params
 from fixtures.endpoints import bound_route, route_for
@@ -25,7 +24,6 @@ def test_latency_within_bound(
     load_gate: str | None,
     load_profile: LoadProfile | None,
     load_run: LoadRunner,
-    policy: SufficiencyPolicy,
 ) -> None:
     judge.need(target.http, "an HTTP endpoint")
     if claim.scope.component and not bound_route(target, claim):
@@ -35,9 +33,11 @@ def test_latency_within_bound(
     judge.gate(load_gate)
     profile = judge.need(load_profile, "a load profile for this run")
     rate = offered_rate(claim, profile.think_time_s, profile.latency_rps)
-    run = load_run(route_class, route, rate, profile.latency_seconds)
+    run, verdict = load_run.judged(
+        route_class, route, rate, profile.latency_seconds, lambda r, p: latency_within(r, claim, p)
+    )
     _attach(judge, claim, run)
-    judge(latency_within(run, claim, policy))
+    judge(verdict)
 
 
 def _attach(judge: Judge, claim: Claim, run: LoadRun) -> None:

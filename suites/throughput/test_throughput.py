@@ -34,8 +34,13 @@ def test_throughput_sustained(
     judge.gate(load_gate)
     profile = judge.need(load_profile, "a load profile for this run")
     offer = throughput_offer(claim, profile.latency_seconds, policy)
-    run = load_run(route_class, route, offer, profile.latency_seconds) if offer else None
-    judge(throughput_within(run, claim, policy))
+    if not offer:
+        judge(throughput_within(None, claim, policy))
+        return
+    _, verdict = load_run.judged(
+        route_class, route, offer, profile.latency_seconds, lambda r, p: throughput_within(r, claim, p)
+    )
+    judge(verdict)
 
 
 @pytest.mark.load
@@ -57,5 +62,14 @@ def test_concurrent_users_served(
     judge.gate(load_gate)
     profile = judge.need(load_profile, "a load profile for this run")
     offer = concurrency_offer(claim, profile.think_time_s)
-    run = load_run(route_class, route, offer, profile.latency_seconds) if offer else None
-    judge(users_served(run, claim, profile.think_time_s, policy))
+    if not offer:
+        judge(users_served(None, claim, profile.think_time_s, policy))
+        return
+    _, verdict = load_run.judged(
+        route_class,
+        route,
+        offer,
+        profile.latency_seconds,
+        lambda r, p: users_served(r, claim, profile.think_time_s, p),
+    )
+    judge(verdict)

@@ -1,0 +1,163 @@
+"""Two looks at a load run (checks/sufficiency.py `load_looks`, `per_look`; fixtures/load.py
+`LoadRunner.judged`): a claim the first part of a run decides is not loaded further, one it leaves open is
+judged on both parts together, and the two looks together decide wrongly no more often than one look would."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from checks.collect.load.samples import new_histogram
+from checks.compare import interval_outcome
+from checks.evaluate.latency import latency_within
+from checks.evidence.load import LatencySamples, LoadRun
+from checks.stats import quantile_ci
+from checks.sufficiency import SufficiencyPolicy, decide_quantile, load_looks, per_look
+from checks.targets import HttpEndpoint, LoadProfile, Target
+from checks.verdicts import Outcome
+from fixtures.load import LoadRunner
+from tests.evaluate.factories import ORIGIN, claim, preflight, samples
+
+POLICY = SufficiencyPolicy()
+HTTP = HttpEndpoint(base_url="https://gw.test", routes={"api": "/api"})
+
+
+def test_a_profile_without_a_first_look_looks_once_at_the_whole_run() -> None:
+    assert load_looks(20, 150, None, POLICY) == (20,)
+
+
+def test_the_first_look_comes_after_the_policys_minimums() -> None:
+    assert load_looks(20, 150, 10, POLICY) == (10, 20)
+    assert load_looks(60, 150, 5, POLICY) == (10, 60)  # min_rate_duration_s is 10 s
+    assert load_looks(60, 8, 10, POLICY) == (12.5, 60)  # 100 events at 8 req/s take 12.5 s
+
+
+def test_no_first_look_when_it_would_come_after_half_the_run() -> None:
+    assert load_looks(20, 5.25, 10, POLICY) == (20,)  # 100 events at 5.25 req/s take 19 s
+    assert load_looks(15, 150, 10, POLICY) == (15,)
+
+
+def test_each_of_two_looks_is_judged_at_half_the_error_rate() -> None:
+    assert per_look(POLICY, 2).confidence == pytest.approx(0.975)
+    assert per_look(POLICY, 1) is POLICY
+
+
+def _samples(
+    latencies_ms: np.ndarray, rate: float = 150.0, *, url: str = "https://gw.test/api"
+) -> LatencySamples:
+    base = samples(latencies_ms, rate=rate)
+    histogram = new_histogram()
+    for value in base.latencies_us:
+        histogram.record_value(int(value))
+    from dataclasses import replace
+
+    return replace(base, url=url, histogram=histogram.encode().decode("ascii"))
+
+
+def test_two_parts_joined_are_one_run() -> None:
+    first, later = _samples(np.full(1500, 2.0)), _samples(np.full(1500, 4.0))
+    both = first.joined(later)
+    assert both.n == 3000 and both.scheduled == 3000 and both.sent == 3000
+    assert both.duration_s == pytest.approx(20.0) and both.achieved_rate == pytest.approx(150.0)
+    assert both.status_counts == {200: 3000} and both.hdr().get_total_count() == 3000
+    assert both.latencies_us[:1] == (2000.0,) and both.latencies_us[-1:] == (4000.0,)
+    assert both.more_logs == (later.log_path,)
+
+
+def test_runs_of_other_urls_or_rates_are_not_joined() -> None:
+    first = _samples(np.full(100, 2.0))
+    with pytest.raises(ValueError, match="one URL at one rate"):
+        first.joined(_samples(np.full(100, 2.0), url="https://gw.test/other"))
+    with pytest.raises(ValueError, match="one URL at one rate"):
+        first.joined(_samples(np.full(100, 2.0), rate=300.0))
+
+
+class _Parts(LoadRunner):
+    """A runner whose parts are made-up samples: `ms` per part, in order; each call is recorded."""
+
+    def __init__(self, parts_ms: list[float], profile: LoadProfile, max_rps: float = 600) -> None:
+        super().__init__(Target(kind="staging", http=HTTP, max_rps=max_rps), "t", profile)
+        self.parts_ms, self.sent = parts_ms, []
+
+    def _run(self, route_class: str, path: str, rate: float, seconds: float, part: str) -> LoadRun:
+        run = LoadRun("https://gw.test/api", route_class, rate, self.target.max_rps, seconds, origin=ORIGIN)
+        if run.over_governor:
+            return run
+        self.sent.append((seconds, part))
+        ms = self.parts_ms[len(self.sent) - 1]
+        latencies = np.random.default_rng(len(self.sent)).exponential(ms, int(rate * seconds))
+        return LoadRun(
+            run.url, route_class, rate, run.max_rps, seconds, preflight(), _samples(latencies, rate)
+        )
+
+
+LOOKING = LoadProfile(latency_seconds=20, first_look_s=10, latency_rps=150, probe_count=10)
+
+
+def _judge(bound_ms: float, runner: _Parts, rate: float = 150.0) -> tuple[LoadRun, object]:
+    c = claim("http.latency", "latency", bound=bound_ms, scope={"statistic": "p95"})
+    return runner.judged("api", "/api", rate, 20, lambda r, p: latency_within(r, c, p))
+
+
+def test_a_claim_the_first_part_decides_is_not_loaded_further() -> None:
+    runner = _Parts([2.0, 2.0], LOOKING)
+    run, verdict = _judge(100, runner)
+    assert verdict.outcome is Outcome.PROVEN and runner.sent == [(10, "")]
+    assert verdict.evidence["look"] == 1 and "97.5% confidence" in verdict.reason
+    assert "first 10 s of a 20 s run" in verdict.reason and run.samples is not None and run.samples.n == 1500
+
+
+def test_a_claim_the_first_part_leaves_open_is_judged_on_both_parts() -> None:
+    # p95 of an exponential with mean 10 ms is ~30 ms: at the bound, undecided after 10 s
+    runner = _Parts([10.0, 10.0], LOOKING)
+    run, verdict = _judge(30.0, runner)
+    assert runner.sent == [(10, ""), (10, "after-10s")]
+    assert run.samples is not None and run.samples.n == 3000 and run.seconds == 20
+    assert verdict.evidence["look"] == 2 and "the first 10 s left it open" in verdict.reason
+
+
+def test_a_defect_in_the_second_part_still_disproves() -> None:
+    runner = _Parts([10.0, 200.0], LOOKING)
+    _, verdict = _judge(30.0, runner)
+    assert verdict.outcome is Outcome.DISPROVEN and len(runner.sent) == 2
+
+
+def test_nothing_sent_is_no_look() -> None:
+    runner = _Parts([2.0], LOOKING, max_rps=100)
+    _, verdict = _judge(100, runner)
+    assert runner.sent == [] and "look" not in verdict.evidence and "97.5%" not in verdict.reason
+
+
+def test_without_a_first_look_the_whole_run_is_judged_at_the_policys_confidence() -> None:
+    runner = _Parts([2.0], LoadProfile(latency_seconds=20, latency_rps=150, probe_count=10))
+    _, verdict = _judge(100, runner)
+    assert runner.sent == [(20, "")] and "look" not in verdict.evidence and "95% CI" in verdict.reason
+
+
+def _decided(xs: np.ndarray, comparator: str, bound: float, policy: SufficiencyPolicy) -> bool:
+    """decide_quantile's rule (p95's order-statistic interval on one side of the bound), without the
+    estimate of how many samples would decide, which the simulation does not need."""
+    ci = quantile_ci(xs, 0.95, policy.confidence)
+    return interval_outcome(ci.lower, ci.upper, comparator, bound) is not Outcome.INCONCLUSIVE
+
+
+def test_the_simulated_rule_is_decide_quantiles() -> None:
+    xs = np.random.default_rng(3).exponential(10.0, 1500)
+    for bound in (25.0, 30.0, 35.0):
+        assert _decided(xs, "<", bound, POLICY) == decide_quantile(xs, 0.95, "<", bound, POLICY).decided
+
+
+@pytest.mark.parametrize("comparator", ["<", ">"])
+def test_two_looks_at_the_bound_decide_wrongly_within_alpha(comparator: str) -> None:
+    """True p95 exactly at the bound: whichever way a look decides, it is wrong. Over 1,000 runs of two
+    looks (1,500 then 3,000 samples), each at 97.5%, the share decided is within α = 5% (+ three standard
+    errors); the same two looks at 95% each decide wrongly more often."""
+    generator, scale, runs = np.random.default_rng(5), 10.0, 1000
+    bound = scale * np.log(20.0)
+    each, wrong, naive = per_look(POLICY, 2), 0, 0
+    for _ in range(runs):
+        xs = generator.exponential(scale, 3000)
+        wrong += _decided(xs[:1500], comparator, bound, each) or _decided(xs, comparator, bound, each)
+        naive += _decided(xs[:1500], comparator, bound, POLICY) or _decided(xs, comparator, bound, POLICY)
+    assert wrong / runs <= 0.05 + 3 * np.sqrt(0.05 * 0.95 / runs)
+    assert naive > wrong
