@@ -19,8 +19,16 @@ setup: setup-system setup-python setup-node
 setup-system:
 	bash sandbox/install.sh
 
+# pip takes about 9 s even when nothing changed: it runs only when claimcheck is not installed from this
+# checkout (another clone's `make` repoints the editable install) or pyproject.toml changed since it last ran
+SETUP_STAMP := .claimcheck-cache/setup-python.stamp
+export INSTALLED_HERE := import json, sys; from importlib.metadata import distribution as d; \
+  url = json.loads(d("claimcheck").read_text("direct_url.json") or "{}"); \
+  sys.exit(url.get("url") != sys.argv[1] or not url.get("dir_info", {}).get("editable"))
 setup-python:
-	python -m pip install -q -e '.[dev]'
+	@if (cd / && python -c "$$INSTALLED_HERE" "file://$(CURDIR)") 2>/dev/null && [ $(SETUP_STAMP) -nt pyproject.toml ]; \
+	    then :; else \
+	    python -m pip install -q -e '.[dev]' && mkdir -p $(dir $(SETUP_STAMP)) && touch $(SETUP_STAMP); fi
 
 setup-node:
 	@if [ ! -x node_modules/.bin/allure ]; then npm install --no-audit --no-fund; fi

@@ -7,20 +7,30 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from checks.evidence.drills import Event, FailoverTimeline, RolloutResult
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 SIZE_IN = (8.0, 4.5)
 DPI = 100
 MARKED_PERCENTILES = (50.0, 95.0, 99.0)
 
 
+def _figure(**kwargs: Any) -> Figure:
+    """A matplotlib Figure (imported on first use: about a second, and most runs draw nothing)."""
+    from matplotlib.figure import Figure
+
+    return Figure(**kwargs)
+
+
 def _png(fig: Figure) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI)
@@ -44,7 +54,7 @@ def latency_histogram_png(
 ) -> bytes:
     """Histogram of latencies (ms) on log-spaced bins, with the p50/p95/p99 and the claim's bound marked."""
     values = _as_ms(latencies_us)
-    fig = Figure(figsize=SIZE_IN)
+    fig = _figure(figsize=SIZE_IN)
     ax = fig.add_subplot()
     low, high = max(values.min(), 1e-3), max(values.max(), 1e-3 * 1.01)
     ax.hist(values, bins=np.geomspace(low, high * 1.0001, 60).tolist(), color="steelblue")
@@ -61,7 +71,7 @@ def latency_histogram_png(
 def latency_cdf_png(latencies_us: Sequence[float], *, title: str, bound_ms: float | None = None) -> bytes:
     """Empirical CDF of latencies (ms, log x axis) with the claim's bound marked."""
     values = np.sort(_as_ms(latencies_us))
-    fig = Figure(figsize=SIZE_IN)
+    fig = _figure(figsize=SIZE_IN)
     ax = fig.add_subplot()
     ax.step(
         values, np.arange(1, len(values) + 1) / len(values), where="post", color="steelblue", label="observed"
@@ -87,7 +97,7 @@ def timeline_png(
     """Lines of (t, value) per series name, with vertical markers for events (t, label), e.g. a DR drill."""
     if not any(series.values()):
         raise ValueError("no points to plot")
-    fig = Figure(figsize=SIZE_IN)
+    fig = _figure(figsize=SIZE_IN)
     ax = fig.add_subplot()
     for name, points in series.items():
         if points:
@@ -117,7 +127,7 @@ def verdict_bars_png(
     if not per_document:
         raise ValueError("no documents to plot")
     names = list(per_document)
-    fig = Figure(figsize=(9.0, 1.2 + 0.55 * len(names)))
+    fig = _figure(figsize=(9.0, 1.2 + 0.55 * len(names)))
     ax = fig.add_subplot()
     left = np.zeros(len(names))
     for verdict, colour in colours.items():
@@ -212,7 +222,7 @@ def failover_timeline_png(
     )
     ok = [w.t for w in timeline.writes if w.ok]
     bad = [w.t for w in timeline.writes if not w.ok]
-    fig = Figure(figsize=(10, 6.4))
+    fig = _figure(figsize=(10, 6.4))
     panels = fig.subplots(2, 1) if fault is not None else [fig.add_subplot()]
     windows = _failover_windows(timeline, [*ok, *bad])
     for ax, (lo, hi) in zip(panels, windows, strict=False):
@@ -234,7 +244,7 @@ def rollout_timeline_png(result: RolloutResult) -> bytes:
     """Gateway probes (200 / failed) and instance restarts of a rollout drill."""
     where = f"{result.target or 'target'} ({result.run_id})"
     title = f"rollout on {where}: {result.failures} of {len(result.probes)} probes failed"
-    fig = Figure(figsize=(10, 3.6))
+    fig = _figure(figsize=(10, 3.6))
     ax = fig.add_subplot()
     _marks(
         ax,

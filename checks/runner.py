@@ -120,6 +120,9 @@ def _pytest_args(args: argparse.Namespace, plan: Prepared, run_dir: Path) -> lis
         "no:cacheprovider",
         "-p",
         "no:benchmark",  # a machine's pytest-benchmark would write .benchmarks/ into the user's project
+        # other installed plugins the suites never use (anyio's alone takes a quarter to half a second)
+        *("-p", "no:anyio", "-p", "no:hypothesispytest", "-p", "no:pytest11.testinfra"),
+        *("-p", "no:xdist.looponfail"),
         "--rootdir",
         str(suites.parent),
         "-c",

@@ -85,14 +85,18 @@ def load_looks(
     """The load seconds after which one claim is looked at: `(seconds,)`, or first after a part just long
     enough for the policy (at least `first_look_s`, `min_rate_duration_s`, `min_rate_events` and
     `min_samples` at `rate`), then after the full `seconds` if the first part decided nothing. No first look
-    when it would come after more than half the run: it would save less than the second part costs to
-    start."""
+    when it would come after more than three quarters of the run: it would save too little."""
     if first_look_s is None or rate <= 0:
         return (seconds,)
+    # a run's rate is observed from its first scheduled send to its last answer, one interval short of its
+    # length: the first part is one interval longer than the policy's minimum duration
     first = max(
-        first_look_s, policy.min_rate_duration_s, policy.min_rate_events / rate, policy.min_samples / rate
+        first_look_s,
+        policy.min_rate_duration_s + 1 / rate,
+        policy.min_rate_events / rate,
+        policy.min_samples / rate,
     )
-    if first * 2 > seconds:
+    if first > seconds * 0.75:
         return (seconds,)
     return (round(first, 3), seconds)
 

@@ -32,8 +32,15 @@ if [[ "${SANDBOX_SKIP_APT:-0}" != "1" ]]; then
     fi
 fi
 
-# pip skips requirements that are already satisfied
-"$PYTHON" -m pip install -q "${PIP_PACKAGES[@]}"
+# pip skips requirements that are already satisfied, but asking it takes seconds: first look for the modules
+PIP_MODULES=(netfilterqueue moto flask boto3 psycopg psycopg_binary redis cryptography uvicorn requests)
+if ! command -v moto_server >/dev/null || ! "$PYTHON" - "${PIP_MODULES[@]}" <<'PY'
+import importlib.util, sys
+sys.exit(any(importlib.util.find_spec(name) is None for name in sys.argv[1:]))
+PY
+then
+    "$PYTHON" -m pip install -q "${PIP_PACKAGES[@]}"
+fi
 
 # Debian's postgresql package does not put the server tools on PATH
 for tool in initdb pg_ctl postgres pg_basebackup; do

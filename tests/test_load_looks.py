@@ -27,14 +27,15 @@ def test_a_profile_without_a_first_look_looks_once_at_the_whole_run() -> None:
 
 
 def test_the_first_look_comes_after_the_policys_minimums() -> None:
-    assert load_looks(20, 150, 10, POLICY) == (10, 20)
-    assert load_looks(60, 150, 5, POLICY) == (10, 60)  # min_rate_duration_s is 10 s
+    # min_rate_duration_s is 10 s, and a rate is observed over one interval less than the run's length
+    assert load_looks(20, 150, 10, POLICY) == (10.007, 20)
+    assert load_looks(60, 150, 5, POLICY) == (10.007, 60)
     assert load_looks(60, 8, 10, POLICY) == (12.5, 60)  # 100 events at 8 req/s take 12.5 s
 
 
-def test_no_first_look_when_it_would_come_after_half_the_run() -> None:
+def test_no_first_look_when_it_would_come_after_three_quarters_of_the_run() -> None:
     assert load_looks(20, 5.25, 10, POLICY) == (20,)  # 100 events at 5.25 req/s take 19 s
-    assert load_looks(15, 150, 10, POLICY) == (15,)
+    assert load_looks(13, 150, 10, POLICY) == (13,)
 
 
 def test_each_of_two_looks_is_judged_at_half_the_error_rate() -> None:
@@ -85,7 +86,7 @@ class _Parts(LoadRunner):
             return run
         self.sent.append((seconds, part))
         ms = self.parts_ms[len(self.sent) - 1]
-        latencies = np.random.default_rng(len(self.sent)).exponential(ms, int(rate * seconds))
+        latencies = np.random.default_rng(len(self.sent)).exponential(ms, round(rate * seconds))
         return LoadRun(
             run.url, route_class, rate, run.max_rps, seconds, preflight(), _samples(latencies, rate)
         )
@@ -102,16 +103,17 @@ def _judge(bound_ms: float, runner: _Parts, rate: float = 150.0) -> tuple[LoadRu
 def test_a_claim_the_first_part_decides_is_not_loaded_further() -> None:
     runner = _Parts([2.0, 2.0], LOOKING)
     run, verdict = _judge(100, runner)
-    assert verdict.outcome is Outcome.PROVEN and runner.sent == [(10, "")]
+    assert verdict.outcome is Outcome.PROVEN and runner.sent == [(10.007, "")]
     assert verdict.evidence["look"] == 1 and "97.5% confidence" in verdict.reason
-    assert "first 10 s of a 20 s run" in verdict.reason and run.samples is not None and run.samples.n == 1500
+    assert "first 10 s of a 20 s run" in verdict.reason
+    assert run.samples is not None and run.samples.n == 1501
 
 
 def test_a_claim_the_first_part_leaves_open_is_judged_on_both_parts() -> None:
     # p95 of an exponential with mean 10 ms is ~30 ms: at the bound, undecided after 10 s
     runner = _Parts([10.0, 10.0], LOOKING)
     run, verdict = _judge(30.0, runner)
-    assert runner.sent == [(10, ""), (10, "after-10s")]
+    assert runner.sent == [(10.007, ""), (9.993, "after-10.007s")]
     assert run.samples is not None and run.samples.n == 3000 and run.seconds == 20
     assert verdict.evidence["look"] == 2 and "the first 10 s left it open" in verdict.reason
 

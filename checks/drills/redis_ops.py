@@ -100,7 +100,7 @@ def restore_master(topo: RedisTopology, log: Log | None = None) -> list[str]:
     return steps
 
 
-def _follow(port: int, master_port: int, timeout_s: float, grace_s: float = 3.0) -> None:
+def _follow(port: int, master_port: int, timeout_s: float, grace_s: float = 1.0) -> None:
     """Wait until `port` replicates from `master_port`; after `grace_s` say REPLICAOF ourselves (what sentinel
     would send too, only sentinel waits for its own periodic reconfiguration)."""
     try:
@@ -123,7 +123,7 @@ def _failover_back(topo: RedisTopology, timeout_s: float) -> None:
             client(topo.sentinel_port).execute_command("SENTINEL", "FAILOVER", topo.master_name)
         return False
 
-    procs.wait_for(f"sentinel naming {topo.primary_port} again", asked, timeout_s, interval_s=1.0)
+    procs.wait_for(f"sentinel naming {topo.primary_port} again", asked, timeout_s, interval_s=0.5)
 
 
 def delete_key(topo: RedisTopology, key: str) -> None:
