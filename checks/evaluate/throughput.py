@@ -93,8 +93,11 @@ def _unfit(samples: LatencySamples, claim: Claim, needed: float, policy: Suffici
             f"({short:.1%} short)"
         )
     wanted = window_seconds(claim.scope.window) if claim.scope.window else None
-    if wanted and samples.duration_s < wanted:
-        return f"the claim is over a {wanted:g} s window but the run lasted {samples.duration_s:g} s"
+    if wanted and samples.longest_part_s < wanted:
+        return (
+            f"the claim is over a {wanted:g} s window but the run's load lasted {samples.longest_part_s:g} s "
+            "without a pause"
+        )
     return None
 
 
@@ -143,9 +146,11 @@ def _failing(
     failed = f"{said}; {samples.error_ratio:.2%} failed (> {policy.max_error_ratio:.2%}, statuses "
     failed += f"{dict(samples.status_counts)})"
     if samples.errors - client >= client and not _raised(samples, needed):
-        return disproven(
+        found = disproven(
             claim.id, OBSERVED, failed, provenance=run.origin.provenance, n=samples.scheduled, **kw
         )
+        # a point rule (no confidence bound): a first look of two must not stop on it (fixtures/load.py)
+        return found.with_(evidence={**found.evidence, "point_rule": "max_error_ratio"})
     why = f"{client} client errors (4xx): check the route and credentials before judging"
     if client < samples.errors - client:
         why = f"offered more than the claimed {needed:.4g} req/s, so failures at this rate cannot disprove it"

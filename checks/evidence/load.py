@@ -48,8 +48,11 @@ class LatencySamples:
     lost_not_sent: int = 0
     lost_unknown: int = 0
     generator_cpu_s: float | None = None
-    # a run joined from looks (`joined`): the raw logs after the first
+    # a run joined from looks (`joined`): the raw logs after the first, each part's length, and the pause
+    # between the parts (no load was sent in it)
     more_logs: tuple[str, ...] = ()
+    parts_s: tuple[float, ...] = ()
+    gap_s: float = 0.0
 
     @property
     def n(self) -> int:
@@ -80,13 +83,22 @@ class LatencySamples:
 
     @property
     def ended_at(self) -> float:
-        return self.started_at + self.elapsed_s
+        return self.started_at + self.elapsed_s + self.gap_s
+
+    @property
+    def longest_part_s(self) -> float:
+        """The longest stretch of continuous load: the whole run, or the longest part of a joined one."""
+        return max(self.parts_s) if self.parts_s else self.duration_s
+
+    def gap_before(self, later: LatencySamples) -> float:
+        """Seconds between the end of this run and the start of `later`."""
+        return max(0.0, later.started_at - self.ended_at)
 
     def joined(self, later: LatencySamples) -> LatencySamples:
         """This run and a `later` one at the same rate, as one: samples, counts and histograms added; rates
         over the two runs' own sending and completing time (the pause between them is no one's); lateness
-        the worse of the two at each percentile. `elapsed_s` is the two runs' time together, so `ended_at`
-        is earlier than the later run's end by the pause."""
+        the worse of the two at each percentile. `elapsed_s` is the two runs' time together; `parts_s` and
+        `gap_s` keep the parts' lengths and the pause, so a window is checked against the longest part."""
         if later.url != self.url or later.requested_rate != self.requested_rate:
             raise ValueError("only runs of one URL at one rate are joined")
         histogram = self.hdr()
@@ -127,6 +139,8 @@ class LatencySamples:
             lost_unknown=self.lost_unknown + later.lost_unknown,
             generator_cpu_s=cpu,
             more_logs=(*self.more_logs, later.log_path, *later.more_logs),
+            parts_s=(*(self.parts_s or (self.duration_s,)), *(later.parts_s or (later.duration_s,))),
+            gap_s=self.gap_s + self.gap_before(later) + later.gap_s,
         )
 
     def hdr(self) -> HdrHistogram:

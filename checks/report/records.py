@@ -125,7 +125,7 @@ def interval_text(record: dict[str, Any], run: dict[str, Any]) -> str:
     interval = record.get("interval")
     if not interval:
         return ""
-    confidence = (run.get("policy") or {}).get("confidence")
+    confidence = record.get("confidence", (run.get("policy") or {}).get("confidence"))
     level = f"{confidence * 100:.4g}% " if isinstance(confidence, int | float) else ""
     return f"{level}CI [{interval[0]:.6g}, {interval[1]:.6g}]"
 

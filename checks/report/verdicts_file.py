@@ -117,6 +117,8 @@ def claim_record(
             rule=judgement.rule,
             findings=[finding_record(f, redactor) for f in judgement.findings],
         )
+        if isinstance(confidence := verdict.evidence.get("confidence"), int | float):
+            record["confidence"] = confidence  # the level of `interval` (a look of two: not the run's)
     if claim.waiver:
         record["waiver"] = claim.waiver
     return record

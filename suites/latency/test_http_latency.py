@@ -34,7 +34,12 @@ def test_latency_within_bound(
     profile = judge.need(load_profile, "a load profile for this run")
     rate = offered_rate(claim, profile.think_time_s, profile.latency_rps)
     run, verdict = load_run.judged(
-        route_class, route, rate, profile.latency_seconds, lambda r, p: latency_within(r, claim, p)
+        route_class,
+        route,
+        rate,
+        profile.latency_seconds,
+        lambda r, p: latency_within(r, claim, p),
+        upper_bound=claim.comparator in ("<", "<="),
     )
     _attach(judge, claim, run)
     judge(verdict)
