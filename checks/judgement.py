@@ -77,24 +77,24 @@ def _shown(value: Any) -> str:
 
 
 def _capped(verdict: Verdict, constructed_why: str | None) -> tuple[Verdict, str] | None:
-    if verdict.outcome == Outcome.INCONCLUSIVE and verdict.provenance == Provenance.CONSTRUCTED:
-        # undecided on a value claimcheck set: no further measurement of it could decide the claim either
+    undecided = verdict.outcome == Outcome.INCONCLUSIVE
+    if not verdict.is_decided and not undecided:
+        return None
+    if verdict.provenance == Provenance.CONSTRUCTED:
+        # decided or not, on a value claimcheck set: no further reading of it could decide the claim
         why = constructed_why or "claimcheck set this value up itself from the documents"
+        found = (
+            "undecided"
+            if undecided
+            else f"measured {_shown(verdict.measured)}, which would have been {verdict.outcome.value}"
+        )
         reason = (
-            f"sandbox fidelity: {why}. The check found: {verdict.reason} (undecided); reading back a value "
+            f"sandbox fidelity: {why}. The check found: {verdict.reason} ({found}); reading back a value "
             "claimcheck set cannot test the claim"
         )
         return verdict.with_(outcome=Outcome.NOT_APPLICABLE, reason=reason), RULE_CONSTRUCTED
-    if not verdict.is_decided:
+    if undecided:
         return None
-    if verdict.provenance == Provenance.CONSTRUCTED:
-        why = constructed_why or "claimcheck set this value up itself from the documents"
-        reason = (
-            f"sandbox fidelity: {why}. The check found: {verdict.reason} (measured "
-            f"{_shown(verdict.measured)}, which would have been {verdict.outcome.value}); reading back a "
-            "value claimcheck set cannot test the claim"
-        )
-        return verdict.with_(outcome=Outcome.NOT_APPLICABLE, reason=reason), RULE_CONSTRUCTED
     if verdict.provenance == Provenance.EMULATED:
         reason = (
             f"emulated vantage point: {verdict.reason} (would have been {verdict.outcome.value}; an emulated "

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from checks.sufficiency import percent
+
 # The six verdicts a claim can reach, then NOT_RUN (a claim the run did not judge).
 VERDICTS = ("PROVEN", "DISPROVEN", "INCONCLUSIVE", "NOT_APPLICABLE", "ERROR", "OUT_OF_SCOPE")
 ALL_VERDICTS = (*VERDICTS, "NOT_RUN")
@@ -126,7 +128,7 @@ def interval_text(record: dict[str, Any], run: dict[str, Any]) -> str:
     if not interval:
         return ""
     confidence = record.get("confidence", (run.get("policy") or {}).get("confidence"))
-    level = f"{confidence * 100:.4g}% " if isinstance(confidence, int | float) else ""
+    level = f"{percent(confidence)} " if isinstance(confidence, int | float) else ""
     return f"{level}CI [{interval[0]:.6g}, {interval[1]:.6g}]"
 
 
