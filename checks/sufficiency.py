@@ -59,8 +59,8 @@ class SufficiencyPolicy(BaseModel):
     min_drills: int = Field(default=1, ge=1)  # worst-case claims (RTO, RPO) need this many drills
     max_error_ratio: float = Field(default=0.01, ge=0, le=1)  # a load run with more errors stands for nothing
     rate_tolerance: float = Field(default=0.05, ge=0, lt=1)  # achieved rate may fall this short of offered
-    # a generator late by more than this share of a latency bound (at p99) cannot disprove it: the lateness
-    # is in the measurement
+    # a generator late by more than this share of a latency bound (at p99) cannot disprove it unless the
+    # disproof survives taking the lateness off (it is in the measurement): evaluate/latency.py _lateness
     max_lateness_fraction: float = Field(default=0.1, gt=0, le=1)
 
     def describe(self) -> str:

@@ -35,6 +35,7 @@ from checks.sufficiency import (
     SufficiencyPolicy,
     decide_mean,
     decide_quantile,
+    percent,
 )
 from checks.units import UnitError, is_unit
 from checks.verdicts import Outcome, Verdict, error, inconclusive
@@ -167,8 +168,12 @@ def _judged(case: _Case, statistic: str, decision: Decision) -> Verdict:
     bound_text = f"{comparator} {ms(case.bound_ms)}"
     text = f"{said} {relation(decision, comparator, case.bound_ms)} {bound_text}"
     outcome = decision.outcome
-    if outcome is Outcome.DISPROVEN and (blocked := _lateness_blocks(samples, case.bound_ms, policy)):
-        text, outcome = f"{said} looks over {bound_text}, but {blocked}", Outcome.INCONCLUSIVE
+    if outcome is Outcome.DISPROVEN and (late := _lateness(case, statistic)) is not None:
+        blocked, note = late
+        if blocked:
+            text, outcome = f"{said} looks over {bound_text}, but {note}", Outcome.INCONCLUSIVE
+        else:
+            text += f"; {note}"
     elif outcome is Outcome.INCONCLUSIVE and decision.needed_n and samples.requested_rate:
         secs = decision.needed_n / samples.requested_rate
         text += (
@@ -190,9 +195,44 @@ def _with_measured(base: dict[str, Any], decision: Decision, policy: Sufficiency
     return {**base, "measured": measured, "evidence": evidence}
 
 
-def _lateness_blocks(samples: LatencySamples, bound_ms: float, policy: SufficiencyPolicy) -> str | None:
+def _lateness(case: _Case, statistic: str) -> tuple[bool, str] | None:
+    """Whether the generator's own lateness could explain a disproof: (blocked, why), or None when it is
+    within the policy's share of the bound.
+
+    A latency is timed from the request's scheduled send, so it holds the generator's lateness E as well as
+    the server's time T: X = E + T. For an upper bound the disproof stands when it survives taking the
+    lateness off. A percentile: at most 1% of requests were later than the run's p99 lateness L, so
+    P(T < b) <= P(X < b + L) + 1%, and "p_q < b" is disproven when p_(q - 1%) of X is above b + L at the
+    policy's confidence. A mean: mean(T) = mean(X) - mean(E) >= mean(X) - max(E). A maximum: the slowest
+    request's own T >= X - max(E). A lower bound (">") disproven stands: X >= T, so T is below it too."""
+    samples, policy, bound = case.samples, case.policy, case.bound_ms
     late_ms = samples.lateness_us.get("p99", 0.0) / 1000
-    if late_ms > policy.max_lateness_fraction * bound_ms:
-        share = f"{policy.max_lateness_fraction:.0%}"
-        return f"the generator itself was late by {ms(late_ms)} at p99 (> {share} of the bound)"
-    return None
+    if late_ms <= policy.max_lateness_fraction * bound:
+        return None
+    late_max_ms = max(samples.lateness_us.get("max", 0.0) / 1000, late_ms)
+    comparator = case.claim.comparator or ""
+    share = f"{policy.max_lateness_fraction:.0%}"
+    blocked = f"the generator itself was late by {ms(late_ms)} at p99 (> {share} of the bound)"
+    if comparator in (">", ">="):
+        return False, f"the generator was late by {ms(late_ms)} at p99, which only adds time"
+    if comparator not in ("<", "<="):
+        return True, blocked
+    values = case.latencies_ms
+    if statistic == "mean":
+        kept = decide_mean(values, comparator, bound + late_max_ms, policy).outcome
+        how = f"the mean stays over {ms(bound)} with its largest lateness ({ms(late_max_ms)}) taken off"
+    elif statistic == "max":
+        kept = Outcome.DISPROVEN if values.max() - late_max_ms > bound else Outcome.INCONCLUSIVE
+        how = f"the slowest request stays over {ms(bound)} with the largest lateness ({ms(late_max_ms)}) off"
+    else:
+        q = float(statistic[1:]) / 100 - 0.01
+        if q <= 0:
+            return True, blocked
+        kept = decide_quantile(values, q, comparator, bound + late_ms, policy).outcome
+        how = (
+            f"p{q * 100:g} stays over {ms(bound)} + {ms(late_ms)} at {percent(policy.confidence)} "
+            "confidence, so the lateness cannot account for it"
+        )
+    if kept is Outcome.DISPROVEN:
+        return False, f"the generator was late by {ms(late_ms)} at p99, but {how}"
+    return True, blocked

@@ -94,9 +94,39 @@ def test_a_run_below_the_claimed_load_cannot_prove() -> None:
     assert verdict.outcome is Outcome.INCONCLUSIVE and "1000 req/s" in verdict.reason
 
 
-def test_a_late_generator_blocks_a_disproof() -> None:
-    verdict = judged(samples(exp_ms(2000, 20), lateness_p99_us=10_000), claim(bound=40))
+def test_a_late_generator_blocks_a_disproof_its_lateness_could_account_for() -> None:
+    # p95 = 59.9 ms over 40 ms, but with 20 ms of lateness off, p94 (56.3 ms) is under 40 + 20 ms
+    verdict = judged(samples(exp_ms(2000, 20), lateness_p99_us=20_000), claim(bound=40))
     assert verdict.outcome is Outcome.INCONCLUSIVE and "generator itself was late" in verdict.reason
+
+
+def test_a_disproof_far_beyond_the_generators_lateness_stands() -> None:
+    # every request 300 ms or more (a slowed server) against 100 ms, the generator 13 ms late at p99
+    slowed = 300 + exp_ms(600, 5)
+    verdict = judged(samples(slowed, rate=100, lateness_p99_us=13_000), claim(bound=100))
+    assert verdict.outcome is Outcome.DISPROVEN
+    assert "late by 13 ms at p99, but p94 stays over 100 ms + 13 ms" in verdict.reason
+
+
+def test_lateness_just_short_of_the_excess_still_blocks() -> None:
+    # p94 of 300 ms + exp(5) is about 314 ms: 220 ms of lateness could account for most of the excess
+    verdict = judged(samples(300 + exp_ms(600, 5), rate=100, lateness_p99_us=220_000), claim(bound=100))
+    assert verdict.outcome is Outcome.INCONCLUSIVE and "generator itself was late" in verdict.reason
+
+
+def test_a_mean_disproof_stands_only_beyond_the_largest_lateness() -> None:
+    slowed = samples(300 + exp_ms(600, 5), rate=100, lateness_p99_us=13_000)
+    assert judged(slowed, claim(statistic="mean", bound=100)).outcome is Outcome.DISPROVEN
+    late = samples(300 + exp_ms(600, 5), rate=100, lateness_p99_us=250_000)
+    assert judged(late, claim(statistic="mean", bound=100)).outcome is Outcome.INCONCLUSIVE
+    assert judged(slowed, claim(statistic="max", bound=100)).outcome is Outcome.DISPROVEN
+    assert judged(late, claim(statistic="max", bound=100)).outcome is Outcome.INCONCLUSIVE
+
+
+def test_lateness_never_blocks_a_lower_bound_disproof() -> None:
+    # latency is timed from the scheduled send, so lateness only adds: under 500 ms measured is under it
+    verdict = judged(samples(exp_ms(2000, 20), lateness_p99_us=60_000), claim(comparator=">", bound=500))
+    assert verdict.outcome is Outcome.DISPROVEN and "only adds time" in verdict.reason
 
 
 def test_bound_in_seconds_is_converted() -> None:
