@@ -211,6 +211,15 @@ def test_allure_results_keep_verdict_semantics_and_labels(tmp_path: Path) -> Non
     assert (tmp_path / "allure" / "environment.properties").read_text().startswith("target=t")
 
 
+def test_a_disproven_item_reports_its_message_and_an_error_keeps_its_traceback(tmp_path: Path) -> None:
+    # six items: two DISPROVEN, one ERROR. Only the ERROR's failure shows the item's source (pytest's long
+    # form, kept as the "traceback (for engineers)" attachment); a disproof reports the verdict's message.
+    done, doc = run_suite(tmp_path, {})
+    assert [r["verdict"] for r in doc["claims"]].count("DISPROVEN") == 2
+    assert done.stdout.count("def test_judged(") == 1
+    assert "ClaimDisproven: DISPROVEN" in done.stdout
+
+
 @pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
 def test_an_interrupted_run_leaves_valid_json_marked_incomplete(tmp_path: Path, signame: str) -> None:
     done, doc = run_suite(tmp_path, {"CC_STOP_AT": "3", "CC_SIGNAL": signame})
