@@ -4,6 +4,9 @@ Each module is imported in a fresh process (forked from one that has loaded only
 validation stack, so the test takes seconds, not minutes) and the I/O libraries it pulled in are listed.
 Modules that still fail are named in ALLOWED_IMPURE with the reason; the list may only shrink: a module on
 it that has become pure fails the test until it is taken off.
+
+The Kubernetes collectors, and the suites that use them, import `kubernetes` only on first use (it costs
+~0.7 s of CPU): a process that judges no Kubernetes claim, or pytest collecting the suites, never loads it.
 """
 
 from __future__ import annotations
@@ -86,3 +89,37 @@ def test_the_allow_list_only_shrinks(loaded: dict[str, list[str]]) -> None:
 
 def test_every_module_was_probed(loaded: dict[str, list[str]]) -> None:
     assert len(loaded) == len(evaluator_modules()) > 30
+
+
+# Modules that import `kubernetes` only inside the functions that call the cluster.
+KUBE_LAZY = (
+    "checks.collect.kube",
+    "checks.collect.kube.client",
+    "checks.collect.kube.timeline",
+    "checks.collect.mesh",
+    "checks.collect.geo",
+    "checks.collect.geo_pod",
+    "suites.isolation.test_kubernetes",
+    "suites.compliance.test_transport",
+    "suites.autoscaling.test_autoscaling",
+)
+
+KUBE_PROBE = r"""
+import importlib, json, sys
+first = None
+for name in {modules}:
+    importlib.import_module(name)
+    if first is None and "kubernetes" in sys.modules:
+        first = name
+print(json.dumps(first))
+"""
+
+
+def test_kubernetes_collectors_and_suites_import_kubernetes_only_on_first_use() -> None:
+    script = KUBE_PROBE.format(modules=repr(KUBE_LAZY))
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    first = json.loads(done.stdout.strip().splitlines()[-1])
+    assert first is None, f"importing {first} loaded kubernetes"

@@ -15,16 +15,16 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import Any
-
-from kubernetes import client
-from kubernetes.client.exceptions import ApiException
-from kubernetes.stream import stream
+from typing import TYPE_CHECKING, Any
 
 from checks.collect.geo_probe import CA_ENV
+from checks.collect.kube._call import api_exception
 from checks.collect.kube.client import api_client
 from checks.errors import AccessDenied, CollectionError, TargetUnreachable
 from checks.targets import Kubernetes, VantagePoint
+
+if TYPE_CHECKING:
+    from kubernetes import client
 
 PROBE = Path(__file__).with_name("geo_probe.py")
 BOOTSTRAP = (
@@ -45,6 +45,8 @@ def run_probe_in_pod(
     where = f"vantage {vantage.name} (pod {vantage.namespace}/{vantage.pod})"
     if cluster is None or not vantage.pod or not vantage.namespace:
         raise CollectionError(where, "a pod vantage point needs pod, namespace and a `kubernetes` section")
+    from kubernetes import client
+
     core = client.CoreV1Api(api_client(cluster))
     deadline = time.monotonic() + timeout_s
     session = _open(core, vantage, where, timeout_s)
@@ -73,6 +75,8 @@ def _payload(args: list[str]) -> dict[str, Any]:
 def _open(core: client.CoreV1Api, vantage: VantagePoint, where: str, timeout_s: float) -> Any:
     """The exec session. The client opens its websocket without a timeout, so the handshake runs in a
     helper thread bounded by `timeout_s` (past it the thread is left to its socket)."""
+    from kubernetes.stream import stream
+
     outcome: list[Any] = []
 
     def connect() -> None:
@@ -121,7 +125,8 @@ def _connect_error(where: str, exc: Exception) -> CollectionError:
     unreachable = next((c for c in chain if isinstance(c, OSError)), None)
     if unreachable is not None:
         return TargetUnreachable(where, f"no answer from the API server: {unreachable}")
-    reason = next((c.reason for c in chain if isinstance(c, ApiException)), exc)
+    api_exception_class = api_exception()
+    reason = next((c.reason for c in chain if isinstance(c, api_exception_class)), exc)
     return CollectionError(where, f"exec failed: {reason}")
 
 

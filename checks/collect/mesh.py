@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubernetes.client.exceptions import ApiException
 from urllib3.exceptions import HTTPError
 
 from checks.collect.deadline import endpoint_key, guarded
-from checks.collect.kube._call import api_error, timeout_of
+from checks.collect.kube._call import api_error, api_exception, timeout_of
 from checks.errors import TargetUnreachable
 from checks.evidence.origin import UNKNOWN, Origin
 from checks.evidence.transport import MeshPolicies as MeshPolicies
@@ -47,7 +46,7 @@ def collect_peer_authentications(
                 body = custom.list_cluster_custom_object(
                     GROUP, version, PLURAL, _request_timeout=(seconds, seconds)
                 )
-        except ApiException as exc:
+        except api_exception() as exc:
             if exc.status == 404:
                 continue
             raise api_error(endpoint, exc) from exc

@@ -5,20 +5,31 @@ from __future__ import annotations
 import json
 import weakref
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import urllib3
-from kubernetes.client import ApiClient
-from kubernetes.client.exceptions import ApiException
 
 from checks.collect.deadline import endpoint_key, guarded
 from checks.errors import AccessDenied, CollectionError, DeadlineExceeded, TargetUnreachable
 from checks.targets import DEFAULT_TIMEOUT_S
 
+if TYPE_CHECKING:
+    from kubernetes.client.exceptions import ApiException
+
 T = TypeVar("T")
 MAX_PAGES = 1000
 # The target's timeout per ApiClient (kube_apis registers it): connect, read and total of one request.
 _TIMEOUTS: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
+
+
+def api_exception() -> type[ApiException]:
+    """The client's ApiException, imported on first use: `kubernetes` takes ~0.7 s of CPU to import, so a
+    process that reads no cluster never loads it (`except api_exception() as exc:` is evaluated only when an
+    exception reaches the clause)."""
+    from kubernetes.client.exceptions import ApiException
+
+    found: type[ApiException] = ApiException
+    return found
 
 
 def register_timeout(api_client: Any, seconds: float) -> None:
@@ -60,7 +71,7 @@ def call(endpoint: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     with guarded(endpoint, seconds, key=endpoint_key(host)):
         try:
             return fn(*args, _request_timeout=(seconds, seconds), **kwargs)
-        except ApiException as exc:
+        except api_exception() as exc:
             raise api_error(endpoint, exc) from exc
         except urllib3.exceptions.TimeoutError as exc:
             raise DeadlineExceeded(endpoint, f"no answer within {seconds:g} s") from exc
@@ -87,5 +98,7 @@ def list_all(
 
 def plain(api: Any, model: Any) -> dict[str, Any]:
     """A client model as the plain JSON dict the API server sent (camelCase keys, no None values)."""
+    from kubernetes.client import ApiClient
+
     result: dict[str, Any] = ApiClient.sanitize_for_serialization(api.api_client, model) or {}
     return result

@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from kubernetes.client import (
-    AuthorizationV1Api,
-    V1ResourceAttributes,
-    V1SubjectAccessReview,
-    V1SubjectAccessReviewSpec,
-)
+from typing import TYPE_CHECKING
 
 from checks.collect.kube._call import call, endpoint_of
 from checks.errors import CollectionError
@@ -19,10 +13,15 @@ from checks.evidence.kubernetes import ResourceAction as ResourceAction
 from checks.evidence.kubernetes import ServiceAccountRef as ServiceAccountRef
 from checks.evidence.origin import UNKNOWN, Origin
 
+if TYPE_CHECKING:
+    from kubernetes.client import AuthorizationV1Api
+
 
 def _review(
     api: AuthorizationV1Api, sa: ServiceAccountRef, namespace: str, action: ResourceAction
 ) -> AccessEntry:
+    from kubernetes.client import V1ResourceAttributes, V1SubjectAccessReview, V1SubjectAccessReviewSpec
+
     endpoint = endpoint_of(api, "POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews")
     attrs = V1ResourceAttributes(
         namespace=namespace, verb=action.verb, resource=action.resource, group=action.group

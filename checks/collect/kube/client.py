@@ -6,17 +6,14 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-from kubernetes import client, config
-from kubernetes.config.incluster_config import (
-    SERVICE_CERT_FILENAME,
-    SERVICE_TOKEN_FILENAME,
-    InClusterConfigLoader,
-)
+from typing import TYPE_CHECKING
 
 from checks.collect.kube._call import register_timeout
 from checks.errors import CollectionError
 from checks.targets import Kubernetes
+
+if TYPE_CHECKING:
+    from kubernetes import client
 
 
 @dataclass(frozen=True)
@@ -33,6 +30,8 @@ class KubeApis:
 
 def kube_apis(k8s: Kubernetes) -> KubeApis:
     """Clients for the target's cluster; a broken kubeconfig is a CollectionError naming it."""
+    from kubernetes import client
+
     api = api_client(k8s)
     return KubeApis(
         client.CoreV1Api(api),
@@ -53,6 +52,8 @@ def api_client(k8s: Kubernetes) -> client.ApiClient:
 
 
 def _new_api_client(k8s: Kubernetes) -> client.ApiClient:
+    from kubernetes import client, config
+
     if k8s.in_cluster:
         return in_cluster_client()
     if k8s.host:
@@ -67,12 +68,22 @@ def _new_api_client(k8s: Kubernetes) -> client.ApiClient:
 
 
 def in_cluster_client(
-    token_file: str = SERVICE_TOKEN_FILENAME,
-    ca_file: str = SERVICE_CERT_FILENAME,
+    token_file: str | None = None,
+    ca_file: str | None = None,
     environ: Mapping[str, str] = os.environ,
 ) -> client.ApiClient:
     """The pod's own service account (KUBERNETES_SERVICE_HOST/PORT, its token and CA), as `kubectl` in a
-    pod uses it; the token is re-read as the kubelet rotates it."""
+    pod uses it; the token is re-read as the kubelet rotates it. `token_file` and `ca_file` default to the
+    service account's mounted token and CA (the client's SERVICE_TOKEN_FILENAME, SERVICE_CERT_FILENAME)."""
+    from kubernetes import client, config
+    from kubernetes.config.incluster_config import (
+        SERVICE_CERT_FILENAME,
+        SERVICE_TOKEN_FILENAME,
+        InClusterConfigLoader,
+    )
+
+    token_file = SERVICE_TOKEN_FILENAME if token_file is None else token_file
+    ca_file = SERVICE_CERT_FILENAME if ca_file is None else ca_file
     configuration = client.Configuration()
     loader = InClusterConfigLoader(token_filename=token_file, cert_filename=ca_file, environ=environ)
     try:

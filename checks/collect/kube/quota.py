@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from kubernetes.client import CoreV1Api
-from kubernetes.client.exceptions import ApiException
-from kubernetes.utils import parse_quantity
-
-from checks.collect.kube._call import api_error, call, endpoint_of, list_all, plain, status_message
+from checks.collect.kube._call import (
+    api_error,
+    api_exception,
+    call,
+    endpoint_of,
+    list_all,
+    plain,
+    status_message,
+)
 from checks.errors import CollectionError
 from checks.evidence.kubernetes import LimitRangeRecord as LimitRangeRecord
 from checks.evidence.kubernetes import QuotaEnforcement as QuotaEnforcement
 from checks.evidence.kubernetes import QuotaSnapshot as QuotaSnapshot
 from checks.evidence.kubernetes import ResourceQuotaRecord as ResourceQuotaRecord
 from checks.evidence.origin import UNKNOWN, Origin
+
+if TYPE_CHECKING:
+    from kubernetes.client import CoreV1Api
+    from kubernetes.client.exceptions import ApiException
 
 QUOTA_REFUSAL = "exceeded quota"
 # LimitRanger refusals read "maximum cpu usage per Container is 2, but limit is 16".
@@ -56,6 +64,8 @@ def collect_quota_snapshot(
 
 def requests_beyond(quota: ResourceQuotaRecord) -> dict[str, str]:
     """Container requests/limits of twice each hard cpu/memory bound: beyond quota whatever is in use."""
+    from kubernetes.utils import parse_quantity
+
     wanted: dict[str, str] = {}
     for key, value in quota.hard.items():
         kind, _, resource = key.rpartition(".")
@@ -111,7 +121,7 @@ def check_quota_enforced(
     try:
         call(endpoint, create, namespace, body, dry_run="All")
     except CollectionError as err:
-        if isinstance(err.__cause__, ApiException):
+        if isinstance(err.__cause__, api_exception()):
             return _refusal(namespace, kind, name, dict(requested), err.__cause__, endpoint)
         raise
     return QuotaEnforcement(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from kubernetes.client import AppsV1Api, AutoscalingV2Api
+from typing import TYPE_CHECKING, Any
 
 from checks.collect.kube._call import endpoint_of, list_all, plain
 from checks.evidence.scaling import (
@@ -15,6 +13,9 @@ from checks.evidence.scaling import (
     ScalingPolicy,
     ScalingRules,
 )
+
+if TYPE_CHECKING:
+    from kubernetes.client import AppsV1Api, AutoscalingV2Api
 
 __all__ = [
     "DeploymentState",

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from kubernetes.client import CoreV1Api, NetworkingV1Api
+from typing import TYPE_CHECKING
 
 from checks.collect.kube._call import endpoint_of, list_all, plain
 from checks.evidence.kubernetes import NamespaceInfo as NamespaceInfo
@@ -12,6 +11,9 @@ from checks.evidence.kubernetes import NamespaceInventory as NamespaceInventory
 from checks.evidence.kubernetes import NetworkPolicyRecord as NetworkPolicyRecord
 from checks.evidence.kubernetes import NetworkPolicySnapshot as NetworkPolicySnapshot
 from checks.evidence.origin import UNKNOWN, Origin
+
+if TYPE_CHECKING:
+    from kubernetes.client import CoreV1Api, NetworkingV1Api
 
 
 def collect_namespaces(

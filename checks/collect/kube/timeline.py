@@ -5,13 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-from kubernetes.client import AppsV1Api, AutoscalingV2Api, CoreV1Api
+from typing import TYPE_CHECKING, Any
 
 from checks.collect.kube._call import call, endpoint_of, list_all
 from checks.collect.kube.scaling import deployment_state, hpa_config
 from checks.evidence.scaling import KubeEvent, ScalingSample, ScalingTimeline
+
+if TYPE_CHECKING:
+    from kubernetes.client import AppsV1Api, AutoscalingV2Api, CoreV1Api
 
 __all__ = ["KubeEvent", "ScalingApis", "ScalingSample", "ScalingTimeline", "sample_scaling_timeline"]
 
