@@ -120,36 +120,6 @@ def timeline_png(
     return _png(fig)
 
 
-def verdict_bars_png(
-    per_document: Mapping[str, Mapping[str, int]], colours: Mapping[str, str], *, title: str
-) -> bytes:
-    """One horizontal stacked bar per document: how many of its claims reached each verdict (counts shown)."""
-    if not per_document:
-        raise ValueError("no documents to plot")
-    names = list(per_document)
-    fig = _figure(figsize=(9.0, 1.2 + 0.55 * len(names)))
-    ax = fig.add_subplot()
-    left = np.zeros(len(names))
-    for verdict, colour in colours.items():
-        values = np.array([per_document[n].get(verdict, 0) for n in names], dtype=float)
-        if not values.any():
-            continue
-        bars = ax.barh(names, values, left=left, color=colour, label=verdict, edgecolor="white")
-        ax.bar_label(
-            bars,
-            labels=[f"{int(v)}" if v else "" for v in values],
-            label_type="center",
-            color="white",
-            fontsize="small",
-        )
-        left += values
-    ax.invert_yaxis()
-    ax.set(title=title, xlabel="claims")
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small")
-    fig.tight_layout()
-    return _png(fig)
-
-
 DRILL_EVENT_COLORS = {
     "fault": "tab:red",
     "promotion": "tab:purple",

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from checks.plots import DPI, SIZE_IN, latency_cdf_png, latency_histogram_png, timeline_png, verdict_bars_png
+from checks.plots import DPI, SIZE_IN, latency_cdf_png, latency_histogram_png, timeline_png
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 LATENCIES_US = np.random.default_rng(1).lognormal(np.log(20_000), 0.6, 2000)
@@ -52,16 +52,6 @@ def test_timeline_with_events() -> None:
 def test_nothing_to_plot_is_refused(call: object) -> None:
     with pytest.raises(ValueError):
         call()  # type: ignore[operator]
-
-
-def test_verdict_bars_draw_one_bar_per_document() -> None:
-    colours = {"PROVEN": "#2e7d32", "DISPROVEN": "#c62828", "NOT_APPLICABLE": "#546e7a"}
-    per = {"a.txt": {"PROVEN": 2, "DISPROVEN": 1}, "b.txt": {"NOT_APPLICABLE": 5}}
-    png = verdict_bars_png(per, colours, title="verdicts per document")
-    width, height = _shape(png)
-    assert width == 900 and height > 100
-    with pytest.raises(ValueError):
-        verdict_bars_png({}, colours, title="none")
 
 
 def test_failover_timeline_marks_the_fault_promotion_first_success_and_bounds() -> None:

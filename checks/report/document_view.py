@@ -254,7 +254,7 @@ def index_page(doc: dict[str, Any], documents: Documents, names: list[str]) -> s
     total = counts([r for r in doc["claims"] if r["verdict"] != "NOT_RUN"])
     body = (
         '<header><nav><a href="../allure-report/index.html">Allure report</a>'
-        '<a href="verdicts-by-document.png">verdict bars (PNG)</a></nav>'
+        '<a href="verdicts-by-document.svg">verdict bars (SVG)</a></nav>'
         f"<h1>Documents judged</h1>{_run_line(run)}<p>{_counts_html(total)}</p>{_bar(total)}</header><main>"
         '<table class="idx"><tr><th>document</th><th>title</th><th>system</th><th>claims</th>'
         "<th>verdicts (each claim under the document that states it first)</th></tr>"

@@ -5,7 +5,7 @@ function of the reports folder's verdicts.json (plus the documents and the ledge
 1. the sources the run judged: `documents/<file>` (verbatim) and `ledger/*.yaml`, copied once;
 2. the Allure results shaped for auditors, with categories, environment, executor and global attachments;
 3. `junit.xml` and `claimcheck.sarif`;
-4. the document view, `documents/<file>.html` + `documents/index.html`, and the verdict bars (PNG);
+4. the document view, `documents/<file>.html` + `documents/index.html`, and the verdict bars (SVG);
 5. the Allure HTML report (optional), made private;
 6. `MANIFEST.sha256` (signed when CLAIMCHECK_SIGNING_KEY names a key), last, over all of it.
 Everything taken from evidence passes through the Redactor again (verdicts.json is redacted already).
@@ -24,11 +24,12 @@ from checks.errors import ClaimcheckError
 from checks.ledger import Ledger
 from checks.report import allure_results, document_view, junit, sarif
 from checks.report.allure_files import per_document_counts, write_allure_extras
+from checks.report.bars import verdict_bars_svg
 from checks.report.documents import Documents, view_name
 from checks.report.manifest import HISTORY, write_manifest
 from checks.report.records import load
 
-VERDICT_BARS = "verdicts-by-document.png"
+VERDICT_BARS = "verdicts-by-document.svg"
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,6 @@ def _copy_sources(reports_dir: Path, doc: dict[str, Any], ledger: Ledger | None,
 
 
 def _verdict_bars(reports_dir: Path, doc: dict[str, Any]) -> Path | None:
-    from checks import cache
-
     per = per_document_counts(doc)
     if not per:
         return None
@@ -86,15 +85,8 @@ def _verdict_bars(reports_dir: Path, doc: dict[str, Any]) -> Path | None:
     path = reports_dir / "documents" / VERDICT_BARS
     path.parent.mkdir(parents=True, exist_ok=True)
     title = "Verdicts per document (claims stated there first)"
-    key = cache.key_of("verdict-bars", json.dumps([per, colours, title]))  # the PNG's every input
-    path.write_bytes(cache.cached(key, lambda: _bars_png(per, colours, title)))
+    path.write_text(verdict_bars_svg(per, colours, title=title), encoding="utf-8")
     return path
-
-
-def _bars_png(per: dict[str, dict[str, int]], colours: dict[str, str], title: str) -> bytes:
-    from checks.plots import verdict_bars_png  # matplotlib: about half a second to import
-
-    return verdict_bars_png(per, colours, title=title)
 
 
 def _write(path: Path, text: str, outputs: RunOutputs) -> None:
@@ -123,7 +115,7 @@ def _shape_allure(
     ]
     attached = [a for a in attached if a[1].is_file()]
     if bars is not None:
-        attached.insert(0, ("verdicts per document", bars, "image/png"))
+        attached.insert(0, ("verdicts per document", bars, "image/svg+xml"))
     allure_results.write_globals(results_dir, attached)
     return refs
 

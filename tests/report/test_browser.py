@@ -3,8 +3,11 @@ and a DISPROVEN claim's pages show its quote, file:line, verdict and reason."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import shutil
+import threading
 from collections.abc import Iterator
 from html import escape
 from pathlib import Path
@@ -96,9 +99,7 @@ def test_the_document_view_makes_no_request_and_marks_the_claim(served: str, dec
     assert f'id="L{source["line"]}" class="DISPROVEN"' in page.dom
 
 
-def test_the_recorder_sees_an_external_request_and_make_private_removes_it(
-    served: str, declared_run: Path
-) -> None:
+def test_the_recorder_sees_an_external_request_and_make_private_removes_it(tmp_path: Path) -> None:
     snippet = (
         "<!DOCTYPE html><html><head><title>t</title></head><body><p>control</p>"
         '<script async src="https://www.googletagmanager.com/gtag/js?id=G-TEST"></script>'
@@ -106,14 +107,19 @@ def test_the_recorder_sees_an_external_request_and_make_private_removes_it(
         " function gtag(){dataLayer.push(arguments);}</script>"
         "</body></html>"
     )
-    (declared_run / "control.html").write_text(snippet, encoding="utf-8")
-    (declared_run / "control-private.html").write_text(make_private(snippet), encoding="utf-8")
+    # served from a folder of its own: the declared run is shared read-only with other workers' tests
+    (tmp_path / "control.html").write_text(snippet, encoding="utf-8")
+    (tmp_path / "control-private.html").write_text(make_private(snippet), encoding="utf-8")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    served = f"http://127.0.0.1:{server.server_address[1]}"
     try:
         assert any("googletagmanager" in u for u in load(f"{served}/control.html").external(served))
         assert load(f"{served}/control-private.html").external(served) == []
     finally:
-        (declared_run / "control.html").unlink()
-        (declared_run / "control-private.html").unlink()
+        server.shutdown()
+        server.server_close()
 
 
 def test_a_single_file_report_renders_without_any_request(declared_run: Path, tmp_path: Path) -> None:
