@@ -89,8 +89,15 @@ def secret_forms(secret: str) -> set[str]:
     return {f for f in forms if len(f) >= MIN_SECRET}
 
 
+MEMO_LIMIT = 50_000  # texts whose spans a matcher remembers (a run writes the same records many times)
+
+
 class _Matcher:
-    """Whole forms (longest first) and every MIN_FRAGMENT-character window of every form."""
+    """Whole forms (longest first) and every MIN_FRAGMENT-character window of every form.
+
+    A matcher belongs to one set of secrets (a new secret makes a new matcher), so the spans it found in a
+    text stay right for as long as it lives: verdicts.json is rewritten as each claim is judged, and its
+    records were redacted again every time."""
 
     def __init__(self, secrets: frozenset[str]) -> None:
         forms = {f for s in secrets for f in secret_forms(s)}
@@ -98,8 +105,18 @@ class _Matcher:
         self.grams = {
             f[i : i + MIN_FRAGMENT] for f in forms if len(f) >= MIN_FRAGMENT for i in range(len(f) - 7)
         }
+        self._memo: dict[str, list[tuple[int, int]]] = {}
 
     def spans(self, text: str) -> list[tuple[int, int]]:
+        found = self._memo.get(text)
+        if found is None:
+            found = self._spans(text)
+            if len(self._memo) >= MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[text] = found
+        return found
+
+    def _spans(self, text: str) -> list[tuple[int, int]]:
         found: list[tuple[int, int]] = []
         for form in self.forms:
             start = text.find(form)
