@@ -9,7 +9,9 @@ be (checks/evidence/http.py: JSON, empty JSON, HTML, text...). Nothing is judged
 from __future__ import annotations
 
 import json
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import PurePosixPath
 
 import requests
@@ -22,6 +24,7 @@ from checks.evidence.http import ProbeSeries
 from checks.evidence.origin import UNKNOWN, Origin
 from checks.targets import HttpEndpoint
 
+PROBE_WORKERS = 5
 MAX_BODY_BYTES = 1 << 20  # an API answer larger than this is read as far as this and judged "not json"
 
 
@@ -102,15 +105,34 @@ def probe_answers(
 ) -> ProbeSeries:
     """`count` requests to `path` (POST with `body` when given, else GET), each answer's status and body
     shape recorded; an answer that never came is status 0, "no answer". Raises TargetUnreachable when no
-    request got any answer."""
+    request got any answer.
+
+    Up to PROBE_WORKERS requests are in flight at once, each worker on its own session and spacing its
+    requests `interval_s * workers` apart: together never faster than one request per `interval_s`, as one
+    series was, but a slow route (300 ms an answer) is read in a fifth of the time."""
     url, sent = endpoint.base_url.rstrip("/") + path, _request_headers(path, headers, body)
-    answers, latencies = [], []
-    with requests.Session() as session:
-        for _ in range(count):
-            started = time.monotonic()
-            answers.append(_attempt(session, endpoint, url, sent, body))
-            latencies.append((time.monotonic() - started) * 1000)
-            time.sleep(max(0.0, interval_s - (time.monotonic() - started)))
+    workers = max(1, min(PROBE_WORKERS, count))
+    pace = interval_s * workers
+    answers: list[tuple[int, str, str | None]] = [(0, shapes.NO_ANSWER, "not sent")] * count
+    latencies = [0.0] * count
+
+    stop = threading.Event()  # set when the caller is interrupted: no worker sends another request
+
+    def series(indices: range) -> None:
+        with requests.Session() as session:
+            for i in indices:
+                if stop.is_set():
+                    return
+                started = time.monotonic()
+                answers[i] = _attempt(session, endpoint, url, sent, body)
+                latencies[i] = (time.monotonic() - started) * 1000
+                time.sleep(max(0.0, pace - (time.monotonic() - started)))
+
+    with ThreadPoolExecutor(workers, thread_name_prefix="claimcheck-preflight") as pool:
+        try:
+            list(pool.map(series, [range(k, count, workers) for k in range(workers)]))
+        finally:
+            stop.set()
     statuses, kinds, errors = zip(*answers, strict=True)
     if not any(statuses):
         raise TargetUnreachable(url, f"none of {count} requests got an answer ({errors[:1]})")

@@ -4,13 +4,14 @@ for what they are, and a load claim on such a route is ERROR, never a data point
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
 import pytest
 
-from checks.collect.preflight import body_shape, expects_json, probe_answers
+from checks.collect.preflight import PROBE_WORKERS, body_shape, expects_json, probe_answers
 from checks.errors import TargetUnreachable
 from checks.evaluate.latency import latency_within
 from checks.evaluate.throughput import throughput_offer, throughput_within
@@ -39,13 +40,35 @@ class Hostile(BaseHTTPRequestHandler):
         "/static/app.js": (200, "application/javascript", b"console.log(1)"),
     }
 
+    in_flight: ClassVar[list[int]] = [0, 0]  # now, most at once (for /slow)
+    starts: ClassVar[list[float]] = []
+    lock: ClassVar[threading.Lock] = threading.Lock()
+
     def do_GET(self) -> None:
+        if self.path == "/slow":
+            self._slow()
+            return
         if self.path == "/garbage":
             self.wfile.write(b"\x00\xffNOT HTTP AT ALL\r\n\r\n")
             return
         status, kind, body = self.answers[self.path]
         self.send_response(status)
         self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _slow(self) -> None:
+        with self.lock:
+            self.in_flight[0] += 1
+            self.in_flight[1] = max(self.in_flight)
+            self.starts.append(time.monotonic())
+        time.sleep(0.2)
+        with self.lock:
+            self.in_flight[0] -= 1
+        body = b'{"ok": true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -82,6 +105,18 @@ def test_each_answer_is_recorded_for_what_it_is(
     series = probe_answers(hostile, path, 3, origin=Origin("hostile", identity="tester"))
     assert series.statuses == (status,) * 3 and series.shapes == (shape,) * 3
     assert series.expects_json and series.origin.identity == "tester"
+
+
+def test_a_slow_route_is_read_by_a_few_requests_at_once_never_faster_than_the_interval(
+    hostile: HttpEndpoint,
+) -> None:
+    Hostile.starts.clear()
+    series = probe_answers(hostile, "/slow", 20, interval_s=0.05)
+    assert series.statuses == (200,) * 20 and series.shapes == (shapes.JSON,) * 20
+    assert 1 < Hostile.in_flight[1] <= PROBE_WORKERS
+    # each worker spaces its own requests interval * workers apart: 4 per worker, so 3 gaps of 0.25 s
+    starts = sorted(Hostile.starts)
+    assert len(starts) == 20 and starts[-1] - starts[0] >= 3 * 0.05 * PROBE_WORKERS * 0.9
 
 
 def test_a_server_answering_garbage_is_unreachable(hostile: HttpEndpoint) -> None:
