@@ -1,4 +1,4 @@
-"""PNG charts for evidence attachments: latency histogram, latency CDF (log x), event and drill timelines.
+"""PNG charts for evidence attachments: event and drill timelines (latency charts: report/latency_svg.py).
 
 Each function returns PNG bytes (matplotlib's Agg backend, no global pyplot state, no files written).
 """
@@ -9,8 +9,6 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from checks.evidence.drills import Event, FailoverTimeline, RolloutResult
 
 if TYPE_CHECKING:
@@ -18,7 +16,6 @@ if TYPE_CHECKING:
 
 SIZE_IN = (8.0, 4.5)
 DPI = 100
-MARKED_PERCENTILES = (50.0, 95.0, 99.0)
 
 
 def _figure(**kwargs: Any) -> Figure:
@@ -35,55 +32,6 @@ def _png(fig: Figure) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI)
     return buf.getvalue()
-
-
-def _as_ms(latencies_us: Sequence[float]) -> np.ndarray:
-    values = np.asarray(latencies_us, dtype=float) / 1000
-    if not len(values):
-        raise ValueError("no latencies to plot")
-    return values
-
-
-def _mark_bound(ax: object, bound_ms: float | None) -> None:
-    if bound_ms is not None:
-        ax.axvline(bound_ms, color="crimson", linestyle="--", label=f"bound {bound_ms:g} ms")  # type: ignore[attr-defined]
-
-
-def latency_histogram_png(
-    latencies_us: Sequence[float], *, title: str, bound_ms: float | None = None
-) -> bytes:
-    """Histogram of latencies (ms) on log-spaced bins, with the p50/p95/p99 and the claim's bound marked."""
-    values = _as_ms(latencies_us)
-    fig = _figure(figsize=SIZE_IN)
-    ax = fig.add_subplot()
-    low, high = max(values.min(), 1e-3), max(values.max(), 1e-3 * 1.01)
-    ax.hist(values, bins=np.geomspace(low, high * 1.0001, 60).tolist(), color="steelblue")
-    ax.set_xscale("log")
-    for pct, value in zip(MARKED_PERCENTILES, np.percentile(values, MARKED_PERCENTILES), strict=True):
-        ax.axvline(value, color="grey", linestyle=":", label=f"p{pct:g} {value:.4g} ms")
-    _mark_bound(ax, bound_ms)
-    ax.set(title=title, xlabel="latency (ms, log scale)", ylabel="requests")
-    ax.legend(loc="upper right", fontsize="small")
-    fig.tight_layout()
-    return _png(fig)
-
-
-def latency_cdf_png(latencies_us: Sequence[float], *, title: str, bound_ms: float | None = None) -> bytes:
-    """Empirical CDF of latencies (ms, log x axis) with the claim's bound marked."""
-    values = np.sort(_as_ms(latencies_us))
-    fig = _figure(figsize=SIZE_IN)
-    ax = fig.add_subplot()
-    ax.step(
-        values, np.arange(1, len(values) + 1) / len(values), where="post", color="steelblue", label="observed"
-    )
-    ax.set_xscale("log")
-    for pct in MARKED_PERCENTILES:
-        ax.axhline(pct / 100, color="grey", linestyle=":", linewidth=0.8)
-    _mark_bound(ax, bound_ms)
-    ax.set(title=title, xlabel="latency (ms, log scale)", ylabel="fraction of requests <= x", ylim=(0, 1.01))
-    ax.legend(loc="lower right", fontsize="small")
-    fig.tight_layout()
-    return _png(fig)
 
 
 def timeline_png(

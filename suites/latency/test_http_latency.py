@@ -7,7 +7,7 @@ import pytest
 from checks.evaluate.latency import latency_within, offered_rate
 from checks.evidence.load import LoadRun
 from checks.ledger import Claim
-from checks.plots import latency_cdf_png, latency_histogram_png
+from checks.report.latency_svg import latency_cdf_svg, latency_histogram_svg
 from checks.targets import LoadProfile, Target
 from fixtures.claims import claim_params
 from fixtures.endpoints import bound_route, route_for
@@ -52,10 +52,10 @@ def _attach(judge: Judge, claim: Claim, run: LoadRun) -> None:
     samples = run.samples
     title = f"{claim.id}: {samples.url} at {run.offered_rps:g} req/s"
     bound_ms = claim.bound_in("ms") if claim.unit and isinstance(claim.bound, int | float) else None
-    judge.attach_png(
-        "latency histogram", latency_histogram_png(samples.latencies_us, title=title, bound_ms=bound_ms)
+    judge.attach_svg(
+        "latency histogram", latency_histogram_svg(samples.latencies_us, title=title, bound_ms=bound_ms)
     )
-    judge.attach_png("latency CDF", latency_cdf_png(samples.latencies_us, title=title, bound_ms=bound_ms))
+    judge.attach_svg("latency CDF", latency_cdf_svg(samples.latencies_us, title=title, bound_ms=bound_ms))
     judge.attach_text("latency log (raw, microseconds from scheduled start)", _log_head(samples.log_path))
 
 
