@@ -19,6 +19,19 @@ BOTTOM = 36  # the axis line and its label
 MIN_COUNT_W = 16  # a segment narrower than this shows no count inside it
 
 
+def svg_start(
+    width: int, height: int, title: str, *, font_size: int, title_size: int, title_y: int
+) -> list[str]:
+    """The opening of a chart: the <svg> element, a white background and the centred, escaped title."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="{font_size}">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<text x="{width / 2:.0f}" y="{title_y}" text-anchor="middle" font-size="{title_size}">'
+        f"{escape(title)}</text>",
+    ]
+
+
 def verdict_bars_svg(
     per_document: Mapping[str, Mapping[str, int]], colours: Mapping[str, str], *, title: str
 ) -> str:
@@ -31,12 +44,7 @@ def verdict_bars_svg(
     most = max(sum(per_document[n].get(v, 0) for v in colours) for n in names) or 1
     area = WIDTH - LABEL_W - LEGEND_W - 20
     height = TOP + len(names) * (ROW_H + GAP) + BOTTOM
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
-        f'viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="12">',
-        f'<rect width="{WIDTH}" height="{height}" fill="white"/>',
-        f'<text x="{WIDTH / 2:.0f}" y="24" text-anchor="middle" font-size="15">{escape(title)}</text>',
-    ]
+    out = svg_start(WIDTH, height, title, font_size=12, title_size=15, title_y=24)
     for row, name in enumerate(names):
         y = TOP + row * (ROW_H + GAP)
         middle = y + ROW_H / 2 + 4

@@ -13,6 +13,8 @@ from html import escape
 
 import numpy as np
 
+from checks.report.bars import svg_start
+
 WIDTH, HEIGHT = 800, 450
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 40, 50  # the plot area's margins
 MARKED_PERCENTILES = (50.0, 95.0, 99.0)
@@ -43,13 +45,10 @@ class _LogAxes:
         return TOP + self.h - value / self.top * self.h
 
     def frame(self, title: str, xlabel: str, ylabel: str) -> list[str]:
-        out = [
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-            f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="11">',
-            f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
-            f'<text x="{WIDTH / 2:.0f}" y="22" text-anchor="middle" font-size="13">{escape(title)}</text>',
-            f'<rect x="{LEFT}" y="{TOP}" width="{self.w}" height="{self.h}" fill="none" stroke="#888"/>',
-        ]
+        out = svg_start(WIDTH, HEIGHT, title, font_size=11, title_size=13, title_y=22)
+        out.append(
+            f'<rect x="{LEFT}" y="{TOP}" width="{self.w}" height="{self.h}" fill="none" stroke="#888"/>'
+        )
         for decade in range(math.floor(self.lx), math.ceil(self.hx) + 1):
             for step in (1, 2, 5):
                 ms = step * 10.0**decade
