@@ -214,10 +214,14 @@ def test_allure_results_keep_verdict_semantics_and_labels(tmp_path: Path) -> Non
 def test_a_disproven_item_reports_its_message_and_an_error_keeps_its_traceback(tmp_path: Path) -> None:
     # six items: two DISPROVEN, one ERROR. Only the ERROR's failure shows the item's source (pytest's long
     # form, kept as the "traceback (for engineers)" attachment); a disproof reports the verdict's message.
-    done, doc = run_suite(tmp_path, {})
+    # CI set: pytest then prints each short summary line in full, which must stay the crash line (redacted).
+    done, doc = run_suite(tmp_path, {"CI": "true"})
     assert [r["verdict"] for r in doc["claims"]].count("DISPROVEN") == 2
-    assert done.stdout.count("def test_judged(") == 1
+    assert done.stdout.count("def test_judged(") == 1, done.stdout
     assert "ClaimDisproven: DISPROVEN" in done.stdout
+    summary = done.stdout.split("short test summary info")[1].splitlines()[1:-1]
+    assert len(summary) == 3 and all(line.startswith("FAILED ") for line in summary), summary
+    assert "MeasurementError: ERROR: reason 2 token=***" in summary[1]
 
 
 @pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
