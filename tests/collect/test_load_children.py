@@ -118,3 +118,33 @@ def test_an_interrupted_claimcheck_leaves_no_load_process(handler: str, signals:
         time.sleep(0.1)
     child.wait(timeout=30)
     assert len(pids) == 3 and not _wait_gone(pids)
+
+
+SPAWNER = """
+import os, sys
+from pathlib import Path
+from checks.collect.load.children import new_run, spawn
+out = Path(sys.argv[1])
+cmd = [sys.executable, "-c", "import time; time.sleep(60)"]
+proc = spawn(new_run(), cmd, dict(os.environ), out / "log", out)
+print(proc.pid, flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_load_process_still_starting_dies_with_a_killed_claimcheck(tmp_path: Path) -> None:
+    # the child never imports locustfile.py (which sets PR_SET_PDEATHSIG too): only spawn's own setting
+    # can end it when claimcheck is killed during the seconds Locust takes to start on a busy machine
+    parent = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(SPAWNER), str(tmp_path)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert parent.stdout is not None
+    pid = int(parent.stdout.readline())
+    assert _alive(pid)
+    parent.kill()
+    parent.wait(timeout=10)
+    assert not _wait_gone([pid])

@@ -1,8 +1,8 @@
 """Every process the load engine starts, so that one call stops them all: `stop_load_children()`.
 
 Local Locust processes run in their own process group (a terminal's Ctrl-C reaches claimcheck, never
-them directly), and each asks the kernel to kill it when claimcheck dies (PR_SET_PDEATHSIG, set by
-locustfile.py at start, so even a SIGKILLed claimcheck leaves none behind). Workers on ssh hosts are
+them directly), and each is killed by the kernel when claimcheck dies (PR_SET_PDEATHSIG, set in the child
+before it runs anything, so even a SIGKILLed claimcheck leaves none behind). Workers on ssh hosts are
 stopped through ssh and quit on their own within 10 s of losing the master.
 """
 
@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
 import itertools
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -22,6 +24,8 @@ from pathlib import Path
 
 PARENT_ENV = "CLAIMCHECK_LOAD_PARENT"  # the pid the load processes die with (locustfile.py reads it)
 GRACE_S = 2.0
+PR_SET_PDEATHSIG = 1
+_PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,8 @@ def new_run() -> int:
 
 def spawn(run: int, cmd: list[str], env: dict[str, str], log: Path, cwd: Path) -> subprocess.Popen[bytes]:
     """Start `cmd` in its own process group, output to `log`, registered under `run`."""
-    env = {**env, PARENT_ENV: str(os.getpid())}
+    parent = os.getpid()
+    env = {**env, PARENT_ENV: str(parent)}
     with _LOCK, log.open("wb") as fh:
         proc = subprocess.Popen(
             cmd,
@@ -56,9 +61,20 @@ def spawn(run: int, cmd: list[str], env: dict[str, str], log: Path, cwd: Path) -
             stdin=subprocess.DEVNULL,
             cwd=cwd,
             process_group=0,
+            preexec_fn=None if _PRCTL is None else lambda: _die_with(parent),
         )
         _LOCAL[proc.pid] = (run, proc)
     return proc
+
+
+def _die_with(parent: int) -> None:
+    """In the child, before it runs anything: the kernel kills it when claimcheck dies. Set here, not only
+    by locustfile.py once Locust has imported it (seconds on a busy machine), so a claimcheck killed while
+    its load processes start leaves none behind either."""
+    assert _PRCTL is not None
+    _PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # claimcheck died between the fork and the line above
+        os._exit(1)
 
 
 def register_remote(run: int, remote: Remote) -> None:
