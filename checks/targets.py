@@ -212,6 +212,8 @@ class LoadProfile(_Strict):
     # (checks/sufficiency.py `load_looks`; each look at the Bonferroni-split confidence). None: one look.
     first_look_s: float | None = Field(default=None, gt=0)
     probe_count: int = Field(ge=1)
+    # the pause between the samples of a repeated read (replication lag: the policy's minimum count of them)
+    sample_interval_s: float = Field(default=0.25, gt=0, le=60)
     drills: bool = False
     # a user's pause between requests (Little's law turns users into a rate)
     think_time_s: float = Field(default=5.0, ge=0)

@@ -31,7 +31,15 @@ from sandbox.targetfile import write_targets_file
 
 Say = Callable[[str], None]
 # Enough to decide the latency claims a defect breaks, short enough for CI (targets.yaml keeps the real ones).
-SELFTEST_PROFILE = {"latency_seconds": 6, "latency_rps": 100, "probe_count": 60, "drills": False}
+# Replication samples 50 ms apart: the policy's 30 of them in 1.5 s, not 7.5 s (a stopped or delayed replica
+# shows in every sample).
+SELFTEST_PROFILE = {
+    "latency_seconds": 6,
+    "latency_rps": 100,
+    "probe_count": 60,
+    "sample_interval_s": 0.05,
+    "drills": False,
+}
 FIDELITY = "sandbox fidelity"
 
 

@@ -12,12 +12,13 @@ from checks.evidence.origin import Origin
 from checks.evidence.replication import ReplicationLag
 from checks.ledger import Claim
 from checks.sufficiency import SufficiencyPolicy
-from checks.targets import Target
+from checks.targets import LoadProfile, Target
 from fixtures.claims import claim_params
 from fixtures.judging import Judge
 from fixtures.once import CollectOnce
 
-# the policy's minimum samples, a quarter second apart (30 samples: 7.5 s); each is one read of both servers
+# the policy's minimum samples, the profile's sample_interval_s apart (default a quarter second: 30 samples
+# take 7.5 s); each is one read of both servers
 SAMPLE_INTERVAL_S = 0.25
 
 
@@ -35,16 +36,18 @@ def test_replication_lag_within_bound(
     policy: SufficiencyPolicy,
     evidence_origin: Callable[[str], Origin],
     replication_lags: CollectOnce[str, ReplicationLag],
+    load_profile: LoadProfile | None,
 ) -> None:
     pg = judge.need(target.postgres, "a PostgreSQL section")
     replica = judge.need(pg.replica, "a PostgreSQL replica")
+    interval = load_profile.sample_interval_s if load_profile else SAMPLE_INTERVAL_S
     lag = replication_lags.get(
         f"{replica.host}:{replica.port}",
         lambda: collect_replication_lag(
             pg.primary,
             replica,
             policy.min_samples,
-            SAMPLE_INTERVAL_S,
+            interval,
             origin=evidence_origin("postgres.replication"),
         ),
     )

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pydantic import ValidationError
 
 from checks.ledger import default_ledger
-from checks.targets import Target
+from checks.targets import LoadProfile, Target
 from sandbox.app.routes_fault import overrides_from
 from sandbox.app.state import Overrides
 from sandbox.components.base import ComponentStatus
@@ -17,7 +18,7 @@ from sandbox.config import SandboxConfig, alternative_ports, config_from_dict, c
 from sandbox.defects import store
 from sandbox.defects.catalog import AREAS, Flip, load_catalog
 from sandbox.defects.mechanism import MECHANISMS
-from sandbox.defects.selftest import Judged, judge_flip
+from sandbox.defects.selftest import SELFTEST_PROFILE, Judged, judge_flip
 from sandbox.targetfile import local_entry, target_for
 
 CATALOG = load_catalog()
@@ -204,3 +205,10 @@ def test_the_readme_lists_every_defect_and_the_claims_it_flips() -> None:
         row = next((line for line in text.splitlines() if line.startswith(f"| `{defect.name}` |")), "")
         assert row, f"{defect.name} is not in sandbox/defects/README.md"
         assert all(f"**{f.claim}**" in row for f in defect.breaks), defect.name
+
+
+def test_the_selftest_profile_is_a_valid_profile_sampling_faster_than_the_default() -> None:
+    profile = LoadProfile.model_validate(SELFTEST_PROFILE)
+    assert profile.sample_interval_s < LoadProfile.model_fields["sample_interval_s"].default
+    with pytest.raises(ValidationError, match="sample_interval_s"):
+        LoadProfile.model_validate({**SELFTEST_PROFILE, "sample_interval_s": 0})
