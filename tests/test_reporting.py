@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -158,8 +159,33 @@ def by_id(doc: dict) -> dict[str, dict]:
     return {c["id"]: c for c in doc["claims"]}
 
 
-def test_every_ledger_claim_has_a_record_and_judged_ones_their_verdict(tmp_path: Path) -> None:
-    done, doc = run_suite(tmp_path, {})
+Run = tuple[Path, subprocess.CompletedProcess[str], dict]
+
+
+def _shared(tmp_path_factory: pytest.TempPathFactory, name: str, *args: Any, **kwargs: Any) -> Run:
+    """One run of a suite, read by every test of this module that only looks at what it wrote."""
+    path = tmp_path_factory.mktemp(name)
+    return (path, *run_suite(path, *args, **kwargs))
+
+
+@pytest.fixture(scope="module")
+def suite_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    # CI set: pytest then prints each short summary line in full (as on a CI machine)
+    return _shared(tmp_path_factory, "suite", {"CI": "true"})
+
+
+@pytest.fixture(scope="module")
+def leaky_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    return _shared(tmp_path_factory, "leaky", {}, LEAKY_SUITE)
+
+
+@pytest.fixture(scope="module")
+def declared_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    return _shared(tmp_path_factory, "declared", {}, DECLARED_SUITE, (*PLUGINS, "fixtures.declared"))
+
+
+def test_every_ledger_claim_has_a_record_and_judged_ones_their_verdict(suite_run: Run) -> None:
+    _, done, doc = suite_run
     records = by_id(doc)
     assert len(records) == len(default_ledger())
     judged = [r for r in records.values() if r["verdict"] != "NOT_RUN"]
@@ -178,8 +204,8 @@ def test_every_ledger_claim_has_a_record_and_judged_ones_their_verdict(tmp_path:
     assert done.returncode == 1  # a DISPROVEN claim fails the pytest run
 
 
-def test_secrets_never_reach_verdicts_or_allure_results(tmp_path: Path) -> None:
-    run_suite(tmp_path, {})
+def test_secrets_never_reach_verdicts_or_allure_results(suite_run: Run) -> None:
+    tmp_path = suite_run[0]
     texts = [(tmp_path / "verdicts.json").read_text()] + [
         p.read_text() for p in (tmp_path / "allure").iterdir() if p.suffix in (".json", ".txt", ".properties")
     ]
@@ -187,8 +213,8 @@ def test_secrets_never_reach_verdicts_or_allure_results(tmp_path: Path) -> None:
     assert "token=***" in texts[0]
 
 
-def test_allure_results_keep_verdict_semantics_and_labels(tmp_path: Path) -> None:
-    run_suite(tmp_path, {})
+def test_allure_results_keep_verdict_semantics_and_labels(suite_run: Run) -> None:
+    tmp_path = suite_run[0]
     results = [json.loads(p.read_text()) for p in (tmp_path / "allure").glob("*-result.json")]
     status = {
         next(lb["value"] for lb in r["labels"] if lb["name"] == "verdict"): r["status"] for r in results
@@ -211,11 +237,11 @@ def test_allure_results_keep_verdict_semantics_and_labels(tmp_path: Path) -> Non
     assert (tmp_path / "allure" / "environment.properties").read_text().startswith("target=t")
 
 
-def test_a_disproven_item_reports_its_message_and_an_error_keeps_its_traceback(tmp_path: Path) -> None:
+def test_a_disproven_item_reports_its_message_and_an_error_keeps_its_traceback(suite_run: Run) -> None:
     # six items: two DISPROVEN, one ERROR. Only the ERROR's failure shows the item's source (pytest's long
     # form, kept as the "traceback (for engineers)" attachment); a disproof reports the verdict's message.
     # CI set: pytest then prints each short summary line in full, which must stay the crash line (redacted).
-    done, doc = run_suite(tmp_path, {"CI": "true"})
+    _, done, doc = suite_run
     assert [r["verdict"] for r in doc["claims"]].count("DISPROVEN") == 2
     assert done.stdout.count("def test_judged(") == 1, done.stdout
     assert "ClaimDisproven: DISPROVEN" in done.stdout
@@ -247,8 +273,8 @@ def _texts(tmp_path: Path) -> list[str]:
     return [p.read_text(errors="replace") for p in files]
 
 
-def test_no_form_or_fragment_of_a_secret_reaches_any_report(tmp_path: Path) -> None:
-    done, _ = run_suite(tmp_path, {}, LEAKY_SUITE)
+def test_no_form_or_fragment_of_a_secret_reaches_any_report(leaky_run: Run) -> None:
+    tmp_path, done, _ = leaky_run
     token = "sup3r-s3cret-token-0123456789"
     fragments = {token[i : i + 8] for i in range(len(token) - 7)}
     leaks = [f for t in _texts(tmp_path) for f in fragments if f in t]
@@ -256,15 +282,15 @@ def test_no_form_or_fragment_of_a_secret_reaches_any_report(tmp_path: Path) -> N
     assert token not in done.stdout + done.stderr
 
 
-def test_allure_results_are_private(tmp_path: Path) -> None:
-    run_suite(tmp_path, {}, LEAKY_SUITE)
+def test_allure_results_are_private(leaky_run: Run) -> None:
+    tmp_path = leaky_run[0]
     assert (tmp_path / "allure").stat().st_mode & 0o777 == 0o700  # every result file inside a 0700 dir
     written = [*(tmp_path / "allure").glob("*-result.json"), *(tmp_path / "allure").glob("*-container.json")]
     assert written and {p.stat().st_mode & 0o777 for p in written} == {0o600}  # and allure-pytest's are 0600
 
 
-def test_a_stop_condition_aborts_the_run_and_leaves_the_rest_not_reached(tmp_path: Path) -> None:
-    _, doc = run_suite(tmp_path, {}, LEAKY_SUITE)
+def test_a_stop_condition_aborts_the_run_and_leaves_the_rest_not_reached(leaky_run: Run) -> None:
+    doc = leaky_run[2]
     assert doc["run"]["aborted"].startswith("stop condition: steady state: 9 of the last 10")
     assert doc["run"]["complete"] is False and doc["run"]["interrupted"] is False
     records = [r for r in doc["claims"] if r["verdict"] != "NOT_RUN" or r["reason"].startswith("selected")]
@@ -307,8 +333,8 @@ DECLARED_SUITE = textwrap.dedent("""
 """)
 
 
-def test_a_declared_contradiction_settles_the_claim_before_the_suite_body_runs(tmp_path: Path) -> None:
-    done, doc = run_suite(tmp_path, {}, DECLARED_SUITE, (*PLUGINS, "fixtures.declared"))
+def test_a_declared_contradiction_settles_the_claim_before_the_suite_body_runs(declared_run: Run) -> None:
+    _, done, doc = declared_run
     first, _ = (r for r in doc["claims"] if r["verdict"] != "NOT_RUN")
     assert first["verdict"] == "DISPROVEN", done.stdout[-2000:]
     assert first["reason"] == "in the documents: the sum is 90, not 100"
@@ -316,8 +342,8 @@ def test_a_declared_contradiction_settles_the_claim_before_the_suite_body_runs(t
     assert "the suite body ran" not in done.stdout
 
 
-def test_every_record_names_its_target_and_keeps_every_finding(tmp_path: Path) -> None:
-    _, doc = run_suite(tmp_path, {}, DECLARED_SUITE, (*PLUGINS, "fixtures.declared"))
+def test_every_record_names_its_target_and_keeps_every_finding(declared_run: Run) -> None:
+    doc = declared_run[2]
     second = [r for r in doc["claims"] if r["verdict"] != "NOT_RUN"][1]
     assert second["verdict"] == "PROVEN" and second["reason"] == "on t (staging): measured within the bound"
     assert (second["target"], second["target_kind"]) == ("t", "staging")
