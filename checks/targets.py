@@ -202,6 +202,9 @@ class PodLoadWorkers(_Strict):
 LoadWorker = Annotated[NetnsLoadWorker | SshLoadWorker | PodLoadWorkers, Field(discriminator="kind")]
 
 
+DEFAULT_SAMPLE_INTERVAL_S = 0.25  # a profile's sample_interval_s, and a target without profiles
+
+
 class LoadProfile(_Strict):
     """How much evidence a profile gathers on this target."""
 
@@ -213,7 +216,7 @@ class LoadProfile(_Strict):
     first_look_s: float | None = Field(default=None, gt=0)
     probe_count: int = Field(ge=1)
     # the pause between the samples of a repeated read (replication lag: the policy's minimum count of them)
-    sample_interval_s: float = Field(default=0.25, gt=0, le=60)
+    sample_interval_s: float = Field(default=DEFAULT_SAMPLE_INTERVAL_S, gt=0, le=60)
     drills: bool = False
     # a user's pause between requests (Little's law turns users into a rate)
     think_time_s: float = Field(default=5.0, ge=0)

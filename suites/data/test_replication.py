@@ -12,14 +12,10 @@ from checks.evidence.origin import Origin
 from checks.evidence.replication import ReplicationLag
 from checks.ledger import Claim
 from checks.sufficiency import SufficiencyPolicy
-from checks.targets import LoadProfile, Target
+from checks.targets import DEFAULT_SAMPLE_INTERVAL_S, LoadProfile, Target
 from fixtures.claims import claim_params
 from fixtures.judging import Judge
 from fixtures.once import CollectOnce
-
-# the policy's minimum samples, the profile's sample_interval_s apart (default a quarter second: 30 samples
-# take 7.5 s); each is one read of both servers
-SAMPLE_INTERVAL_S = 0.25
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +36,9 @@ def test_replication_lag_within_bound(
 ) -> None:
     pg = judge.need(target.postgres, "a PostgreSQL section")
     replica = judge.need(pg.replica, "a PostgreSQL replica")
-    interval = load_profile.sample_interval_s if load_profile else SAMPLE_INTERVAL_S
+    # the policy's minimum samples, the profile's sample_interval_s apart (by default a quarter second: 30
+    # samples take 7.5 s); each is one read of both servers
+    interval = load_profile.sample_interval_s if load_profile else DEFAULT_SAMPLE_INTERVAL_S
     lag = replication_lags.get(
         f"{replica.host}:{replica.port}",
         lambda: collect_replication_lag(
